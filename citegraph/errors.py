@@ -1,0 +1,21 @@
+"""The exception family: the CLI catches CitegraphError in one place."""
+
+
+class CitegraphError(Exception):
+    """Base class: something the user can fix; the message says how."""
+
+
+class InputError(CitegraphError):
+    """An input path or file cannot be read as articles."""
+
+
+class ConfigError(CitegraphError):
+    """A user-supplied data file (outlets, options) is invalid."""
+
+
+class GoldFileError(CitegraphError):
+    """A gold label file does not follow FORMAT.md."""
+
+
+class BuildError(CitegraphError):
+    """A build could not complete (strict mode skips, missing build output)."""

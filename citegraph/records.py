@@ -1,0 +1,176 @@
+"""Shared record types that flow between the stages.
+
+Every stage reads and writes these frozen dataclasses: they are hashable and
+sortable, which keeps deduplication simple and output byte-stable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class CitationKind(str, Enum):
+    """What an article cites."""
+
+    OUTLET = "outlet"
+    DOCUMENT = "document"
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    ANONYMOUS = "anonymous"
+
+
+class DocType(str, Enum):
+    """Document types, as in the gold FORMAT.md."""
+
+    MEMO = "memo"
+    CABLE = "cable"
+    LETTER = "letter"
+    REPORT = "report"
+    RESOLUTION = "resolution"
+    STATEMENT = "statement"
+    COURT_FILING = "court_filing"
+    SOCIAL_POST = "social_post"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """A hyperlink inside the article body; offsets index ``Article.body``."""
+
+    text: str
+    href: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, order=True)
+class ImageCredit:
+    """A photo credit found in a caption, e.g. ``credit="AP"``; never body text."""
+
+    credit: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from disk, with its boilerplate removed.
+
+    ``id`` is the path relative to the input root (``sub/a.html``), plus
+    ``#N`` (1-based line number) for a JSONL record. ``body`` holds paragraphs
+    separated by blank lines; all offsets elsewhere index into it.
+    """
+
+    id: str
+    title: str
+    body: str
+    publisher: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    byline: str | None = None
+    source_line: str | None = None  # the page's own "Source: ..." line, verbatim after the colon
+    url: str | None = None
+    links: tuple[Link, ...] = ()
+    image_credits: tuple[ImageCredit, ...] = ()
+    format: str = "text"  # text | html | jsonl
+    path: str = ""  # the file it came from, as given on the command line
+    repairs: tuple[str, ...] = ()  # what was repaired on reading (e.g. "decoded as cp1252")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        data = dict(data)
+        data["links"] = tuple(Link(**link) for link in data.get("links", ()))
+        data["image_credits"] = tuple(ImageCredit(**c) for c in data.get("image_credits", ()))
+        data["repairs"] = tuple(data.get("repairs", ()))
+        return cls(**data)
+
+
+@dataclass(frozen=True, order=True)
+class Skip:
+    """A file (or JSONL line) that was not read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """A sentence that proves a citation; ``body[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One thing an article cites, with every sentence that shows it.
+
+    ``name`` is the canonical outlet name, the person or organisation name,
+    the anonymous-source description, or the document's readable label.
+    For documents, ``via`` is the canonical name of the outlet that obtained,
+    reviewed or first reported it, and ``issuer`` who wrote or sent it.
+    ``discovered`` marks an outlet not in the gazetteer, found from context
+    ("the Egyptian daily X").
+    """
+
+    article: str
+    kind: CitationKind
+    name: str
+    cue: str
+    evidence: tuple[Evidence, ...]
+    doc_type: DocType | None = None
+    issuer: str | None = None
+    via: str | None = None
+    date: str | None = None
+    discovered: bool = False
+
+    def sort_key(self) -> tuple:
+        first = self.evidence[0].start if self.evidence else -1
+        return (self.article, first, self.kind.value, self.name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "kind": self.kind.value,
+            "name": self.name,
+            "cue": self.cue,
+            "doc_type": self.doc_type.value if self.doc_type else None,
+            "issuer": self.issuer,
+            "via": self.via,
+            "date": self.date,
+            "discovered": self.discovered,
+            "evidence": [dataclasses.asdict(e) for e in self.evidence],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        return cls(
+            article=data["article"],
+            kind=CitationKind(data["kind"]),
+            name=data["name"],
+            cue=data.get("cue", ""),
+            evidence=tuple(Evidence(**e) for e in data.get("evidence", ())),
+            doc_type=DocType(data["doc_type"]) if data.get("doc_type") else None,
+            issuer=data.get("issuer"),
+            via=data.get("via"),
+            date=data.get("date"),
+            discovered=bool(data.get("discovered", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """A news organisation from the gazetteer."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    country: str = ""
+    kind: str = ""  # wire | newspaper | broadcaster | magazine | digital | state_media | ...
+    ambiguous: tuple[str, ...] = field(default=())  # aliases that are also ordinary words
