@@ -99,11 +99,16 @@ class Skip:
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """A sentence that proves a citation; ``body[start:end] == text``."""
+    """A sentence that proves a citation.
+
+    ``field`` names the article field the offsets index: ``body`` (the usual
+    case, ``article.body[start:end] == text``), ``title`` or ``source_line``.
+    """
 
     text: str
     start: int
     end: int
+    field: str = "body"
 
 
 @dataclass(frozen=True)
