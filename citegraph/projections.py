@@ -1,0 +1,107 @@
+"""Projections of the citation graph onto one kind of node.
+
+Each function takes the graph from ``graph.build_graph``, never mutates it,
+and returns a new graph (or a plain dict) whose edges carry ``weight`` and,
+where it helps the report, the sorted ``articles`` behind the weight.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+import networkx as nx
+
+from .errors import BuildError
+from .graph import cited_sources, nodes_of_kind, publisher_of
+
+
+def require_citation_graph(G: nx.Graph) -> None:
+    """Raise unless ``G`` is a directed citation graph from ``build_graph``."""
+    if not isinstance(G, nx.DiGraph) or G.is_multigraph():
+        raise BuildError(
+            f"expected the nx.DiGraph from citegraph.graph.build_graph, got {type(G).__name__}; "
+            "build it with build_graph(articles, citations)"
+        )
+    if any("kind" not in data for _, data in G.nodes(data=True)):
+        raise BuildError("graph nodes lack the 'kind' attribute: build the graph with citegraph.graph.build_graph")
+
+
+def article_outlets(G: nx.DiGraph, article: str) -> set[str]:
+    """Outlets an article relies on: cited directly, or as the ``via`` of a cited document."""
+    found: set[str] = set()
+    for node in cited_sources(G, article):
+        kind = G.nodes[node]["kind"]
+        if kind == "outlet":
+            found.add(node)
+        elif kind == "document":
+            found.update(v for _, v, r in G.out_edges(node, data="relation") if r == "via")
+    return found
+
+
+def outlet_projection(G: nx.DiGraph) -> nx.DiGraph:
+    """Outlet A -> outlet B, ``weight`` = how many of A's articles cite B.
+
+    An article cites B when it names B or a document B obtained. Self-citations
+    (A -> A) are left out; ``metrics.self_citation`` counts them. Every outlet
+    is a node, also those without edges.
+
+    >>> from citegraph.records import Article, Citation, CitationKind
+    >>> arts = [Article("a", "T", "", publisher="X"), Article("b", "T", "", publisher="X")]
+    >>> cits = [Citation(x, CitationKind.OUTLET, "CNN", "said", ()) for x in "ab"]
+    >>> from citegraph.graph import build_graph
+    >>> outlet_projection(build_graph(arts, cits)).edges(data="weight")
+    OutEdgeDataView([('outlet:X', 'outlet:CNN', 2)])
+    """
+    require_citation_graph(G)
+    P = nx.DiGraph()
+    P.add_nodes_from((n, {"label": G.nodes[n]["label"]}) for n in nodes_of_kind(G, "outlet"))
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for article in nodes_of_kind(G, "article"):
+        publisher = publisher_of(G, article)
+        if publisher is None:
+            continue
+        for outlet in sorted(article_outlets(G, article) - {publisher}):
+            pairs[(publisher, outlet)].append(article.split(":", 1)[1])
+    for (u, v), arts in sorted(pairs.items()):
+        P.add_edge(u, v, weight=len(arts), articles=arts)
+    return P
+
+
+def co_citation(G: nx.DiGraph) -> nx.Graph:
+    """Sources cited together in one article; ``weight`` = how many articles.
+
+    Anonymous sources are left out: each belongs to one article only.
+    """
+    require_citation_graph(G)
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for article in nodes_of_kind(G, "article"):
+        sources = [s for s in cited_sources(G, article) if G.nodes[s]["kind"] != "anonymous"]
+        for pair in combinations(sources, 2):
+            pairs[pair] += 1
+    C = nx.Graph()
+    C.add_nodes_from(sorted({n for pair in pairs for n in pair}))
+    C.add_edges_from((u, v, {"weight": w}) for (u, v), w in sorted(pairs.items()))
+    return C
+
+
+def bibliographic_coupling(G: nx.DiGraph, min_shared: int = 1) -> nx.Graph:
+    """Articles that share sources; ``weight`` = number of shared sources."""
+    require_citation_graph(G)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for source in sorted(n for n, k in G.nodes(data="kind") if k in ("outlet", "document", "person", "organization")):
+        citing = sorted(u for u, _, r in G.in_edges(source, data="relation") if r == "cites")
+        for pair in combinations(citing, 2):
+            shared[pair] += 1
+    B = nx.Graph()
+    B.add_edges_from((u, v, {"weight": w}) for (u, v), w in sorted(shared.items()) if w >= min_shared)
+    return B
+
+
+def document_articles(G: nx.DiGraph) -> dict[str, list[str]]:
+    """Each document node -> the sorted article ids that cite it (one leak, many stories)."""
+    require_citation_graph(G)
+    return {
+        doc: sorted(u.split(":", 1)[1] for u, _, r in G.in_edges(doc, data="relation") if r == "cites")
+        for doc in nodes_of_kind(G, "document")
+    }
