@@ -120,7 +120,8 @@ class Citation:
     For documents, ``via`` is the canonical name of the outlet that obtained,
     reviewed or first reported it, and ``issuer`` who wrote or sent it.
     ``discovered`` marks an outlet not in the gazetteer, found from context
-    ("the Egyptian daily X").
+    ("the Egyptian daily X"). ``self_citation`` marks the article's own
+    publisher cited as a source ("as RadarOnline.com previously reported").
     """
 
     article: str
@@ -133,6 +134,7 @@ class Citation:
     via: str | None = None
     date: str | None = None
     discovered: bool = False
+    self_citation: bool = False  # an outlet citing itself (the article's own publisher)
 
     def sort_key(self) -> tuple:
         first = self.evidence[0].start if self.evidence else -1
@@ -149,6 +151,7 @@ class Citation:
             "via": self.via,
             "date": self.date,
             "discovered": self.discovered,
+            "self_citation": self.self_citation,
             "evidence": [dataclasses.asdict(e) for e in self.evidence],
         }
 
@@ -165,6 +168,7 @@ class Citation:
             via=data.get("via"),
             date=data.get("date"),
             discovered=bool(data.get("discovered", False)),
+            self_citation=bool(data.get("self_citation", False)),
         )
 
 
