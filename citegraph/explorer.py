@@ -1,0 +1,431 @@
+"""The interactive explorer: one self-contained, offline, script-safe HTML page.
+
+pyvis assembles the vis-network data model (nodes, edges, options); the page
+itself comes from our own template in ``static/``. Nothing from an article
+ever becomes markup: the graph travels as JSON inside
+``<script type="application/json">`` with ``<``, ``>``, ``&`` and U+2028/9
+escaped, and the page script renders every name, title and evidence sentence
+with ``textContent``. vis-network and our own script and style are inlined,
+and a Content-Security-Policy allows only those two scripts (by hash) and no
+request to any host.
+
+Large graphs stay fast: only the ``max_nodes`` most-cited nodes are shown
+(the page says how many are hidden and how to see more), and above
+``layout_threshold`` shown nodes the layout is computed here, with physics
+off in the browser. Smaller graphs stabilise in the browser and then stop.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import networkx as nx
+
+from .errors import BuildError
+from .fsutil import atomic_write_text
+
+log = logging.getLogger(__name__)
+
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+ARTICLE_ATTRS = ("title", "publisher", "published", "url", "byline")
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SLOT = re.compile(r"@@CITEGRAPH_([A-Z_]+)@@")
+
+
+@dataclass(frozen=True)
+class ExplorerOptions:
+    """How the explorer page is built.
+
+    ``max_nodes`` caps the nodes shown (the most-cited are kept);
+    above ``layout_threshold`` shown nodes the layout is computed at build
+    time and physics is off in the browser; ``hub_count`` nodes get a spring
+    layout and the rest are placed around their neighbours.
+    """
+
+    max_nodes: int = 1500
+    title: str = "citegraph explorer"
+    layout_threshold: int = 300
+    hub_count: int = 250
+    seed: int = 7
+    label_chars: int = 40
+    stabilization_iterations: int = 400
+
+
+def write_explorer(G: nx.DiGraph, path: Path, options: ExplorerOptions | None = None) -> Path:
+    """Write the explorer page for ``G`` to ``path`` atomically and return the path."""
+    path = Path(path)
+    atomic_write_text(path, render_explorer(G, options or ExplorerOptions()))
+    log.info("wrote explorer %s", path)
+    return path
+
+
+def render_explorer(G: nx.DiGraph, options: ExplorerOptions) -> str:
+    """The explorer page as a string: same graph and options, same bytes."""
+    if not isinstance(G, nx.DiGraph):
+        raise BuildError(f"the explorer needs a networkx DiGraph from graph.build_graph, not {type(G).__name__}")
+    if options.max_nodes < 1:
+        raise BuildError(f"max_nodes must be at least 1, not {options.max_nodes}: pass --max-nodes 1 or more")
+    scores = importance(G)
+    shown = select_nodes(G, scores, options.max_nodes)
+    H = G.subgraph(shown)
+    precomputed = len(shown) > options.layout_threshold
+    positions = compute_layout(H, scores, options) if precomputed else {}
+    payload = build_payload(G, H, scores, positions, options)
+    return render_page(payload, options)
+
+
+# ---------------------------------------------------------------- selection
+
+
+def importance(G: nx.DiGraph) -> dict[str, int]:
+    """Citations touching each node: the summed ``count`` of its edges.
+
+    A cited outlet scores how often it is cited (and how many articles it
+    published), an article how many citations it makes.
+
+    >>> G = nx.DiGraph([("article:a", "outlet:X", {"count": 2})])
+    >>> importance(G)
+    {'article:a': 2, 'outlet:X': 2}
+    """
+    scores = dict.fromkeys(G, 0)
+    for u, v, data in G.edges(data=True):
+        count = int(data.get("count", 1) or 1)
+        scores[u] += count
+        scores[v] += count
+    return scores
+
+
+def select_nodes(G: nx.DiGraph, scores: dict[str, int], max_nodes: int) -> list[str]:
+    """The ``max_nodes`` most important nodes, ties broken by id; sorted by id."""
+    ranked = sorted(G, key=lambda n: (-scores[n], n))
+    return sorted(ranked[:max_nodes])
+
+
+# ------------------------------------------------------------------- layout
+
+
+def compute_layout(H: nx.DiGraph, scores: dict[str, int], options: ExplorerOptions) -> dict[str, tuple[int, int]]:
+    """Fixed positions for a large graph: a seeded spring layout of the hubs,
+    every other node on a spiral around the hubs it is linked to.
+
+    Linear in the size of the graph past the hubs, so 10,000 nodes take
+    about a second; deterministic for the same graph and seed.
+    """
+    ranked = sorted(H, key=lambda n: (-scores[n], n))
+    hubs = ranked[: options.hub_count]
+    positions = _hub_positions(H, hubs, options.seed)
+    _place_around(H, [n for n in ranked if n not in positions], positions)
+    return {n: (round(x), round(y)) for n, (x, y) in positions.items()}
+
+
+def _hub_positions(H: nx.DiGraph, hubs: list[str], seed: int) -> dict[str, tuple[float, float]]:
+    core = nx.Graph()
+    core.add_nodes_from(hubs)
+    core.add_edges_from((u, v) for u, v in H.subgraph(hubs).edges())
+    scale = 90.0 * math.sqrt(len(H))
+    raw = nx.spring_layout(core, seed=seed, scale=scale, iterations=60)
+    return {n: (float(raw[n][0]), float(raw[n][1])) for n in hubs}
+
+
+def _place_around(H: nx.DiGraph, pending: list[str], positions: dict[str, tuple[float, float]]) -> None:
+    """Place ``pending`` nodes in passes: each beside its already placed neighbours."""
+    slots: dict[tuple[str, ...], int] = {}
+    while pending:
+        left = []
+        for node in pending:
+            anchors = sorted(m for m in _neighbours(H, node) if m in positions)
+            if anchors:
+                positions[node] = _spiral_slot(anchors, positions, slots)
+            else:
+                left.append(node)
+        if len(left) == len(pending):
+            _place_on_grid(left, positions)
+            return
+        pending = left
+
+
+def _neighbours(H: nx.DiGraph, node: str) -> Iterable[str]:
+    yield from H.successors(node)
+    yield from H.predecessors(node)
+
+
+def _spiral_slot(anchors: list[str], positions: dict, slots: dict) -> tuple[float, float]:
+    key = tuple(anchors[:3])
+    index = slots.get(key, 0)
+    slots[key] = index + 1
+    cx = sum(positions[a][0] for a in anchors) / len(anchors)
+    cy = sum(positions[a][1] for a in anchors) / len(anchors)
+    radius = 40.0 + 22.0 * math.sqrt(index)
+    angle = index * GOLDEN_ANGLE
+    return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+
+
+def _place_on_grid(nodes: list[str], positions: dict[str, tuple[float, float]]) -> None:
+    """Unconnected leftovers go on a grid to the right of everything else."""
+    right = max((x for x, _ in positions.values()), default=0.0) + 200.0
+    top = min((y for _, y in positions.values()), default=0.0)
+    width = max(1, math.ceil(math.sqrt(len(nodes))))
+    for i, node in enumerate(nodes):
+        positions[node] = (right + 60.0 * (i % width), top + 60.0 * (i // width))
+
+
+# ------------------------------------------------------------------ payload
+
+
+@lru_cache(maxsize=1)
+def kind_styles() -> dict[str, dict[str, Any]]:
+    """Colour, shape and legend label per node kind, from ``static/kinds.json``."""
+    return json.loads(_static("kinds.json"))
+
+
+def _style(kind: str) -> dict[str, Any]:
+    styles = kind_styles()
+    return styles.get(kind, styles["other"])
+
+
+def build_payload(
+    G: nx.DiGraph, H: nx.DiGraph, scores: dict[str, int], positions: dict, options: ExplorerOptions
+) -> dict[str, Any]:
+    """The JSON the page script reads: vis nodes/edges/options from pyvis, plus details."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, height="100%", width="100%")
+    cited = _cited_counts(H)
+    for node in sorted(H):
+        net.add_node(node, **_vis_node(node, H.nodes[node], cited.get(node, 0), positions.get(node), options))
+    for i, (u, v) in enumerate(sorted(H.edges())):
+        net.add_edge(u, v, **_vis_edge(i, H.edges[u, v]))
+    return {
+        "meta": _meta(G, H, bool(positions), options),
+        "kinds": _legend(H),
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": _vis_options(net, bool(positions), options),
+    }
+
+
+def _cited_counts(H: nx.DiGraph) -> dict[str, int]:
+    """How many articles cite each node."""
+    counts: dict[str, int] = {}
+    for _, v, data in H.edges(data=True):
+        if data.get("relation") == "cites":
+            counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def _vis_node(node: str, attrs: dict, cited: int, position, options: ExplorerOptions) -> dict[str, Any]:
+    kind = str(attrs.get("kind") or node.split(":", 1)[0])
+    style = _style(kind)
+    full = _text(attrs.get("label")) or node.split(":", 1)[-1]
+    size = 9 if kind == "article" else min(60.0, 12 + 5 * math.sqrt(cited))
+    data = {
+        "label": _shorten(full, options.label_chars),
+        "shape": style["shape"],
+        "color": style["color"],
+        "size": round(size, 2),
+        "kind": kind,
+        "name": full,
+        "cited": cited,
+        "attrs": _attrs(attrs),
+    }
+    if position is not None:
+        data["x"], data["y"] = position
+    return data
+
+
+def _attrs(attrs: dict) -> dict[str, Any]:
+    """Node attributes as JSON-safe values; an http(s) URL also gets ``href``."""
+    out: dict[str, Any] = {}
+    for key in sorted(attrs):
+        value = attrs[key]
+        if key in ("kind", "label") or value is None or value == "" or value == []:
+            continue
+        out[key] = _jsonable(value)
+    url = out.get("url")
+    if isinstance(url, str) and safe_href(url):
+        out["href"] = url
+    return out
+
+
+def safe_href(url: str) -> bool:
+    """True for an absolute http or https URL with a host: the only links the page makes.
+
+    >>> safe_href("https://example.com/a"), safe_href("javascript:alert(1)")
+    (True, False)
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (bool, int, float)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=_sort_key) if isinstance(value, (set, frozenset)) else items
+    return str(value)
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "\u2026"
+
+
+def _vis_edge(index: int, attrs: dict) -> dict[str, Any]:
+    relation = str(attrs.get("relation", ""))
+    count = int(attrs.get("count", 1) or 1)
+    return {
+        "id": f"e{index}",
+        "relation": relation,
+        "count": count,
+        "width": round(min(8.0, 1 + 1.5 * math.log2(count)), 2),
+        "dashes": relation != "cites",
+        "color": {"color": "#8a94a6" if relation == "cites" else "#c3cad6", "highlight": "#e15759"},
+        "evidence": [_text(e.get("text")) if isinstance(e, dict) else _text(e) for e in _list(attrs.get("evidence"))],
+        "cues": [_text(c) for c in _list(attrs.get("cues"))],
+    }
+
+
+def _list(value: Any) -> list:
+    """A list attribute, also when an exporter already turned it into a JSON string."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _meta(G: nx.DiGraph, H: nx.DiGraph, precomputed: bool, options: ExplorerOptions) -> dict[str, Any]:
+    return {
+        "title": options.title,
+        "total_nodes": G.number_of_nodes(),
+        "total_edges": G.number_of_edges(),
+        "shown_nodes": H.number_of_nodes(),
+        "shown_edges": H.number_of_edges(),
+        "hidden_nodes": G.number_of_nodes() - H.number_of_nodes(),
+        "max_nodes": options.max_nodes,
+        "precomputed_layout": precomputed,
+    }
+
+
+def _legend(H: nx.DiGraph) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for node, attrs in H.nodes(data=True):
+        kind = str(attrs.get("kind") or node.split(":", 1)[0])
+        counts[kind] = counts.get(kind, 0) + 1
+    rows = [{"kind": k, "count": c, **_style(k)} for k, c in counts.items()]
+    return sorted(rows, key=lambda r: (r["order"], r["kind"]))
+
+
+def _vis_options(net, precomputed: bool, options: ExplorerOptions) -> dict[str, Any]:
+    """vis-network options: pyvis physics settings, then our interaction and style."""
+    net.force_atlas_2based(gravity=-60, central_gravity=0.01, spring_length=110, spring_strength=0.08, damping=0.5)
+    net.toggle_physics(not precomputed)
+    net.set_edge_smooth("continuous")
+    opts = json.loads(net.options.to_json())
+    opts["physics"]["stabilization"].update(iterations=options.stabilization_iterations, updateInterval=25)
+    opts["physics"]["minVelocity"] = 1.5
+    opts["edges"].update(
+        color={"inherit": False},
+        arrows={"to": {"enabled": True, "scaleFactor": 0.5}},
+        smooth=False if precomputed else {"enabled": True, "type": "continuous"},
+    )
+    opts["interaction"].update(
+        hover=True, tooltipDelay=150, hideEdgesOnDrag=precomputed, hideEdgesOnZoom=precomputed, keyboard=False
+    )
+    opts["nodes"] = {
+        "borderWidth": 1,
+        "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "scaling": {"label": {"drawThreshold": 7}},
+    }
+    opts["layout"] = {"randomSeed": options.seed, "improvedLayout": not precomputed}
+    return opts
+
+
+# --------------------------------------------------------------------- page
+
+
+def _static(name: str) -> str:
+    return resources.files("citegraph").joinpath("static", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's script and style as shipped inside the pyvis package."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    try:
+        return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+    except OSError as err:
+        raise BuildError(f"cannot read vis-network from the pyvis package ({err}): reinstall with `pip install 'pyvis>=0.3.2'`") from err
+
+
+def embed_json(data: Any) -> str:
+    """JSON safe to place inside a ``<script type="application/json">`` element.
+
+    >>> embed_json({"t": "</script><b>&"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    for raw, escaped in _JSON_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _check_inline(name: str, text: str, closing: str) -> str:
+    if closing in text.lower() or "<!--" in text:
+        raise BuildError(f"{name} contains {closing!r} or '<!--' and cannot be inlined; reinstall pyvis/citegraph")
+    return text
+
+
+def _script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def render_page(payload: dict[str, Any], options: ExplorerOptions) -> str:
+    """Fill the page template; each slot is filled once, inserted text is never rescanned."""
+    vis_js, vis_css = _vis_assets()
+    app_js = _static("explorer.js")
+    scripts = [_check_inline("vis-network.min.js", vis_js, "</script"), _check_inline("explorer.js", app_js, "</script")]
+    csp = (
+        "default-src 'none'; script-src " + " ".join(_script_hash(s) for s in scripts) + "; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src 'none'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    slots = {
+        "CSP": html.escape(csp),
+        "TITLE": html.escape(options.title),
+        "VIS_CSS": _check_inline("vis-network.css", vis_css, "</style"),
+        "APP_CSS": _check_inline("explorer.css", _static("explorer.css"), "</style"),
+        "DATA": embed_json(payload),
+        "VIS_JS": scripts[0],
+        "APP_JS": scripts[1],
+    }
+    return _SLOT.sub(lambda m: slots[m.group(1)], _static("explorer.html"))
