@@ -89,4 +89,20 @@ def build(options: BuildOptions) -> BuildResult:
     citations = extract_all(articles, options)
     result = BuildResult(articles=articles, citations=citations, skips=skips)
     result.outputs += write_records(options.out, articles, citations, skips)
+    graph = build_citation_graph(articles, citations, options)
+    result.outputs.append(write_graph_page(graph, options))
     return result
+
+
+def build_citation_graph(articles: list[Article], citations: list[Citation], options: BuildOptions):
+    from .gazetteer import Gazetteer
+    from .graph import build_graph
+
+    return build_graph(articles, citations, Gazetteer.load(options.outlets_file))
+
+
+def write_graph_page(graph, options: BuildOptions) -> Path:
+    """The interactive explorer, ``out/graph.html``."""
+    from .explorer import ExplorerOptions, write_explorer
+
+    return write_explorer(graph, options.out / "graph.html", ExplorerOptions(max_nodes=options.max_nodes))
