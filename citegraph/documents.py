@@ -1,0 +1,806 @@
+"""Find the documents an article cites: memos, cables, letters, reports, ...
+
+``find_documents(article, sents, gazetteer)`` returns one ``Citation`` of kind
+``DOCUMENT`` per document, with every sentence that mentions it.
+
+How it works, per sentence (headlines, captions and "Read more:" lines are
+passed over):
+
+1. a document noun is found ("memo", "court filing", "UNSC vote") and its
+   noun phrase read around it: determiner, pre-modifiers ("State Department
+   dissent"), a possessor ("Hoff's"), a post-modifier ("from the US Embassy
+   in Oman", "to President Biden", "calling for a ceasefire");
+2. words that cancel it are checked ("conflict resolution", "cable news",
+   "news reports"), and nouns that are documents only with a cue need one
+   ("issued a statement", "a statement from ...", "vetoed a resolution");
+3. the issuer is read from the phrase ("from X", "signed by X", "X's"), from
+   the clause ("X filed a complaint", "X said in a statement", "In a letter
+   to Y, X urged") and the ``via`` outlet from "obtained by X" / "X reviewed
+   the letter";
+4. mentions are linked into documents: "another" starts a new one, a
+   definite "the letter" refers back to the matching or most salient
+   document of its type, an indefinite mention with new details starts a
+   new one.
+
+All vocabulary lives in ``data/documents.toml``; the patterns are compiled
+once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any, Protocol
+
+from .errors import ConfigError
+from .records import Article, Citation, CitationKind, DocType, Evidence, Outlet
+from .text import Sentence
+
+log = logging.getLogger(__name__)
+
+__all__ = ["find_documents", "DocumentVocabulary"]
+
+
+class _Gazetteer(Protocol):  # the part of gazetteer.Gazetteer used here
+    def lookup(self, name: str) -> Outlet | None: ...
+
+    def find_mentions(self, text: str) -> list[Any]: ...
+
+
+# ------------------------------------------------------------------ vocabulary
+
+_DETERMINERS = {
+    "a": "indef", "an": "indef", "one": "indef", "the": "def", "this": "def", "that": "def",
+    "these": "def", "those": "def", "its": "pron", "his": "pron", "her": "pron", "their": "pron",
+    "our": "pron", "my": "pron", "your": "pron", "another": "another",
+}
+_STOP = frozenset(
+    """a an the this that these those its his her their our my your of to in on at by for from with
+    and or but as than then so if was were is are be been being has have had do does did will would
+    can could should may might must not no also which who whom whose what when where while after
+    before since until about into over under via per according said says say told tells""".split()
+)
+# lower-case words before a document noun that belong to its noun phrase although they end in -ed
+_ADJ_ED = frozenset(
+    """leaked classified signed unsealed redacted detailed revised updated unpublished unreleased
+    unsigned amended proposed scathing heated coordinated sealed sworn unredacted annotated
+    strongly-worded strongly worded""".split()
+)
+_GENERIC = frozenset(
+    """us u.s. uk u.k. un u.n. american united states national federal government state department
+    embassy council ministry office the a an of for and in president minister secretary official
+    officials new""".split()
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)
+_MONTH_RE = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = re.compile(
+    rf"\b(?:(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})|(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:,?\s+(?P<year>\d{{4}}))?|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_RE})(?:\s+(?P<year2>\d{{4}}))?|"
+    rf"(?P<weekday>{'|'.join(_WEEKDAYS)}))\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\s]+")
+_CAPS_RUN = re.compile(
+    r"(?:the\s+)?(?:[A-Z][\w.&'’-]*)(?:\s+(?:of|for|and|on|de|al|in|the|[A-Z][\w.&'’-]*))*"
+    r"(?:\s+\([A-Z][A-Za-z.]*\))?"
+)
+
+
+def _words(items: list[str]) -> str:
+    """An alternation matching any of ``items`` (longest first), with flexible whitespace."""
+    parts = sorted({i.strip() for i in items if i.strip()}, key=lambda s: (-len(s), s))
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+
+
+@dataclass(frozen=True)
+class DocType_:
+    """The vocabulary of one document type (see ``data/documents.toml``)."""
+
+    doc_type: DocType
+    nouns: frozenset[str]
+    plural: frozenset[str]
+    needs_cue: bool
+    needs_cue_nouns: frozenset[str]
+    court_cue_nouns: frozenset[str]
+    needs_platform: frozenset[str]
+    self_cued: frozenset[str]
+    cancel_before: frozenset[str]
+    cancel_after: frozenset[str]
+    weak: bool
+    outlet_work: bool
+    issuers: tuple[str, ...]
+    vote_nouns: frozenset[str]
+    vote_issuers: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class DocumentVocabulary:
+    """Every compiled pattern ``find_documents`` uses; build once with ``load``."""
+
+    by_noun: dict[str, DocType_]
+    noun_re: re.Pattern[str]
+    via_after: re.Pattern[str]
+    via_before: re.Pattern[str]
+    doc_verb_before: re.Pattern[str]
+    author_verbs: frozenset[str]
+    speech_words: frozenset[str]
+    speech_after: re.Pattern[str]
+    post_re: re.Pattern[str]
+    according_before: re.Pattern[str]
+    said_in_before: re.Pattern[str]
+    another_before: re.Pattern[str]
+    court_re: re.Pattern[str]
+    platform_re: re.Pattern[str]
+    skip_line: re.Pattern[str]
+    titled_name: re.Pattern[str]
+    resolution_issuer: re.Pattern[str]
+    issuer_preps: frozenset[str]
+
+    @classmethod
+    def load(cls, text: str | None = None) -> DocumentVocabulary:
+        """Compile the built-in vocabulary, or ``text`` (TOML in the same layout)."""
+        if text is None:
+            text = resources.files("citegraph").joinpath("data/documents.toml").read_text("utf-8")
+        try:
+            data = tomllib.loads(text)
+            return _compile(data)
+        except (tomllib.TOMLDecodeError, KeyError, ValueError) as err:
+            raise ConfigError(
+                f"documents vocabulary is invalid ({err}); fix citegraph/data/documents.toml "
+                "so that it follows the layout described at its top"
+            ) from err
+
+
+def _lower_set(items: list[str]) -> frozenset[str]:
+    return frozenset(" ".join(i.lower().split()) for i in items)
+
+
+def _type_vocab(name: str, table: dict[str, Any]) -> DocType_:
+    return DocType_(
+        doc_type=DocType(name),
+        nouns=_lower_set(table["nouns"]),
+        plural=_lower_set(table.get("plural", [])),
+        needs_cue=bool(table.get("needs_cue", False)),
+        needs_cue_nouns=_lower_set(table.get("needs_cue_nouns", [])),
+        court_cue_nouns=_lower_set(table.get("court_cue_nouns", [])),
+        needs_platform=_lower_set(table.get("needs_platform", [])),
+        self_cued=_lower_set(table.get("self_cued", [])),
+        cancel_before=_lower_set(table.get("cancel_before", [])),
+        cancel_after=_lower_set(table.get("cancel_after", [])),
+        weak=bool(table.get("weak", False)),
+        outlet_work=bool(table.get("outlet_work", False)),
+        issuers=tuple(table.get("issuers", [])),
+        vote_nouns=_lower_set(table.get("vote_nouns", [])),
+        vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'])})$", re.IGNORECASE)
+        if table.get("vote_issuers")
+        else None,
+    )
+
+
+def _compile(data: dict[str, Any]) -> DocumentVocabulary:
+    types = [_type_vocab(name, table) for name, table in data["types"].items()]
+    by_noun: dict[str, DocType_] = {}
+    for t in types:
+        for noun in t.nouns:
+            by_noun.setdefault(noun, t)
+    cues = data["cues"]
+    flags = re.IGNORECASE
+    be = r"(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
+    adv = r"(?:(?:first|exclusively|later|also|previously|recently|initially)\s+)?"
+    resolution = next((t for t in types if t.doc_type is DocType.RESOLUTION), None)
+    return DocumentVocabulary(
+        by_noun=by_noun,
+        noun_re=re.compile(rf"(?<![\w-])(?:{_words(list(by_noun))})(?![\w-])", flags),
+        via_after=re.compile(
+            rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
+            rf"(?P<verb>{_words(cues['via_passive'])})\s+{adv}(?:by|to|with)\s+$",
+            flags,
+        ),
+        via_before=re.compile(
+            rf"(?:\s+(?:has|had|have|also|first|exclusively|recently|previously))*\s+"
+            rf"(?P<verb>{_words(cues['via_active'])})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|portions\s+of\s+|excerpts\s+(?:of|from)\s+)?$",
+            flags,
+        ),
+        author_verbs=_lower_set(cues["author_verbs"]),
+        speech_words=_lower_set(cues["doc_speech"]),
+        doc_verb_before=re.compile(rf"\b(?P<verb>{_words(cues['doc_verbs'] + cues['author_verbs'])})\s+(?:(?:a\s+)?copy\s+of\s+)?$", flags),
+        speech_after=re.compile(rf"^\s*,?\s*(?:also\s+|further\s+|further\s+)?(?P<verb>{_words(cues['doc_speech'])})\b", flags),
+        post_re=re.compile(
+            rf"^\s*,?\s*(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?"
+            rf"(?P<prep>{_words(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in'])})\s+",
+            flags,
+        ),
+        according_before=re.compile(rf"\b(?P<cue>{_words(cues['according'])})\s+$", flags),
+        said_in_before=re.compile(
+            r"(?P<verb>said|says|wrote|writes|stated|states|announced|announces|added|adds|warned|warns|"
+            r"argued|argues|posted|posts|tweeted|tweets|wrote|responded|responds|confirmed|confirms)"
+            r"\s+(?:(?:on\s+\w+\s+)|(?:late\s+\w+\s+))?(?:in|on|via|through)\s+$",
+            flags,
+        ),
+        another_before=re.compile(rf"\b(?:{_words(cues['another'])})\s+$", flags),
+        court_re=re.compile(rf"\b(?:{_words(cues['court_words'])})\b", flags),
+        platform_re=re.compile(rf"(?<![\w-])(?:{_words(cues['platforms'])})(?![\w-])"),
+        skip_line=re.compile(rf"^\W*(?:{_words(cues['skip_line_prefixes'])})\b\s*[:|>-]", flags),
+        titled_name=re.compile(
+            rf"\b(?:(?:{_words(cues['titles'])})\s+)+(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*"
+        ),
+        resolution_issuer=re.compile(
+            rf"(?<![\w-])(?:{_words(list(resolution.issuers) if resolution else ['UN'])})(?![\w-])", flags
+        ),
+        issuer_preps=_lower_set(cues["issuer_preps"]),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _vocab() -> DocumentVocabulary:
+    return DocumentVocabulary.load()
+
+
+# ------------------------------------------------------------------ mentions
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """One mention of a document in one sentence."""
+
+    vocab: DocType_
+    noun: str
+    sent: int
+    evidence: Evidence
+    det: str  # indef | def | pron | poss | another | none
+    mods: str  # pre-modifiers, as written
+    post: str  # "from the US Embassy in Oman", as written
+    issuer: str | None
+    via: str | None
+    cue: str
+    cued: bool
+    date: str | None
+    plural: bool
+
+    @property
+    def label(self) -> str:
+        head = " ".join(p for p in (self.mods, self.noun) if p)
+        return f"{head} {self.post}".strip() if self.post else head
+
+    @property
+    def informative(self) -> bool:
+        return bool(self.post or self.issuer or _proper_tokens(self.mods))
+
+
+@dataclass
+class _Doc:
+    """A document being assembled from its mentions."""
+
+    mentions: list[_Mention] = field(default_factory=list)
+    label: str = ""
+    issuer: str | None = None
+    via: str | None = None
+    date: str | None = None
+    rich: bool = False
+
+    def add(self, m: _Mention) -> None:
+        self.mentions.append(m)
+        if not self.label or (not self.rich and (m.post or m.issuer)) or _is_plural_label(self.label, m):
+            self.label, self.rich = m.label, bool(m.post or m.issuer)
+        self.issuer = self.issuer or m.issuer
+        self.via = self.via or m.via
+        self.date = self.date or m.date
+
+    @property
+    def doc_type(self) -> DocType:
+        return self.mentions[0].vocab.doc_type
+
+    @property
+    def last_sent(self) -> int:
+        return self.mentions[-1].sent
+
+    def words(self) -> str:
+        return " ".join([self.label, self.issuer or ""] + [m.mods for m in self.mentions])
+
+
+def _is_plural_label(label: str, m: _Mention) -> bool:
+    return not m.plural and label.lower().split()[-1] == m.noun.lower() + "s"
+
+
+def _proper_tokens(text: str) -> set[str]:
+    return {t.strip(",.()’'\"") for t in text.split() if t[:1].isupper() or t.isupper()} - {""}
+
+
+def _acronym(text: str) -> str:
+    """``"US Agency for International Development"`` -> ``"USAID"``."""
+    out = []
+    for tok in text.split():
+        tok = tok.strip(",.()")
+        if tok.isupper() and tok.isalpha():
+            out.append(tok)
+        elif tok[:1].isupper():
+            out.append(tok[0])
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ sentences
+
+
+def _line_of(body: str, s: Sentence) -> str:
+    start = body.rfind("\n", 0, s.start) + 1
+    end = body.find("\n", s.end)
+    return body[start : end if end >= 0 else len(body)].strip()
+
+
+_TERMINAL = re.compile(r"""(?:[.!?:;…]["'”’)\]]*|["”’])$""")
+
+
+def _is_article_text(line: str, vocab: DocumentVocabulary) -> bool:
+    """False for headlines, captions and link lines ("Read more: ...")."""
+    if vocab.skip_line.match(line):
+        return False
+    return bool(_TERMINAL.search(line)) or len(line.split()) > 40
+
+
+# ------------------------------------------------------------------ phrase parts
+
+
+def _premods(left: str) -> tuple[str, str, str, int]:
+    """Read the noun phrase before a noun: ``(det, mods, possessor, np_start)``."""
+    tokens = list(_WORD.finditer(left))
+    mods: list[re.Match[str]] = []
+    det, possessor, np_start = "none", "", len(left.rstrip())
+    i = len(tokens) - 1
+    while i >= 0 and len(mods) < 5:
+        tok = tokens[i].group()
+        low = tok.lower()
+        if tok[-1:] in ",;:.!?\"“”)" or tok[:1] in "\"“(":
+            break
+        if low in _DETERMINERS:
+            det, np_start = _DETERMINERS[low], tokens[i].start()
+            break
+        if low.endswith(("'s", "’s")) or low.endswith(("s'", "s’")):
+            det, np_start = "poss", tokens[i].start()
+            possessor = _possessor(left, tokens, i)
+            break
+        if not _is_modifier(tok, low):
+            break
+        mods.append(tokens[i])
+        np_start = tokens[i].start()
+        i -= 1
+    text = left[mods[-1].start() :].strip() if mods else ""
+    return det, text, possessor, np_start
+
+
+def _is_modifier(tok: str, low: str) -> bool:
+    if low in _STOP or not re.match(r"^[\w][\w.&'’-]*$", tok):
+        return False
+    if tok[:1].isupper() or tok[:1].isdigit():
+        return True
+    return not low.endswith("ed") or low in _ADJ_ED or low.endswith("-based")
+
+
+def _possessor(left: str, tokens: list[re.Match[str]], i: int) -> str:
+    """The name before "'s": ``"the school's"`` -> ``"the school"``."""
+    words = [re.sub(r"['’]s?$", "", tokens[i].group())]
+    j = i - 1
+    while j >= 0 and len(words) < 6:
+        tok = tokens[j].group()
+        if tok[-1:] in ",;:.!?\"“”" or not (tok[:1].isupper() or tok.lower() in ("the", "of", "for", "and")):
+            break
+        words.insert(0, tok)
+        j -= 1
+    while words and words[0].lower() in ("of", "for", "and"):
+        words.pop(0)
+    return " ".join(words)
+
+
+_POST_STOP = frozenset(
+    """which that who whom whose was were is are has have had will would said says told revealed
+    saying and but while as when after before since because amid obtained reviewed seen according
+    if than""".split()
+)
+
+
+def _post_object(right: str, verbs: frozenset[str] = frozenset()) -> str:
+    """The object of a post-modifier, up to punctuation, a clause word or a date."""
+    out: list[str] = []
+    for m in _WORD.finditer(right):
+        tok = m.group()
+        core = tok.strip(",;:.!?\"“”()")
+        low = core.lower()
+        if not core or low in _POST_STOP or low in verbs or tok[:1] in "\"“(" or low in _WEEKDAYS:
+            break
+        if out and low in ("on", "in", "last", "this", "earlier") and _starts_date(right[m.end() :]):
+            break
+        out.append(core if tok != core and tok[-1:] in ",;:.!?\"“”)" else tok)
+        if tok[-1:] in ",;:.!?\"“”" or len(out) >= 14:
+            break
+    while out and out[-1].lower() in _STOP:
+        out.pop()
+    return " ".join(out)
+
+
+def _starts_date(text: str) -> bool:
+    m = re.match(r"\s*(\S+)", text)
+    if not m:
+        return False
+    word = m.group(1).strip(",.").lower()
+    return word in _WEEKDAYS or word[:3] in {x[:3] for x in _MONTHS} or word.isdigit() or word in (
+        "week", "month", "year", "behalf", "condition", "record")
+
+
+def _name_before(text: str) -> str | None:
+    """The proper name (or short noun phrase) that ends ``text``: the subject before a verb."""
+    text = text.rstrip()
+    clause = re.split(r"[,;:\"“”]|\bthat\b|\bas\b|\bwhen\b|\bafter\b|\bwhile\b", text)[-1].strip()
+    for m in _CAPS_RUN.finditer(clause):
+        if m.end() == len(clause):
+            name = m.group()
+            return re.sub(r"^the\s+", "", name) if len(name.split()) > 1 or name[:1].isupper() else None
+    words = clause.split()
+    if 1 <= len(words) <= 8 and words[0].lower() in ("the", "a", "an", "more", "over", "about", "some", "his", "her", "its", "their") or (words and words[0][:1].isdigit()):
+        return clause
+    return None
+
+
+def _subject_after(text: str, vocab: DocumentVocabulary) -> str | None:
+    """``", more than 400 appointees expressed ..."`` -> ``"more than 400 appointees"``."""
+    m = re.match(r"^[^,]*,\s*(?P<subj>[^,;:\"“]{3,140}?)\s+(?:(?:also|have|has|had)\s+)?(?P<verb>\w+ed|said|says|wrote|told|urged|sent|signed)\b", text)
+    if not m or not vocab.speech_after.match(" " + m.group("verb")) and m.group("verb") not in ("wrote", "signed", "sent", "told"):
+        return None
+    subj = m.group("subj").strip()
+    return subj if len(subj.split()) <= 16 else None
+
+
+def _resolve_pronoun(issuer: str, before: str, vocab: DocumentVocabulary) -> str:
+    """``"his office"`` -> ``"Prime Minister Netanyahu's office"`` when a titled name precedes."""
+    m = re.match(r"^(his|her)\s+(.+)$", issuer, re.IGNORECASE)
+    if not m:
+        return issuer
+    names = list(vocab.titled_name.finditer(before))
+    return f"{names[-1].group()}'s {m.group(2)}" if names else issuer
+
+
+# ------------------------------------------------------------------ dates
+
+
+def _date_in(text: str, published: str | None) -> str | None:
+    """The first date stated in ``text``, as YYYY-MM-DD when it can be resolved."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    if m.group("iso"):
+        return m.group("iso")
+    try:
+        pub = dt.date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        pub = None
+    if m.group("weekday"):
+        if pub is None:
+            return m.group("weekday").capitalize()
+        back = (pub.weekday() - _WEEKDAYS.index(m.group("weekday").lower())) % 7
+        return (pub - dt.timedelta(days=back)).isoformat()
+    month = (m.group("month") or m.group("month2")).lower().rstrip(".")
+    day = int(m.group("day") or m.group("day2"))
+    year = m.group("year") or m.group("year2")
+    num = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month[:3]))
+    if year is None and pub is None:
+        return f"{_MONTHS[num - 1].capitalize()} {day}"
+    try:
+        date = dt.date(int(year) if year else pub.year, num, day)
+    except ValueError:
+        return None
+    if year is None and pub is not None and date > pub:
+        date = date.replace(year=pub.year - 1)
+    return date.isoformat()
+
+
+# ------------------------------------------------------------------ one mention
+
+
+@dataclass
+class _Context:
+    """Per-article state shared by the mention readers."""
+
+    article: Article
+    sents: list[Sentence]
+    gazetteer: _Gazetteer
+    vocab: DocumentVocabulary
+    _mentions: dict[int, list[Any]] = field(default_factory=dict)
+
+    def outlets_in(self, i: int) -> list[Any]:
+        if i not in self._mentions:
+            self._mentions[i] = self.gazetteer.find_mentions(self.sents[i].text)
+        return self._mentions[i]
+
+    def outlet(self, name: str) -> Outlet | None:
+        name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
+        return self.gazetteer.lookup(name) if name else None
+
+
+def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
+    sent = ctx.sents[i]
+    text = sent.text
+    noun = match.group()
+    key = " ".join(noun.lower().split())
+    tv = ctx.vocab.by_noun[key]
+    left, right = text[: match.start()], text[match.end() :]
+    det, mods, possessor, np_start = _premods(left)
+    if _cancelled(tv, key, left, right, mods, det):
+        return None
+    if key in tv.vote_nouns and not (tv.vote_issuers and tv.vote_issuers.search(mods)):
+        return None
+    via, via_verb = _via(ctx, i, np_start, match.end())
+    post_m = ctx.vocab.post_re.match(right)
+    prep = " ".join(post_m.group("prep").lower().split()) if post_m else ""
+    obj = _post_object(right[post_m.end() :], ctx.vocab.speech_words) if post_m else ""
+    if prep == "in" and not (tv.doc_type is DocType.COURT_FILING and ctx.vocab.court_re.match(obj.split(" ", 1)[-1] if obj else "")):
+        prep, obj = "", ""
+    if prep and not obj:
+        prep = ""
+    issuer, cue, cued = None, "", False
+    outlet_author = None
+    if prep in ctx.vocab.issuer_preps and obj:
+        outlet_author = ctx.outlet(obj)
+        if outlet_author is None and not (via and obj and via_verb):
+            issuer, cue, cued = obj, prep, True
+    post = f"{post_m.group('prep').strip()} {obj}" if prep and not (via and prep == "by") else ""
+    if post and prep in ("obtained by", "seen by") :
+        post = ""
+    if possessor:
+        if possessor.split()[-1].lower() in _WEEKDAYS + ("today", "yesterday", "week", "month", "year", "tonight"):
+            possessor = ""
+        elif ctx.outlet(possessor):
+            outlet_author = ctx.outlet(possessor)
+        else:
+            issuer = issuer or possessor
+    lead = _leading_proper(mods)
+    if lead and ctx.outlet(lead):
+        outlet_author = outlet_author or ctx.outlet(lead)
+    if outlet_author is not None and tv.outlet_work:
+        return None  # "a CNN report", "a report by Reuters": the outlet's own work
+    before = left[:np_start]
+    verb_cue = _verb_cue(ctx, tv, key, before, right[post_m.end() + len(obj) :] if post_m else right, det)
+    if verb_cue:
+        cue, cued = cue or verb_cue[0], True
+        issuer = issuer or (None if via else verb_cue[1])
+    if via:
+        cue, cued = cue or via_verb, True
+    if not issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST:
+        issuer = lead
+    if not cued and tv.doc_type is DocType.RESOLUTION and (ctx.vocab.resolution_issuer.search(mods) or key in tv.vote_nouns):
+        cue, cued = "resolution of " + (lead or mods), True
+    if not cued and post and prep not in ("in",):
+        cue, cued = prep, True
+    if tv.doc_type is DocType.SOCIAL_POST and key in tv.needs_platform:
+        if not (_is_platform(ctx, mods) or re.search(r"\bposted\b", text, re.IGNORECASE) or ctx.vocab.platform_re.search(obj)):
+            return None
+        cued = True
+    if key in tv.court_cue_nouns and not ctx.vocab.court_re.search(text):
+        return None
+    if issuer:
+        issuer = _resolve_pronoun(issuer, sent.text[: match.start()] + " " + (ctx.sents[i - 1].text if i else ""), ctx.vocab) if re.match(r"(?i)^(his|her)\s", issuer) else issuer
+        issuer = re.sub(r"^(?:the)\s+", "", issuer.strip(" ,"))
+    if det == "none" and not mods and key in ("report", "reports", "post", "posts", "tweet", "tweets", "cable", "file", "suit", "complaint", "petition", "motion", "minutes", "guidance"):
+        return None  # a verb or a bare word, not a document
+    return _Mention(
+        vocab=tv,
+        noun=noun,
+        sent=i,
+        evidence=Evidence(sent.text, sent.start, sent.end),
+        det="another" if ctx.vocab.another_before.search(left[: np_start] + left[np_start:].split(" ")[0] + " ") else det,
+        mods=mods,
+        post=post,
+        issuer=issuer or None,
+        via=via,
+        cue=cue or key,
+        cued=cued,
+        date=_date_in(text, ctx.article.published),
+        plural=key in tv.plural,
+    )
+
+
+def _leading_proper(mods: str) -> str:
+    out = []
+    for tok in mods.split():
+        if not (tok[:1].isupper() or tok.isupper()):
+            break
+        out.append(tok)
+    return " ".join(out)
+
+
+def _is_platform(ctx: _Context, text: str) -> bool:
+    return bool(text) and bool(ctx.vocab.platform_re.search(text))
+
+
+def _cancelled(tv: DocType_, key: str, left: str, right: str, mods: str, det: str) -> bool:
+    prev = left.rstrip().split()[-2:] if left.strip() else []
+    prev1 = prev[-1].lower().strip(",") if prev else ""
+    prev2 = " ".join(prev).lower() if prev else ""
+    nxt = right.split()[:1]
+    nxt1 = nxt[0].lower().strip(",.;:") if nxt else ""
+    if prev1 in tv.cancel_before or prev2 in tv.cancel_before or nxt1 in tv.cancel_after:
+        return True
+    if right[:1] == "-" or left[-1:] == "-":
+        return True
+    return False
+
+
+def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None, str]:
+    """The outlet that obtained the document, from "<doc> obtained by X" or "X reviewed <doc>"."""
+    text = ctx.sents[i].text
+    for mention in ctx.outlets_in(i):
+        if mention.start >= np_end:
+            gap = text[np_end : mention.start]
+            gap = re.sub(r"(?i)\bthe\s+$", "", gap)
+            m = ctx.vocab.via_after.match(gap)
+            if m and not ctx.vocab.noun_re.search(gap):
+                return mention.outlet.name, m.group("verb").lower()
+        elif mention.end <= np_start:
+            gap = text[mention.end : np_start]
+            m = ctx.vocab.via_before.match(gap)
+            if m and m.end() == len(gap):
+                return mention.outlet.name, m.group("verb").lower()
+    return None, ""
+
+
+def _verb_cue(ctx: _Context, tv: DocType_, key: str, before: str, after: str, det: str) -> tuple[str, str | None] | None:
+    """A cue verb around the noun phrase, and the issuer it names: ``("filed", "CCR")``."""
+    vocab = ctx.vocab
+    m = vocab.said_in_before.search(before)
+    if m:
+        return f"{m.group('verb')} in", _name_before(before[: m.start()])
+    m = vocab.doc_verb_before.search(before)
+    if m:
+        verb = " ".join(m.group("verb").lower().split())
+        return verb, _name_before(before[: m.start()]) if verb in vocab.author_verbs else None
+    m = vocab.according_before.search(before)
+    if m and m.group("cue").lower() != "in":
+        return m.group("cue").lower(), None
+    if m and re.match(r"(?i)^\W*in\s+$", before):
+        return "in", _subject_after(after, vocab)
+    m = vocab.speech_after.match(after)
+    if m:
+        return m.group("verb").lower(), None
+    if key in tv.self_cued:
+        return key, None
+    return None
+
+
+# ------------------------------------------------------------------ linking
+
+
+def _link(mentions: list[_Mention]) -> list[_Doc]:
+    docs: list[_Doc] = []
+    for m in mentions:
+        same = [d for d in docs if d.doc_type is m.vocab.doc_type]
+        target = _antecedent(m, same)
+        if target is not None:
+            target.add(m)
+        elif _can_start(m):
+            doc = _Doc()
+            doc.add(m)
+            docs.append(doc)
+    return docs
+
+
+def _can_start(m: _Mention) -> bool:
+    """Whether a mention with nothing to refer back to starts a document."""
+    if m.plural:
+        return bool(m.via) or m.noun.lower() in m.vocab.self_cued or (m.cued and m.cue in _STRONG_PLURAL)
+    needs = m.vocab.needs_cue or m.noun.lower() in m.vocab.needs_cue_nouns
+    if needs and not m.cued:
+        return False
+    if m.det in ("def", "pron") and m.vocab.weak and not (m.informative or m.via):
+        return False
+    return True
+
+
+_STRONG_PLURAL = frozenset(
+    "according to|cited in|obtained|reviewed|leaked|released|published|filed|unsealed|show|shows|showed|revealed|reveal|found".split("|")
+)
+
+
+def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
+    if not same or m.det == "another":
+        return None
+    by_info = _match_info(m, same)
+    if m.det in ("def", "pron", "poss", "none") or m.plural:
+        if by_info is not None:
+            return by_info
+        if m.plural:
+            return None
+        recent = max(same, key=lambda d: d.last_sent)
+        if _proper_tokens(m.mods + " " + m.post + " " + (m.issuer or "")):
+            return recent if recent.last_sent >= m.sent - 1 and not _conflicts(m, recent) else None
+        return _salient(m, same)
+    # indefinite: new details make a new document
+    if by_info is not None:
+        return by_info
+    if m.mods or _proper_tokens(m.post + " " + (m.issuer or "")):
+        return None
+    return _salient(m, same)
+
+
+def _salient(m: _Mention, same: list[_Doc]) -> _Doc:
+    recent = max(same, key=lambda d: d.last_sent)
+    if recent.last_sent >= m.sent - 1:
+        return recent
+    return max(same, key=lambda d: (len({x.sent for x in d.mentions}), -d.mentions[0].sent))
+
+
+def _conflicts(m: _Mention, doc: _Doc) -> bool:
+    """True when the mention names something the document's label contradicts (Oman vs Cairo)."""
+    mine = {t.lower() for t in _proper_tokens(m.label + " " + (m.issuer or ""))} - _GENERIC
+    theirs = {t.lower() for t in _proper_tokens(doc.words())} - _GENERIC
+    return bool(mine and theirs and not mine & theirs)
+
+
+def _overlap(a: str, b: str) -> bool:
+    mine = {t.lower() for t in _proper_tokens(a)} - _GENERIC
+    theirs = {t.lower() for t in _proper_tokens(b)} - _GENERIC
+    return bool(mine & theirs) or _acronym_match(a, b)
+
+
+def _acronym_match(a: str, b: str) -> bool:
+    acr_a = {t for t in _proper_tokens(a) if t.isupper() and len(t) >= 3}
+    acr_b = {t for t in _proper_tokens(b) if t.isupper() and len(t) >= 3}
+    return bool(acr_a and _acronym(b).find(next(iter(acr_a))) >= 0 and len(_acronym(b)) >= 3) or bool(
+        acr_b and _acronym(a).find(next(iter(acr_b))) >= 0 and len(_acronym(a)) >= 3
+    )
+
+
+def _match_info(m: _Mention, same: list[_Doc]) -> _Doc | None:
+    """The latest document whose label or issuer shares a distinctive name with the mention."""
+    words = m.mods + " " + m.post + " " + (m.issuer or "")
+    if not _proper_tokens(words):
+        return None
+    for doc in sorted(same, key=lambda d: -d.last_sent):
+        if _overlap(words, doc.words()):
+            return doc
+    return None
+
+
+# ------------------------------------------------------------------ public API
+
+
+def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazetteer) -> list[Citation]:
+    """The documents ``article`` cites, one ``Citation`` each, in order of first mention.
+
+    ``sents`` is ``text.sentences(article.body)``; ``gazetteer`` names the
+    outlets that may have obtained a document (``via``).
+    """
+    vocab = _vocab()
+    ctx = _Context(article, sents, gazetteer, vocab)
+    mentions: list[_Mention] = []
+    for i, sent in enumerate(sents):
+        if not vocab.noun_re.search(sent.text) or not _is_article_text(_line_of(article.body, sent), vocab):
+            continue
+        for match in vocab.noun_re.finditer(sent.text):
+            mention = _read_mention(ctx, i, match)
+            if mention is not None:
+                mentions.append(mention)
+    return [_citation(article, doc) for doc in _link(mentions)]
+
+
+def _citation(article: Article, doc: _Doc) -> Citation:
+    evidence = tuple(sorted({m.evidence for m in doc.mentions}, key=lambda e: (e.start, e.end)))
+    return Citation(
+        article=article.id,
+        kind=CitationKind.DOCUMENT,
+        name=doc.label,
+        cue=doc.mentions[0].cue,
+        evidence=evidence,
+        doc_type=doc.doc_type,
+        issuer=doc.issuer,
+        via=doc.via,
+        date=doc.date,
+    )
