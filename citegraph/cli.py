@@ -48,6 +48,8 @@ def build_cmd(
     exclude: List[str] = typer.Option([], "--exclude", help="Skip files matching this glob (repeatable)."),
     outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, extending the built-in gazetteer."),
     strict: bool = typer.Option(False, "--strict", help="Exit with an error if any input is skipped."),
+    max_nodes: int = typer.Option(1500, "--max-nodes", min=1, help="Most nodes the explorer shows (the most-cited are kept)."),
+    open_page: bool = typer.Option(False, "--open", help="Open the explorer (graph.html) in the default browser afterwards."),
 ) -> None:
     """Read articles, extract citations and write the graph, report and explorer to OUT."""
     options = BuildOptions(
@@ -57,6 +59,7 @@ def build_cmd(
         exclude=tuple(exclude),
         outlets_file=outlets,
         strict=strict,
+        max_nodes=max_nodes,
     )
     try:
         result = build(options)
@@ -70,6 +73,32 @@ def build_cmd(
     for skip in result.skips:
         typer.echo(f"  skipped {skip.path}: {skip.reason}")
     typer.echo(f"Wrote {out}/")
+    if open_page:
+        _open_explorer(out)
+
+
+@app.command("open")
+def open_cmd(
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder of a previous build."),
+) -> None:
+    """Open the explorer (OUT/graph.html) in the default browser."""
+    _open_explorer(out)
+
+
+def _open_explorer(out: Path) -> None:
+    import webbrowser
+
+    from .explorer import find_explorer
+
+    try:
+        path = find_explorer(out).resolve()
+    except CitegraphError as err:
+        _fail(err)
+        return
+    if webbrowser.open(path.as_uri()):
+        typer.echo(f"Opened {path}")
+    else:
+        typer.echo(f"No browser available; open this file in one: {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -429,3 +429,11 @@ def render_page(payload: dict[str, Any], options: ExplorerOptions) -> str:
         "APP_JS": scripts[1],
     }
     return _SLOT.sub(lambda m: slots[m.group(1)], _static("explorer.html"))
+
+
+def find_explorer(out: Path) -> Path:
+    """The explorer page a previous build wrote under ``out``."""
+    path = Path(out) / "graph.html"
+    if not path.is_file():
+        raise BuildError(f"no explorer at {path}: run `citegraph build --out {out}` first, or pass the --out you built to")
+    return path
