@@ -27,6 +27,23 @@ log = logging.getLogger(__name__)
 
 SOURCE_KINDS = ("outlet", "document", "person", "organization", "anonymous")
 
+# The attributes every node of a kind, and every edge of a relation, carries
+# (docs/ARCHITECTURE.md); readers of flat exports use them to restore "" values.
+NODE_FIELDS = {
+    "article": ("kind", "label", "title", "publisher", "published", "url", "byline"),
+    "outlet": ("kind", "label", "country", "outlet_kind", "known", "discovered", "domains"),
+    "document": ("kind", "label", "doc_type", "issuer", "via", "date"),
+    "person": ("kind", "label"),
+    "organization": ("kind", "label"),
+    "anonymous": ("kind", "label"),
+}
+EDGE_FIELDS = {
+    "published": ("relation", "count"),
+    "cites": ("relation", "count", "cues", "evidence"),
+    "via": ("relation", "count", "articles"),
+    "issued_by": ("relation", "count", "articles"),
+}
+
 
 class OutletLookup(Protocol):
     """What the builder needs from a gazetteer: ``gazetteer.Gazetteer`` has it."""

@@ -1,0 +1,551 @@
+"""The report a media researcher reads: ``out/report.md`` and ``out/report.html``.
+
+The report is assembled once as a list of ``Section`` records (paragraphs and
+tables whose cells may link to anchors) and rendered twice, to Markdown and to
+a self-contained HTML page. Every claim links to the article it rests on and
+to the evidence sentence, both listed in the closing "Articles" section. The
+HTML page carries its own CSS and inline SVG charts drawn here at build time:
+no script, no request. All article text is escaped: it is hostile input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Union
+
+import networkx as nx
+
+from .errors import BuildError
+from .fsutil import atomic_write_text, dumps_json
+from .graph import build_graph, cited_sources, nodes_of_kind, publisher_of
+from .metrics import compute_metrics
+from .records import Article, Citation, Skip
+
+log = logging.getLogger(__name__)
+
+TOP = 50  # rows in the ranked tables; metrics.json holds everything
+CITING_SHOWN = 5  # citing articles listed per source
+LISTED = 200  # rows in the per-article lists (single-source, chains)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Text linking to an anchor in the report."""
+
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Text that is itself an anchor target."""
+
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Inline items shown one per line."""
+
+    items: tuple
+
+
+Inline = Union[str, Ref, Mark, Lines, tuple]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    anchor: str
+    level: int = 2
+    paragraphs: tuple[Inline, ...] = ()
+    table: Table | None = None
+    svg: str = ""  # an inline chart (HTML only)
+
+
+def anchor(prefix: str, *parts: str) -> str:
+    """A short, stable anchor id for a node or an (article, source) pair."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+    return f"{prefix}-{digest}"
+
+
+def _aid(node: str) -> str:
+    return node.split(":", 1)[1]
+
+
+def _label(G: nx.DiGraph, node: str) -> str:
+    return str(G.nodes[node].get("label") or _aid(node))
+
+
+def _article_ref(G: nx.DiGraph, article: str) -> Ref:
+    return Ref(_label(G, article), anchor("a", article))
+
+
+def _quote(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def _citing(G: nx.DiGraph, node: str) -> list[str]:
+    return sorted(u for u, _, r in G.in_edges(node, data="relation") if r == "cites")
+
+
+def _evidence_cell(G: nx.DiGraph, node: str) -> Lines:
+    """Each citing article (first few) with its first evidence sentence, linked."""
+    items: list[Inline] = []
+    citing = _citing(G, node)
+    for article in citing[:CITING_SHOWN]:
+        evidence = G.edges[article, node].get("evidence") or []
+        quote = _quote(evidence[0]["text"]) + " " if evidence else ""
+        items.append((quote, "in ", Ref(_label(G, article), anchor("e", article, node))))
+    if len(citing) > CITING_SHOWN:
+        items.append(f"and {len(citing) - CITING_SHOWN} more articles (see metrics.json)")
+    return Lines(tuple(items))
+
+
+def _ranked(metrics: dict[str, Any], kind: str) -> list[tuple[str, dict[str, int]]]:
+    rows = metrics["most_cited"].get(kind, {})
+    return sorted(rows.items(), key=lambda kv: (-kv[1]["in_degree"], -kv[1]["publishers"], kv[0]))
+
+
+def _outlets_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
+    ranked = _ranked(metrics, "outlet")
+    rows = tuple(
+        (Mark(_label(G, n), anchor("s", n)), str(m["in_degree"]), str(m["publishers"]), str(m["mentions"]),
+         _evidence_cell(G, n))
+        for n, m in ranked[:TOP]
+    )
+    intro = (
+        f"{len(ranked)} outlet(s) are cited as sources. “Articles” counts the distinct articles citing the outlet "
+        "(its in-degree), “publishers” the distinct outlets that published those articles, “mentions” the "
+        "evidence sentences.",
+    )
+    headers = ("Outlet", "Articles", "Publishers", "Mentions", "Evidence")
+    return Section("Most-cited outlets", "outlets", paragraphs=intro, table=Table(headers, rows))
+
+
+def _documents_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
+    ranked = _ranked(metrics, "document")
+    rows = []
+    for n, m in ranked[:TOP]:
+        attrs = G.nodes[n]
+        via = sorted(_label(G, v) for _, v, r in G.out_edges(n, data="relation") if r == "via")
+        rows.append((Mark(_label(G, n), anchor("s", n)), attrs.get("doc_type", ""), ", ".join(via) or "—",
+                     attrs.get("issuer") or "—", str(m["in_degree"]), _evidence_cell(G, n)))
+    intro = (
+        f"{len(ranked)} document(s) are cited. “Via” is the outlet that obtained, reviewed or first reported "
+        "the document; “issuer” who wrote or sent it.",
+    )
+    headers = ("Document", "Type", "Via", "Issuer", "Articles", "Evidence")
+    return Section("Documents", "documents", paragraphs=intro, table=Table(headers, tuple(rows)))
+
+
+def _named_sources_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
+    ranked = sorted(
+        _ranked(metrics, "person") + _ranked(metrics, "organization"),
+        key=lambda kv: (-kv[1]["in_degree"], -kv[1]["publishers"], kv[0]),
+    )
+    rows = tuple(
+        (Mark(_label(G, n), anchor("s", n)), G.nodes[n]["kind"], str(m["in_degree"]), _evidence_cell(G, n))
+        for n, m in ranked[:TOP]
+    )
+    intro = (f"{len(ranked)} named people and organisations are cited.",)
+    return Section("People and organisations", "people", paragraphs=intro,
+                   table=Table(("Source", "Kind", "Articles", "Evidence"), rows))
+
+
+def _network_section(G: nx.DiGraph, metrics: dict[str, Any]) -> list[Section]:
+    pagerank, between = metrics["pagerank"], metrics["betweenness"]
+    order = sorted(pagerank, key=lambda n: (-pagerank[n], n))[:TOP]
+    rows = tuple((_label(G, n), f"{pagerank[n]:.4f}", f"{between.get(n, 0.0):.4f}") for n in order)
+    sampled = " (estimated from a seeded sample of sources)" if metrics.get("betweenness_sampled") else ""
+    intro = (
+        "In the outlet network an edge A → B counts the articles published by A that cite B, directly or through "
+        f"a document B obtained. PageRank and betweenness{sampled} are computed on that network.",
+    )
+    sections = [Section("Outlet network", "network", paragraphs=intro,
+                        table=Table(("Outlet", "PageRank", "Betweenness"), rows))]
+    for key, title in (("outlets", "Outlet communities"), ("sources", "Sources cited together")):
+        groups = metrics["communities"].get(key, [])
+        rows = tuple((str(i + 1), ", ".join(_label(G, n) for n in g[:30]) + (" …" if len(g) > 30 else ""))
+                     for i, g in enumerate(groups[:20]))
+        note = (f"{len(groups)} group(s) found by Louvain community detection with a fixed seed "
+                f"(groups of one left out).",)
+        sections.append(Section(title, f"communities-{key}", level=3, paragraphs=note,
+                                table=Table(("Group", "Members"), rows)))
+    return sections
+
+
+CHAIN_TITLES = {
+    "article_outlet_document": ("Article → outlet → document",
+                                "The article cites an outlet that reported the document (in this article or in "
+                                "the outlet's own articles)."),
+    "article_outlet_outlet": ("Article → outlet → outlet",
+                              "The article cites an outlet whose own articles cite a further outlet."),
+    "article_document_outlet": ("Article → document → via outlet",
+                                "The article cites a document that an outlet obtained, reviewed or first reported."),
+}
+
+
+def _chain_sections(G: nx.DiGraph, metrics: dict[str, Any]) -> list[Section]:
+    sections = [Section("Citation chains", "chains", paragraphs=(
+        "Where a story comes from, two steps back. Each row groups the articles that share the same chain.",))]
+    for key, (title, text) in CHAIN_TITLES.items():
+        chains = metrics["chains"].get(key, [])
+        rows = tuple(
+            (_label(G, c["through"]), _label(G, c["to"]), str(c["count"]), _article_list(G, c["articles"]))
+            for c in chains[:TOP]
+        )
+        sections.append(Section(title, f"chains-{key}", level=3, paragraphs=(f"{text} {len(chains)} chain(s).",),
+                                table=Table(("Through", "To", "Articles", "Which"), rows)))
+    return sections
+
+
+def _article_list(G: nx.DiGraph, ids: list[str]) -> Lines:
+    items: list[Inline] = [_article_ref(G, f"article:{a}") for a in ids[:CITING_SHOWN]]
+    if len(ids) > CITING_SHOWN:
+        items.append(f"and {len(ids) - CITING_SHOWN} more")
+    return Lines(tuple(items))
+
+
+def _single_source_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
+    single = metrics["single_source"]
+    rows = []
+    for article_id, node in list(sorted(single.items()))[:LISTED]:
+        article = f"article:{article_id}"
+        evidence = G.edges[article, node].get("evidence") or []
+        quote = _quote(evidence[0]["text"]) if evidence else ""
+        rows.append((_article_ref(G, article), _label(G, node), Ref(quote or "(evidence)", anchor("e", article, node))))
+    intro = (
+        "An article is single-source when, apart from its own publisher, it cites exactly one source: one outlet, "
+        "document, person, organisation or anonymous source. A document obtained via an outlet the article also "
+        f"cites counts as that outlet. {len(single)} article(s) are single-source; "
+        f"{len(metrics['unsourced'])} cite no external source at all.",
+    )
+    return Section("Single-source articles", "single-source", paragraphs=intro,
+                   table=Table(("Article", "Only source", "Evidence"), tuple(rows)))
+
+
+def _anonymous_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
+    share = metrics["anonymous_share"]
+    order = sorted(share, key=lambda p: (-share[p]["share"], -share[p]["sources"], p))
+    rows = tuple(
+        (_label(G, p), str(share[p]["articles"]), str(share[p]["anonymous"]), str(share[p]["sources"]),
+         f"{100 * share[p]['share']:.1f}%")
+        for p in order[:TOP]
+    )
+    intro = ("Share of anonymous sourcing = citations of anonymous sources / all source citations in the "
+             "publisher's articles (one citation per article and source).",)
+    return Section("Anonymous sourcing by publisher", "anonymous", paragraphs=intro,
+                   table=Table(("Publisher", "Articles", "Anonymous", "All sources", "Share"), rows))
+
+
+def _self_citation_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
+    selfc = metrics["self_citation"]
+    rows = tuple((_label(G, p), str(len(ids)), _article_list(G, ids)) for p, ids in sorted(selfc.items()))
+    intro = (f"Articles citing their own publisher: {sum(len(v) for v in selfc.values())}.",)
+    return Section("Self-citation", "self-citation", paragraphs=intro,
+                   table=Table(("Publisher", "Articles", "Which"), rows))
+
+
+def _time_section(metrics: dict[str, Any]) -> Section:
+    over = metrics["over_time"]
+    rows = tuple((month, str(v["articles"]), str(v["citations"])) for month, v in over.items())
+    dated = {m: v for m, v in over.items() if m != "undated"}
+    svg = timeline_svg([(m, v["citations"]) for m, v in dated.items()], "Citations per month") if dated else ""
+    intro = ("Citations made by the articles published each month." if dated
+             else "No article carries a publication date, so there is no timeline.",)
+    return Section("Citations over time", "timeline", paragraphs=intro,
+                   table=Table(("Month", "Articles", "Citations"), rows), svg=svg)
+
+
+def _skipped_section(skips: Iterable[Skip]) -> Section:
+    skips = sorted(skips)
+    rows = tuple((s.path, s.reason) for s in skips)
+    text = (f"{len(skips)} input(s) could not be read as articles." if skips else "Every input was read.",)
+    return Section("Skipped inputs", "skipped", paragraphs=text,
+                   table=Table(("Input", "Reason"), rows) if rows else None)
+
+
+def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip]) -> Section:
+    nodes, edges = metrics["summary"]["nodes"], metrics["summary"]["edges"]
+    publishers = {publisher_of(G, a) for a in nodes_of_kind(G, "article")} - {None}
+    text = (
+        f"{nodes.get('article', 0)} article(s) from {len(publishers)} publisher(s) make "
+        f"{edges.get('cites', 0)} citation(s) of {len(metrics['most_cited']['outlet'])} outlet(s), "
+        f"{len(metrics['most_cited']['document'])} document(s) and "
+        f"{len(metrics['most_cited']['person']) + len(metrics['most_cited']['organization'])} named people and "
+        f"organisations; {nodes.get('anonymous', 0)} anonymous source(s); {len(skips)} input(s) skipped.",
+    )
+    top = sorted(
+        _ranked(metrics, "outlet")[:TOP] + _ranked(metrics, "document")[:TOP],
+        key=lambda kv: (-kv[1]["in_degree"], kv[0]),
+    )[:15]
+    bars = [(_label(G, n), m["in_degree"], "#" + anchor("s", n)) for n, m in top]
+    svg = bar_chart_svg(bars, "Most-cited outlets and documents (articles citing)") if bars else ""
+    return Section("Overview", "overview", paragraphs=text, svg=svg)
+
+
+def _article_sections(G: nx.DiGraph) -> list[Section]:
+    sections = [Section("Articles", "articles", paragraphs=("Every article with the sources it cites and the "
+                                                            "sentences that show each citation.",))]
+    for article in nodes_of_kind(G, "article"):
+        attrs = G.nodes[article]
+        facts = " · ".join(x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x)
+        rows = []
+        for node in cited_sources(G, article):
+            edge = G.edges[article, node]
+            quotes = tuple(f"{_quote(e['text'], 600)} ({e['field']} {e['start']}–{e['end']})"
+                           for e in edge.get("evidence") or [])
+            rows.append((Mark(_label(G, node), anchor("e", article, node)), G.nodes[node]["kind"],
+                         ", ".join(edge.get("cues") or []), Lines(quotes)))
+        table = Table(("Source", "Kind", "Cues", "Evidence"), tuple(rows)) if rows else None
+        sections.append(Section(_label(G, article), anchor("a", article), level=3,
+                                paragraphs=(facts,) if rows else (facts, "No citation found."), table=table))
+    return sections
+
+
+def build_sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip] = ()) -> list[Section]:
+    """The report as data, in reading order."""
+    skips = sorted(skips)
+    return [
+        _overview(G, metrics, skips),
+        _outlets_section(G, metrics),
+        _documents_section(G, metrics),
+        _named_sources_section(G, metrics),
+        *_network_section(G, metrics),
+        *_chain_sections(G, metrics),
+        _single_source_section(G, metrics),
+        _anonymous_section(G, metrics),
+        _self_citation_section(G, metrics),
+        _time_section(metrics),
+        _skipped_section(skips),
+        *_article_sections(G),
+    ]
+
+
+# ---- charts (inline SVG, drawn here) ----------------------------------------
+
+_SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def _short(text: str, limit: int = 42) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bar_chart_svg(bars: list[tuple[str, int, str]], title: str) -> str:
+    """A horizontal bar chart: one ``(label, value, href)`` per bar, largest first."""
+    row, left, span = 24, 320, 520
+    height = row * len(bars) + 40
+    top = max(v for _, v, _ in bars) or 1
+    parts = [f'<svg class="chart bar-chart" {_SVG_NS} role="img" viewBox="0 0 900 {height}" width="900" '
+             f'height="{height}"><title>{html.escape(title)}</title>',
+             f'<text x="0" y="16" font-weight="bold">{html.escape(title)}</text>']
+    for i, (label, value, href) in enumerate(bars):
+        y = 28 + i * row
+        width = max(1, round(span * value / top))
+        tip = html.escape(f"{label}: {value}")
+        parts.append(
+            f'<a href="{html.escape(href)}"><rect class="bar" x="{left}" y="{y}" width="{width}" height="{row - 6}">'
+            f"<title>{tip}</title></rect></a>"
+            f'<text x="{left - 8}" y="{y + row - 11}" text-anchor="end">{html.escape(_short(label))}</text>'
+            f'<text x="{left + width + 6}" y="{y + row - 11}">{value}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _months(first: str, last: str) -> list[str]:
+    y, m = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{y:04d}-{m:02d}" <= last:
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def timeline_svg(points: list[tuple[str, int]], title: str) -> str:
+    """A line chart of ``(YYYY-MM, value)``; months in between are drawn as zero."""
+    values = dict(points)
+    try:
+        months = _months(min(values), max(values))
+    except ValueError:
+        months = sorted(values)
+    if len(months) > 600:  # decades apart: plot only the months that have articles
+        months = sorted(values)
+    left, width, height, base = 50, 820, 260, 220
+    top = max(values.values()) or 1
+    step = width / max(1, len(months) - 1)
+    xy = [(left + i * step if len(months) > 1 else left + width / 2, base - 180 * values.get(m, 0) / top)
+          for i, m in enumerate(months)]
+    parts = [f'<svg class="chart timeline" {_SVG_NS} role="img" viewBox="0 0 900 {height + 20}" width="900" '
+             f'height="{height + 20}"><title>{html.escape(title)}</title>',
+             f'<text x="0" y="16" font-weight="bold">{html.escape(title)}</text>',
+             f'<line class="axis" x1="{left}" y1="{base}" x2="{left + width}" y2="{base}"/>',
+             f'<text x="{left - 6}" y="{base}" text-anchor="end">0</text>',
+             f'<text x="{left - 6}" y="{base - 176}" text-anchor="end">{top}</text>']
+    if len(xy) > 1:
+        parts.append('<polyline class="line" points="' + " ".join(f"{x:.1f},{y:.1f}" for x, y in xy) + '"/>')
+    every = max(1, -(-len(months) // 12))
+    for i, (month, (x, y)) in enumerate(zip(months, xy)):
+        if month in values:
+            parts.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4">'
+                         f"<title>{html.escape(month)}: {values[month]}</title></circle>")
+        if i % every == 0 or i == len(months) - 1:
+            parts.append(f'<text x="{x:.1f}" y="{base + 18}" text-anchor="middle">{html.escape(month)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# ---- Markdown ---------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!{}~])")
+
+
+def md_escape(text: str) -> str:
+    """Escape text for Markdown (and for the HTML a Markdown viewer makes of it)."""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text))).replace("&", "&amp;")
+
+
+def _md_inline(item: Inline) -> str:
+    if isinstance(item, Ref):
+        return f"[{md_escape(item.text)}](#{item.anchor})"
+    if isinstance(item, Mark):
+        return f'<a id="{item.anchor}"></a>{md_escape(item.text)}'
+    if isinstance(item, Lines):
+        return "<br>".join(_md_inline(i) for i in item.items)
+    if isinstance(item, tuple):
+        return "".join(_md_inline(i) for i in item)
+    return md_escape(item)
+
+
+def _md_section(s: Section) -> str:
+    out = [f'<a id="{s.anchor}"></a>', "", f"{'#' * s.level} {md_escape(s.title)}", ""]
+    out += [_md_inline(p) + "\n" for p in s.paragraphs]
+    if s.table and s.table.rows:
+        out.append("| " + " | ".join(md_escape(h) for h in s.table.headers) + " |")
+        out.append("|" + "---|" * len(s.table.headers))
+        out += ["| " + " | ".join(_md_inline(c) for c in row) + " |" for row in s.table.rows]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(sections: list[Section]) -> str:
+    head = "# Where do these stories come from?\n\nA citegraph report. Links lead to the articles and evidence " \
+           "sentences behind each figure; `metrics.json` holds every figure in full.\n\n"
+    return head + "".join(_md_section(s) for s in sections)
+
+
+# ---- HTML -------------------------------------------------------------------
+
+CSS = """
+body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em 2em;color:#1b1b1b}
+table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}th,td{border:1px solid #ccc;padding:.3em .5em;
+text-align:left;vertical-align:top}th{background:#f2f2f2}h3{margin-top:1.6em}nav a{margin-right:1em}
+.chart{display:block;margin:1em 0;max-width:100%;height:auto}.chart .bar{fill:#2f6db5}.chart .bar:hover{fill:#174a85}
+.chart .point{fill:#c2410c}.chart .line{fill:none;stroke:#c2410c;stroke-width:2}.chart text{font-size:12px}
+.chart .axis{stroke:#666}:target{background:#fff3b0}
+"""
+
+
+def _html_inline(item: Inline) -> str:
+    if isinstance(item, Ref):
+        return f'<a href="#{html.escape(item.anchor)}">{html.escape(item.text)}</a>'
+    if isinstance(item, Mark):
+        return f'<span id="{html.escape(item.anchor)}">{html.escape(item.text)}</span>'
+    if isinstance(item, Lines):
+        return "<br>".join(_html_inline(i) for i in item.items)
+    if isinstance(item, tuple):
+        return "".join(_html_inline(i) for i in item)
+    return html.escape(str(item))
+
+
+def _html_section(s: Section) -> str:
+    out = [f'<section id="{html.escape(s.anchor)}"><h{s.level}>{html.escape(s.title)}</h{s.level}>']
+    out += [f"<p>{_html_inline(p)}</p>" for p in s.paragraphs]
+    if s.svg:
+        out.append(s.svg)
+    if s.table and s.table.rows:
+        out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in s.table.headers)
+                   + "</tr></thead><tbody>")
+        out += ["<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>" for row in s.table.rows]
+        out.append("</tbody></table>")
+    out.append("</section>")
+    return "\n".join(out) + "\n"
+
+
+def render_html(sections: list[Section]) -> str:
+    nav = " ".join(f'<a href="#{html.escape(s.anchor)}">{html.escape(s.title)}</a>'
+                   for s in sections if s.level == 2)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>citegraph report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        "<h1>Where do these stories come from?</h1>\n"
+        f"<nav>{nav}</nav>\n" + "".join(_html_section(s) for s in sections) + "</body>\n</html>\n"
+    )
+
+
+# ---- files ------------------------------------------------------------------
+
+
+def write_metrics(metrics: dict[str, Any], out_dir: Path) -> Path:
+    path = Path(out_dir) / "metrics.json"
+    atomic_write_text(path, dumps_json(metrics))
+    return path
+
+
+def write_report(G: nx.DiGraph, metrics: dict[str, Any], out_dir: Path, skips: Iterable[Skip] = ()) -> list[Path]:
+    """Write ``report.md`` and ``report.html`` into ``out_dir``; return their paths."""
+    sections = build_sections(G, metrics, skips)
+    md, page = Path(out_dir) / "report.md", Path(out_dir) / "report.html"
+    atomic_write_text(md, render_markdown(sections))
+    atomic_write_text(page, render_html(sections))
+    return [md, page]
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise BuildError(f"{path} is missing: run `citegraph build --out {path.parent}` first to create the build")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise BuildError(f"{path}:{number} is not valid JSON ({err.msg}): rebuild with `citegraph build`") from err
+    return rows
+
+
+def load_build(out_dir: Path) -> tuple[list[Article], list[Citation], list[Skip]]:
+    """Read the records an earlier ``citegraph build`` wrote to ``out_dir``."""
+    out_dir = Path(out_dir)
+    articles = [Article.from_dict(r) for r in _read_jsonl(out_dir / "articles.jsonl")]
+    citations = [Citation.from_dict(r) for r in _read_jsonl(out_dir / "citations.jsonl")]
+    skipped = out_dir / "skipped.jsonl"
+    skips = [Skip(r["path"], r["reason"]) for r in _read_jsonl(skipped)] if skipped.exists() else []
+    return articles, citations, skips
+
+
+def regenerate_report(out_dir: Path, gazetteer=None) -> list[Path]:
+    """Rebuild graph and metrics from an existing build; rewrite metrics.json and the report."""
+    articles, citations, skips = load_build(out_dir)
+    G = build_graph(articles, citations, gazetteer)
+    metrics = compute_metrics(G)
+    return [write_metrics(metrics, out_dir), *write_report(G, metrics, out_dir, skips)]
