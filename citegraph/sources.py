@@ -1,0 +1,715 @@
+"""Human sources: the people, institutions and unnamed sources an article quotes.
+
+``find_sources(article, sents)`` reads each sentence that holds a speech cue
+("said", "told", "according to", ", saying") and takes the noun phrase that
+speaks: before the verb ("Secretary of State Antony Blinken said"), after it
+when a quotation comes first ('"...," said Miller.'), or after a prepositional
+cue ("according to two officials"). The phrase is then classified:
+
+* a **person** when it ends in a capitalised name of two or more words (titles
+  dropped), or in a lone surname of someone named elsewhere in the article;
+  later "Blinken said" and "he said" (right after) resolve to the full name;
+* an **organization** when its capitalised name holds an institution word
+  ("Ministry", "Department", "Watch"), is a known institution or an acronym;
+* **anonymous** when its head is an unnamed-source noun ("a senior US
+  official", "sources familiar with the talks").
+
+Rules are general and the word lists live in ``data/sources.toml``. Verbs
+inside quotation marks, passives ("were told", "warned by"), documents ("the
+memo said") and photo captions are passed over. News outlets are left to the
+outlets stage: names in ``outlet_names`` are never reported.
+
+>>> from citegraph.records import Article
+>>> from citegraph.text import sentences
+>>> body = 'Officials met. "We are ready," said Jane Doe, the minister. Doe later told reporters more.'
+>>> [(c.kind.value, c.name, len(c.evidence)) for c in find_sources(Article("a", "t", body), sentences(body))]
+[('person', 'Jane Doe', 2)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import ConfigError
+from .records import Article, Citation, CitationKind, Evidence
+from .text import Sentence
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}"  # U.S., D.C.
+    r"|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Rev|St|Jr|Sr)\.(?=\s)"
+    r"|[A-Z]\.(?=\s+[A-Z])"  # an initial
+    r"|\w[\w'’&.-]*\w|\w"
+    r"|[^\w\s]"
+)
+_NAME = re.compile(
+    r"[A-Z]\."  # initial
+    r"|[A-Z][a-zA-Z]*[a-z][a-zA-Z]*(?:[-'’][A-Z]?[a-zA-Z]+)*"
+    r"|(?:al|el|Al|El)-[A-Z][a-zA-Z'’-]+"
+)
+_CAPS_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:al|bin|ibn|abu|de|van|von|der|da|di|du|la|le|del|el)\s+)?[A-Z][\w'’.-]*)*")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}|(?:[A-Z]\.){2,}")
+_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
+_CAPTION = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
+_QUOTES = frozenset("\"“”")
+_CLAUSE_END = frozenset(",.;:!?()[]—–-\"“”")
+_CONNECTORS = frozenset(["of", "for", "on", "to", "and", "in", "at", "&"])
+_CONJUNCTIONS = frozenset(["and", "but", "or", "nor"])
+_AFTER_COMPLEMENT = frozenset(["that", ":", ",", ".", "?", "!", "\"", "“", "”"])
+_RELATIVES = frozenset(["who", "which", "that", "whom"])
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of ``data/sources.toml``, as sets, plus the compiled cue pattern."""
+
+    verbs: frozenset[str]
+    need_complement: frozenset[str]
+    participles: frozenset[str]
+    forward: tuple[tuple[str, ...], ...]
+    passive_after: frozenset[str]
+    be_forms: frozenset[str]
+    between: frozenset[str]
+    caption_words: frozenset[str]
+    titles: frozenset[str]
+    honorifics: frozenset[str]
+    particles: frozenset[str]
+    pronouns: frozenset[str]
+    not_first: frozenset[str]
+    not_last: frozenset[str]
+    anon_heads: frozenset[str]
+    anon_need_post: frozenset[str]
+    institution_voice: frozenset[str]
+    post_openers: frozenset[str]
+    anon_modifiers: frozenset[str]
+    determiners: frozenset[str]
+    anonymity_markers: tuple[str, ...]
+    org_cues: frozenset[str]
+    org_lower: frozenset[str]
+    org_known: frozenset[str]
+    not_acronyms: frozenset[str]
+    doc_nouns: frozenset[str]
+    stop_caps: frozenset[str]
+    np_lower: frozenset[str] = field(default=frozenset())
+    cue_re: re.Pattern[str] = field(default=re.compile(r"(?!)"))
+
+    @classmethod
+    def from_file(cls, path: Path | None = None) -> Lexicon:
+        """Load the lists from ``path`` (default: the packaged ``data/sources.toml``)."""
+        try:
+            if path is None:
+                raw = resources.files("citegraph").joinpath("data/sources.toml").read_bytes()
+            else:
+                raw = Path(path).read_bytes()
+            data = tomllib.loads(raw.decode("utf-8"))
+            return cls._build(data)
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+            raise ConfigError(
+                f"cannot load source cue words from {path or 'data/sources.toml'}: {exc}. "
+                "Fix the TOML so it has every section of the packaged citegraph/data/sources.toml."
+            ) from exc
+
+    @classmethod
+    def _build(cls, data: dict) -> Lexicon:
+        def words(section: str, key: str) -> frozenset[str]:
+            return frozenset(w.lower() for w in data[section][key])
+
+        cues, anon, org = data["cues"], data["anonymous"], data["organizations"]
+        lex = cls(
+            verbs=words("cues", "verbs"),
+            need_complement=words("cues", "verbs_need_complement"),
+            participles=words("cues", "participles"),
+            forward=tuple(tuple(p.lower().split()) for p in cues["forward"]),
+            passive_after=words("context", "passive_after"),
+            be_forms=words("context", "be_forms"),
+            between=words("context", "between"),
+            caption_words=words("context", "caption_words"),
+            titles=words("people", "titles"),
+            honorifics=words("people", "honorifics"),
+            particles=words("people", "particles"),
+            pronouns=words("people", "pronouns"),
+            not_first=words("people", "not_first_names"),
+            not_last=words("people", "not_last_names"),
+            anon_heads=words("anonymous", "heads"),
+            anon_need_post=words("anonymous", "heads_need_postmodifier"),
+            institution_voice=words("anonymous", "institution_voice"),
+            post_openers=words("anonymous", "postmodifier_openers"),
+            anon_modifiers=words("anonymous", "modifiers"),
+            determiners=words("anonymous", "determiners"),
+            anonymity_markers=tuple(m.lower() for m in anon["anonymity_markers"]),
+            org_cues=words("organizations", "cue_words"),
+            org_lower=words("organizations", "lower_nouns"),
+            org_known=frozenset(org["known"]),
+            not_acronyms=frozenset(org["not_acronyms"]),
+            doc_nouns=words("documents", "nouns"),
+            stop_caps=frozenset(data["stop"]["capitalized"]),
+        )
+        np_lower = lex.anon_heads | lex.anon_modifiers | lex.titles | lex.org_lower
+        every_cue = sorted(lex.verbs | lex.participles | {" ".join(p) for p in lex.forward}, key=len, reverse=True)
+        cue_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in every_cue) + r")\b", re.IGNORECASE)
+        return dataclasses.replace(lex, np_lower=np_lower, cue_re=cue_re)
+
+
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once per process."""
+    return Lexicon.from_file(None)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    low: str
+    quoted: bool
+
+    @property
+    def word(self) -> bool:
+        return self.text[0].isalnum()
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """Tokens of a sentence, each marked when it stands inside quotation marks."""
+    matches = list(_TOKEN.finditer(text))
+    raw = [m.group(0) for m in matches]
+    flags: list[bool] = []
+    inside = False
+    for match in matches:
+        tok = match.group(0)
+        if tok in _QUOTES:
+            opening = tok == "“" or (tok == '"' and not inside and _opens(text, match.start()))
+            if not opening and not inside:  # a quote that opened in an earlier sentence
+                flags = [True] * len(flags)
+            flags.append(True)
+            inside = opening
+            continue
+        flags.append(inside)
+    return [_Tok(t, t.lower(), q) for t, q in zip(raw, flags)]
+
+
+def _opens(text: str, at: int) -> bool:
+    """A straight quote opens when it follows a space (or starts the text) and precedes a non-space."""
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return (before.isspace() or before in "([—–") and not after.isspace()
+
+
+def _is_caption(text: str, lex: Lexicon) -> bool:
+    """A photo caption ends with a credit in brackets: "(AP)", "(AP Photo/Jane Doe)"."""
+    match = _CAPTION.search(text)
+    if not match:
+        return False
+    inner = match.group(1)
+    words = re.findall(r"[\w'’.-]+", inner)
+    if any(w.lower() in lex.caption_words for w in words):
+        return True
+    return bool(words) and all(w[0].isupper() for w in words) and len(words) <= 4
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A noun phrase that speaks, with its cue and any qualifier after the head."""
+
+    words: tuple[str, ...]
+    post: tuple[str, ...]
+    cue: str
+
+
+def _is_np_word(tok: _Tok, lex: Lexicon) -> bool:
+    if tok.quoted or not tok.word:
+        return False
+    if tok.low in lex.np_lower:
+        return True
+    return (tok.text[0].isupper() or tok.text[0].isdigit() or tok.low.startswith(("al-", "el-"))) and (
+        tok.text not in lex.stop_caps
+    )
+
+
+def _is_determiner(tok: _Tok, lex: Lexicon) -> bool:
+    return tok.low in lex.determiners or tok.text[0].isdigit()
+
+
+def _walk_back(toks: list[_Tok], j: int, lex: Lexicon) -> list[_Tok]:
+    """The noun phrase that ends at token ``j``, read right to left."""
+    if j >= 0 and toks[j].low in lex.pronouns and not toks[j].quoted:
+        return [toks[j]]
+    out: list[_Tok] = []
+    k = j
+    while k >= 0 and len(out) < 12:
+        tok = toks[k]
+        if tok.quoted or not tok.word:
+            break
+        if _is_determiner(tok, lex) and not (tok.low == "the" and k > 0 and toks[k - 1].low in _CONNECTORS):
+            if out:
+                out.insert(0, tok)
+            break
+        if _POSSESSIVE.search(tok.text) and out:
+            out.insert(0, tok)
+            break
+        if _is_np_word(tok, lex) or (out and (tok.low in _CONNECTORS or tok.low == "the" or tok.low in lex.particles)):
+            out.insert(0, tok)
+            k -= 1
+            continue
+        break
+    while out and (out[0].low in _CONNECTORS or out[0].low in lex.particles and not out[0].text[0].isupper()):
+        out.pop(0)
+    return out
+
+
+def _walk_forward(toks: list[_Tok], k: int, lex: Lexicon) -> tuple[list[_Tok], list[_Tok], int]:
+    """The noun phrase that starts at token ``k``: (words, qualifier after the head, end index)."""
+    out: list[_Tok] = []
+    if k < len(toks) and _is_determiner(toks[k], lex) and not toks[k].quoted:
+        out.append(toks[k])
+        k += 1
+    while k < len(toks) and len(out) < 12:
+        tok = toks[k]
+        joins = out and (tok.low in _CONNECTORS or tok.low == "the" or tok.low in lex.particles)
+        if _POSSESSIVE.search(tok.text) or not (_is_np_word(tok, lex) or joins):
+            break
+        out.append(tok)
+        k += 1
+    while out and (out[-1].low in _CONNECTORS or out[-1].low in lex.particles or out[-1].low == "the"):
+        out.pop()
+        k -= 1
+    post: list[_Tok] = []
+    if out and out[-1].low in lex.anon_heads and k < len(toks) and toks[k].low in lex.post_openers:
+        while k < len(toks) and toks[k].word and len(post) < 12 and not toks[k].quoted:
+            post.append(toks[k])
+            k += 1
+    return out, post, k
+
+
+def _postmodified_head(toks: list[_Tok], j: int, lex: Lexicon) -> int | None:
+    """Index of an unnamed-source head followed by a qualifier ending at ``j``, if any."""
+    if j < 0 or toks[j].low in _CONJUNCTIONS:
+        return None
+    for k in range(j, max(0, j - 14), -1):
+        tok = toks[k]
+        if not tok.word or tok.quoted or tok.low in _CONJUNCTIONS or tok.low in lex.verbs:
+            return None
+        if tok.low in lex.post_openers and toks[k - 1].low in lex.anon_heads and k - 1 >= 0:
+            return k - 1
+    return None
+
+
+def _subject_before(toks: list[_Tok], i: int, lex: Lexicon) -> tuple[list[_Tok], list[_Tok]] | None:
+    """The subject of the verb at ``i``; None when the verb is passive, [] when nothing fits."""
+    j = i - 1
+    while j >= 0 and toks[j].low in lex.between and not toks[j].quoted:
+        j -= 1
+    if j >= 0 and toks[j].low in lex.be_forms:
+        return None
+    if j >= 0 and toks[j].text == ",":  # "Kirby, the NSC spokesman, said"
+        k = j - 1
+        while k >= 0 and toks[k].text != "," and j - k <= 16 and toks[k].text not in _QUOTES:
+            k -= 1
+        if k < 0 or toks[k].text != "," or toks[k - 1].text in _QUOTES:
+            return [], []
+        j = k - 1
+    if j >= 0 and (toks[j].low in _CONJUNCTIONS or toks[j].low in _RELATIVES):
+        return [], []
+    head = _postmodified_head(toks, j, lex)
+    if head is not None:
+        return _walk_back(toks, head, lex), toks[head + 1 : j + 1]
+    words = _walk_back(toks, j, lex)
+    start = j - len(words)
+    if words and start > 0 and toks[start].low == "and":  # "One U.S. official and two Israeli officials"
+        more = _walk_back(toks, start - 1, lex)
+        if more and more[0].low not in lex.pronouns:
+            words = more + [toks[start]] + words
+    return words, []
+
+
+def _forward_cue(toks: list[_Tok], i: int, lex: Lexicon) -> int:
+    """Length of the prepositional cue ("according to") that starts at ``i``, or 0."""
+    for phrase in lex.forward:
+        n = len(phrase)
+        if tuple(t.low for t in toks[i : i + n]) == phrase:
+            return n
+    return 0
+
+
+def _speech_verb(toks: list[_Tok], i: int, lex: Lexicon) -> bool:
+    tok = toks[i]
+    if tok.quoted or tok.low not in lex.verbs:
+        return False
+    after = toks[i + 1].low if i + 1 < len(toks) else ""
+    if after in lex.passive_after:
+        return False
+    return tok.low not in lex.need_complement or _complement_follows(toks, i)
+
+
+def _complement_follows(toks: list[_Tok], i: int) -> bool:
+    """A "that" clause, a colon or a quotation follows within a few words ("admitted in September that")."""
+    if i + 1 >= len(toks) or toks[i + 1].text in ".?!":
+        return True
+    for tok in toks[i + 1 : i + 7]:
+        if tok.low in _AFTER_COMPLEMENT and tok.text not in ".?!":
+            return True
+        if tok.text in ".;?!":
+            return False
+    return False
+
+
+def _main_subject(toks: list[_Tok], i: int, lex: Lexicon) -> list[_Tok]:
+    """The subject of the clause a participle (", saying") hangs from."""
+    starts = [0] + [n + 1 for n in range(i) if toks[n].text == ","]
+    for start in starts:
+        if start >= i:
+            break
+        words, _, end = _walk_forward(toks, start, lex)
+        if words and end < i and toks[end].word and toks[end].text[0].islower() and not toks[end].quoted:
+            return words
+    return []
+
+
+def _phrases(toks: list[_Tok], lex: Lexicon) -> list[_Phrase]:
+    """Every (speaker phrase, cue) in one sentence, left to right."""
+    out: list[_Phrase] = []
+    for i, tok in enumerate(toks):
+        if tok.quoted:
+            continue
+        width = _forward_cue(toks, i, lex)
+        if width:
+            words, post, _ = _walk_forward(toks, i + width, lex)
+            cue = " ".join(t.low for t in toks[i : i + width])
+            out.append(_Phrase(tuple(t.text for t in words), tuple(t.text for t in post), cue))
+        elif tok.low in lex.participles and i > 0 and toks[i - 1].text == "," and _complement_follows(toks, i):
+            words = _main_subject(toks, i, lex)
+            out.append(_Phrase(tuple(t.text for t in words), (), tok.low))
+        elif _speech_verb(toks, i, lex):
+            found = _subject_before(toks, i, lex)
+            if found is None:
+                continue
+            words, post = found
+            if not words and i > 0 and toks[i - 1].text in _QUOTES | {","}:
+                words, post, end = _walk_forward(toks, i + 1, lex)
+                if end < len(toks) and toks[end].text not in _CLAUSE_END:
+                    words, post = [], []
+            out.append(_Phrase(tuple(t.text for t in words), tuple(t.text for t in post), tok.low))
+    return [p for p in out if p.words]
+
+
+# --------------------------------------------------------------------------- classify
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """What a phrase refers to, before names are resolved across the article."""
+
+    kind: str  # person | surname | organization | anonymous | pronoun | role
+    name: str
+    roles: frozenset[str] = frozenset()
+    definite: bool = False
+
+
+def _name_like(word: str, lex: Lexicon) -> bool:
+    low = word.lower()
+    if word in lex.stop_caps or low in lex.titles or low in lex.org_cues or _POSSESSIVE.search(word):
+        return False
+    return bool(_NAME.fullmatch(word))
+
+
+def _trailing_name(words: list[str], lex: Lexicon) -> list[str]:
+    run: list[str] = []
+    for word in reversed(words):
+        if _name_like(word, lex) or (run and word.lower() in lex.particles):
+            run.insert(0, word)
+        else:
+            break
+    while run and run[0].lower() in lex.particles and not run[0][0].isupper():
+        run.pop(0)
+    return run
+
+
+def _is_full_name(run: list[str], lex: Lexicon) -> bool:
+    return (
+        2 <= len(run) <= 5
+        and run[0].lower() not in lex.not_first
+        and run[-1].lower() not in lex.not_last
+        and not re.fullmatch(r"[A-Z]\.", run[-1])
+    )
+
+
+def _strip_possessive(word: str) -> str:
+    return _POSSESSIVE.sub("", word) if not word.endswith(("s'", "s’")) else word[:-1]
+
+
+def _describe(words: list[str], post: list[str], lex: Lexicon) -> str:
+    """A normalised description of an unnamed source: "senior US official"."""
+    text = " ".join(words + post)
+    low = text.lower()
+    for marker in lex.anonymity_markers:
+        at = low.find(" " + marker)
+        if at >= 0:
+            text = text[:at]
+            low = low[:at]
+    text = re.sub(r"\bU\.S\.?(?=\s|$)", "US", text)
+    text = re.sub(r"\bU\.N\.?(?=\s|$)", "UN", text)
+    out = [w if (w[0].isupper() and w not in lex.stop_caps) or _ACRONYM.fullmatch(w) else w.lower() for w in text.split()]
+    return " ".join(out)
+
+
+def _classify(phrase: _Phrase, lex: Lexicon) -> list[_Ref]:
+    words = list(phrase.words)
+    det = ""
+    while words and words[0].lower() in lex.determiners:
+        det = words.pop(0).lower()
+    if not words:
+        return []
+    if len(words) == 1 and words[0].lower() in lex.pronouns:
+        return [] if det else [_Ref("pronoun", words[0].lower())]
+    if "and" in words:
+        parts = _split_and(words)
+        refs = [_classify(_Phrase(tuple(p), (), phrase.cue), lex) for p in parts]
+        if len(parts) > 1 and all(refs):
+            return [r for group in refs for r in group]
+    ref = _classify_one(words, list(phrase.post), det, lex)
+    return [ref] if ref else []
+
+
+def _split_and(words: list[str]) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for word in words:
+        if word == "and":
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return [p for p in parts if p]
+
+
+def _classify_one(words: list[str], post: list[str], det: str, lex: Lexicon) -> _Ref | None:
+    head = words[-1].lower()
+    if head in lex.doc_nouns or (post and post[0].lower() in lex.doc_nouns):
+        return None
+    roles = frozenset(w.lower() for w in words if w.lower() in lex.titles)
+    run = _trailing_name(words, lex)
+    if len(run) >= 2 and _is_full_name(run, lex):
+        return _Ref("person", " ".join(run), roles)
+    if any(w.lower() in lex.org_cues for w in words) and (org := _organization(words, lex)):
+        return org
+    if len(run) == 1 and not post:
+        titled = len(words) > 1 and words[-2].lower() in lex.honorifics
+        return _Ref("surname", run[0], roles, definite=titled)
+    if head in lex.org_lower and words[-1].islower() and len(words) >= 2 and not post:
+        caps = [_strip_possessive(w) for w in words[:-1]]
+        if all(c[:1].isupper() for c in caps):
+            return _Ref("organization", " ".join(caps + [head]))
+        return None
+    if head in lex.anon_heads:
+        return _anonymous(words, post, det, lex)
+    org = _organization(words, lex)
+    if org is None and all(w.lower() in lex.titles for w in words) and det == "the":
+        return _Ref("role", words[-1].lower(), roles)
+    return org
+
+
+def _anonymous(words: list[str], post: list[str], det: str, lex: Lexicon) -> _Ref | None:
+    head = words[-1].lower()
+    caps = [w for w in words[:-1] if w[:1].isupper()]
+    if head in lex.institution_voice and not post:
+        org = _organization(caps, lex) if caps else None
+        if org:
+            return org
+        if det == "the" and len(words) == 1:
+            return _Ref("role", head)
+        return None
+    if head in lex.anon_need_post and not post:
+        return None
+    definite = det == "the" and len(words) == 1 and not post
+    return _Ref("anonymous", _describe(words, post, lex), definite=definite)
+
+
+def _organization(words: list[str], lex: Lexicon) -> _Ref | None:
+    words = [w for w in words if w]
+    while words and (words[0].lower() in _CONNECTORS or words[0] in lex.stop_caps or words[0].lower() == "the"):
+        words = words[1:]
+    if not words or not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _CONNECTORS or w == "the" for w in words):
+        return None
+    name = " ".join(words)
+    if len(words) == 1 and (name in lex.org_known or (_ACRONYM.fullmatch(name) and name not in lex.not_acronyms)):
+        return _Ref("organization", name)
+    if len(words) > 1 and any(w.lower() in lex.org_cues for w in words) and words[-1].lower() not in _CONNECTORS:
+        return _Ref("organization", name)
+    if len(words) > 1 and name in lex.org_known:
+        return _Ref("organization", name)
+    return None
+
+
+# --------------------------------------------------------------------------- resolve
+
+
+def _norm(name: str) -> str:
+    low = name.lower()
+    if low.startswith("the "):
+        low = low[4:]
+    return re.sub(r"[^0-9a-z]", "", low)
+
+
+class _NameIndex:
+    """Full names anywhere in the body, by surname, to resolve "Blinken said"."""
+
+    def __init__(self, body: str, lex: Lexicon) -> None:
+        self.by_surname: dict[str, list[tuple[int, str]]] = {}
+        for match in _CAPS_RUN.finditer(body):
+            words = [w.rstrip(".,") if len(w.rstrip(".,")) > 2 else w for w in match.group(0).split()]
+            for run in _name_runs(words, lex):
+                self.by_surname.setdefault(run[-1].lower(), []).append((match.start(), " ".join(run)))
+
+    def lookup(self, surname: str, pos: int) -> str | None:
+        found = self.by_surname.get(surname.lower(), [])
+        before = [name for at, name in found if at < pos]
+        if before:
+            return before[-1]
+        return found[0][1] if found else None
+
+
+def _name_runs(words: list[str], lex: Lexicon) -> list[list[str]]:
+    runs: list[list[str]] = [[]]
+    for word in words:
+        if _name_like(word, lex) or (runs[-1] and word.lower() in lex.particles):
+            runs[-1].append(word)
+        else:
+            runs.append([])
+    return [r for r in runs if _is_full_name(r, lex)]
+
+
+@dataclass
+class _Entry:
+    kind: CitationKind
+    name: str
+    cue: str
+    evidence: list[Evidence]
+    roles: set[str]
+    last: int  # index of the last sentence that cited it
+
+
+class _Sources:
+    """Collects references sentence by sentence and merges them per source."""
+
+    def __init__(self, article: Article, lex: Lexicon, outlet_names: frozenset[str]) -> None:
+        self.article = article
+        self.lex = lex
+        self.outlets = frozenset(_norm(n) for n in outlet_names)
+        self.index = _NameIndex(article.body, lex)
+        self.entries: dict[tuple[CitationKind, str], _Entry] = {}
+        self.last_person: _Entry | None = None
+
+    def add(self, ref: _Ref, cue: str, sent: Sentence, n: int) -> None:
+        entry = self._resolve(ref, cue, sent, n)
+        if entry is None:
+            return
+        evidence = Evidence(sent.text, sent.start, sent.end)
+        if evidence not in entry.evidence:
+            entry.evidence.append(evidence)
+        entry.roles |= ref.roles
+        entry.last = n
+        if entry.kind is CitationKind.PERSON:
+            self.last_person = entry
+
+    def _resolve(self, ref: _Ref, cue: str, sent: Sentence, n: int) -> _Entry | None:
+        if ref.kind == "pronoun":
+            recent = self.last_person
+            return recent if recent and n - recent.last <= 2 else None
+        if ref.kind == "role":
+            return self._by_role(ref.name)
+        if ref.kind == "surname":
+            full = self._surname(ref.name, sent.start)
+            if full:
+                return self._entry(CitationKind.PERSON, full, cue)
+            if ref.definite:
+                return self._entry(CitationKind.PERSON, ref.name, cue)
+            org = _organization([ref.name], self.lex)
+            return self._entry(CitationKind.ORGANIZATION, org.name, cue) if org else None
+        if ref.kind == "person":
+            return self._entry(CitationKind.PERSON, self._same_person(ref.name), cue)
+        if ref.kind == "organization":
+            return self._entry(CitationKind.ORGANIZATION, ref.name, cue)
+        if ref.definite:
+            earlier = self._anonymous_like(ref.name)
+            if earlier:
+                return earlier
+        return self._entry(CitationKind.ANONYMOUS, ref.name, cue)
+
+    def _entry(self, kind: CitationKind, name: str, cue: str) -> _Entry | None:
+        if _norm(name) in self.outlets or any(_norm(w) in self.outlets for w in name.split() if _ACRONYM.fullmatch(w)):
+            return None
+        key = (kind, name.lower())
+        if key not in self.entries:
+            self.entries[key] = _Entry(kind, name, cue, [], set(), -1)
+        return self.entries[key]
+
+    def _surname(self, surname: str, pos: int) -> str | None:
+        low = surname.lower()
+        cited = [e for e in self.entries.values() if e.kind is CitationKind.PERSON and e.name.split()[-1].lower() == low]
+        if cited:
+            return max(cited, key=lambda e: e.last).name
+        found = self.index.lookup(surname, pos)
+        return self._same_person(found) if found else None
+
+    def _same_person(self, full: str) -> str:
+        """The canonical name of someone already cited ("Antony J. Blinken" -> "Antony Blinken")."""
+        first, last = full.split()[0].lower(), full.split()[-1].lower()
+        for entry in self.entries.values():
+            parts = entry.name.lower().split()
+            if entry.kind is CitationKind.PERSON and len(parts) > 1 and parts[-1] == last and parts[0] == first:
+                return entry.name
+        return full
+
+    def _by_role(self, role: str) -> _Entry | None:
+        people = [e for e in self.entries.values() if e.kind is CitationKind.PERSON and role in e.roles]
+        return max(people, key=lambda e: e.last) if people else None
+
+    def _anonymous_like(self, description: str) -> _Entry | None:
+        stem = description.rstrip("s")
+        similar = [
+            e for e in self.entries.values() if e.kind is CitationKind.ANONYMOUS and e.name.split()[-1].rstrip("s") == stem
+        ]
+        return max(similar, key=lambda e: e.last) if similar else None
+
+    def citations(self) -> list[Citation]:
+        out = [
+            Citation(
+                article=self.article.id,
+                kind=e.kind,
+                name=e.name,
+                cue=e.cue,
+                evidence=tuple(sorted(e.evidence)),
+            )
+            for e in self.entries.values()
+            if e.evidence
+        ]
+        return sorted(out, key=Citation.sort_key)
+
+
+def find_sources(article: Article, sents: list[Sentence], outlet_names: frozenset[str] = frozenset()) -> list[Citation]:
+    """The people, institutions and unnamed sources that ``article`` attributes statements to.
+
+    ``sents`` are ``citegraph.text.sentences(article.body)``; ``outlet_names``
+    (canonical names, aliases, abbreviations) are never reported here.
+    """
+    lex = default_lexicon()
+    found = _Sources(article, lex, outlet_names)
+    for n, sent in enumerate(sents):
+        if not lex.cue_re.search(sent.text) or _is_caption(sent.text, lex):
+            continue
+        for phrase in _phrases(_tokens(sent.text), lex):
+            for ref in _classify(phrase, lex):
+                found.add(ref, phrase.cue, sent, n)
+    return found.citations()
