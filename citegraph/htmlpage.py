@@ -1,0 +1,304 @@
+"""A saved HTML page -> ``Article``: main text by trafilatura, metadata and captions by lxml.
+
+Body. trafilatura runs in precision mode without comments, which on the
+Article Extraction Benchmark keeps its recall and drops more related-story
+teasers and comment threads than its default. When that leaves less than half
+of what its default mode finds, the page is one where precision mode cut real
+text, and the default result is used instead (``benchmarks/eval_body.py``
+measures both against trafilatura as is). Paragraphs that repeat a photo
+caption are dropped. The body is serialised from trafilatura's XML, one
+paragraph per block, so every ``<ref>`` becomes a ``Link`` whose offsets index
+the body.
+
+Metadata, first found wins:
+
+* title: JSON-LD ``headline``, ``og:title``, trafilatura's title;
+* publisher: ``og:site_name``, JSON-LD publisher, ``application-name``,
+  trafilatura's site name, the outlet owning the domain in
+  ``data/outlets.toml`` (if present), the bare domain;
+* published: JSON-LD ``datePublished``, ``article:published_time`` and kin,
+  then htmldate via trafilatura (original date, not the last modification);
+* url: ``<link rel=canonical>``, ``og:url``, the URL given by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+from trafilatura import bare_extraction
+
+from .records import Article, ImageCredit, Link
+from .textdump import iso_date
+
+log = logging.getLogger(__name__)
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_FALLBACK_SHARE = 0.5  # precision-mode text shorter than this share of the default's is not trusted
+_BLOCKS = ("p", "head", "quote", "code", "item", "row", "list", "table")
+_ARTICLE_TYPES = {"newsarticle", "article", "reportagenews", "blogposting", "analysisnewsarticle",
+                  "opinionnewsarticle", "backgroundnewsarticle", "webpage", "liveblogposting", "report"}
+_DATE_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate",
+              "publishdate", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created",
+              "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate")
+_CREDIT_TAIL = re.compile(r"(?:\(([^()]{2,80})\)|(?:Photo(?:graph)?|Image|Credit|Picture)s?\s*:\s*([^.;]{2,80}))\s*\.?\s*$", re.I)
+_MAX_CREDITS = 50
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Metadata read from a page's head and JSON-LD."""
+
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    byline: str | None = None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in a ``<meta>`` tag, if any."""
+    match = _CHARSET.search(data[:8192])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def parse_html(html: str, url: str | None = None) -> Article:
+    """Read one page; an empty ``body`` means no article text was found."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return Article(id="", title="", body="", repairs=("unparseable HTML",))
+    meta = page_meta(tree, url)
+    doc = _extract(html, url)
+    captions = {c.caption for c in image_credits(tree)} | set(_caption_texts(tree))
+    body, links = serialise(doc.body if doc is not None else None, captions)
+    title = meta.title or (doc.title if doc is not None else None) or ""
+    return Article(
+        id="",
+        title=" ".join(title.split()),
+        body=body,
+        publisher=meta.publisher or (doc.sitename if doc is not None else None) or publisher_from_url(meta.url),
+        published=meta.published or (iso_date(doc.date or "") if doc is not None else None),
+        byline=meta.byline or (doc.author if doc is not None else None),
+        url=meta.url or (doc.url if doc is not None else None),
+        links=tuple(links),
+        image_credits=image_credits(tree),
+    )
+
+
+def _extract(html: str, url: str | None) -> Any:
+    """trafilatura's document: precision mode, or its default when precision mode cut too much."""
+    common = {"url": url, "with_metadata": True, "include_links": True, "include_comments": False}
+    precise = bare_extraction(html, favor_precision=True, **common)
+    precise_len = len(precise.text or "") if precise is not None else 0
+    default = bare_extraction(html, **common)
+    default_len = len(default.text or "") if default is not None else 0
+    return precise if precise_len and precise_len >= _FALLBACK_SHARE * default_len else default
+
+
+# -- body -----------------------------------------------------------------
+
+
+def serialise(body: Any, captions: set[str]) -> tuple[str, list[Link]]:
+    """Paragraphs ("\\n\\n"-joined) and their links from trafilatura's XML body."""
+    if body is None:
+        return "", []
+    normal_captions = {" ".join(c.split()) for c in captions}
+    text, links = "", []
+    for block in _blocks(body):
+        para, refs = _inline(block)
+        if not para or para in normal_captions:
+            continue
+        offset = len(text) + (2 if text else 0)
+        text = f"{text}\n\n{para}" if text else para
+        links += _locate(text, offset, refs)
+    return text, links
+
+
+def _blocks(element: Any) -> Iterator[Any]:
+    """Leaf blocks in document order: paragraphs, headings, list items, table rows."""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in ("list", "table", "quote", "div") and any(
+            isinstance(c.tag, str) and c.tag in _BLOCKS for c in child
+        ):
+            yield from _blocks(child)
+        else:
+            yield child
+
+
+def _inline(block: Any) -> tuple[str, list[tuple[str, str]]]:
+    """A block's text with whitespace collapsed, and its (anchor text, href) pairs in order."""
+    refs = [
+        (" ".join("".join(ref.itertext()).split()), ref.get("target") or "")
+        for ref in block.iter("ref")
+    ]
+    text = " ".join("".join(block.itertext()).split())
+    return text, [(t, h) for t, h in refs if t and h]
+
+
+def _locate(text: str, offset: int, refs: list[tuple[str, str]]) -> list[Link]:
+    links, cursor = [], offset
+    for anchor, href in refs:
+        start = text.find(anchor, cursor)
+        if start < 0:
+            continue
+        cursor = start + len(anchor)
+        links.append(Link(text=anchor, href=href, start=start, end=cursor))
+    return links
+
+
+# -- captions -------------------------------------------------------------
+
+
+def _caption_texts(tree: Any) -> Iterator[str]:
+    for node in tree.xpath("//figcaption | //*[contains(@class, 'caption')]")[:200]:
+        text = " ".join(node.text_content().split())
+        if text:
+            yield text
+
+
+def image_credits(tree: Any) -> tuple[ImageCredit, ...]:
+    """Credits from captions: a credit element, or a caption ending "(AP)" / "Photo: Reuters"."""
+    found: set[ImageCredit] = set()
+    for node in tree.xpath("//figure | //*[contains(@class, 'caption')] | //figcaption")[:400]:
+        caption = " ".join(node.text_content().split())
+        credit = _credit_of(node, caption)
+        if credit:
+            found.add(ImageCredit(credit=credit, caption=caption))
+    return tuple(sorted(found))[:_MAX_CREDITS]
+
+
+def _credit_of(node: Any, caption: str) -> str | None:
+    marked = node.xpath(".//*[contains(@class, 'credit') or contains(@class, 'copyright')]")
+    if marked:
+        credit = " ".join(marked[0].text_content().split())
+        return credit[:120] or None
+    match = _CREDIT_TAIL.search(caption)
+    if match and len(caption.split()) >= 3:
+        credit = (match.group(1) or match.group(2)).strip()
+        return credit if credit[:1].isupper() else None
+    return None
+
+
+# -- metadata -------------------------------------------------------------
+
+
+def page_meta(tree: Any, url: str | None = None) -> PageMeta:
+    """Title, publisher, date, canonical URL and author from meta tags and JSON-LD."""
+    metas = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    canonical = _first(tree.xpath("//link[@rel='canonical']/@href")) or metas.get("og:url")
+    page_url = urljoin(url or "", canonical) if canonical else url
+    publisher = (
+        metas.get("og:site_name")
+        or _name_of(ld.get("publisher"))
+        or metas.get("application-name")
+    )
+    date = _ld_text(ld.get("datePublished")) or next((metas[k] for k in _DATE_META if metas.get(k)), None)
+    return PageMeta(
+        title=_clean(_ld_text(ld.get("headline")) or metas.get("og:title") or metas.get("twitter:title")),
+        publisher=_clean(publisher),
+        published=iso_date(date) if date else None,
+        url=page_url or None,
+        byline=_clean(_name_of(ld.get("author"))),
+    )
+
+
+def _meta_tags(tree: Any) -> dict[str, str]:
+    metas: dict[str, str] = {}
+    for node in tree.xpath("//meta[@content]"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").strip().lower()
+        if key and key not in metas and node.get("content", "").strip():
+            metas[key] = node.get("content").strip()
+    return metas
+
+
+def _json_ld_article(tree: Any) -> dict[str, Any]:
+    """The first JSON-LD object typed as an article (or web page)."""
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text_content() or "")
+        except (json.JSONDecodeError, ValueError):
+            continue
+        for obj in _ld_objects(data):
+            types = obj.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and t.lower() in _ARTICLE_TYPES for t in types):
+                return obj
+    return {}
+
+
+def _ld_objects(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _ld_objects(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _ld_objects(data.get("@graph", []))
+
+
+def _name_of(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_name_of(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        return _ld_text(value.get("name"))
+    return _ld_text(value)
+
+
+def _ld_text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _clean(text: str | None) -> str | None:
+    return " ".join(text.split()) if text and text.strip() else None
+
+
+def _first(values: list[Any]) -> str | None:
+    return str(values[0]).strip() if values else None
+
+
+def publisher_from_url(url: str | None) -> str | None:
+    """The outlet owning the URL's domain in ``data/outlets.toml``, else the bare domain."""
+    host = urlsplit(url or "").hostname or ""
+    host = host.removeprefix("www.")
+    if not host:
+        return None
+    domains = _outlet_domains()
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        name = domains.get(".".join(parts[i:]))
+        if name:
+            return name
+    return host
+
+
+@lru_cache(maxsize=1)
+def _outlet_domains() -> dict[str, str]:
+    """domain -> outlet name from the gazetteer data file, when it exists."""
+    try:
+        text = resources.files("citegraph").joinpath("data/outlets.toml").read_text("utf-8")
+        data = tomllib.loads(text)
+    except (FileNotFoundError, OSError, tomllib.TOMLDecodeError):
+        return {}
+    outlets = data.get("outlets") or data.get("outlet") or []
+    if isinstance(outlets, dict):
+        outlets = [dict(v, name=v.get("name", k)) for k, v in outlets.items() if isinstance(v, dict)]
+    return {
+        d.lower().removeprefix("www."): o["name"]
+        for o in outlets
+        if isinstance(o, dict) and isinstance(o.get("name"), str)
+        for d in o.get("domains", ())
+        if isinstance(d, str)
+    }

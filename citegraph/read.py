@@ -1,0 +1,247 @@
+"""Read articles from disk: find files, decode them, and hand each to its parser.
+
+``iter_articles(inputs, options)`` walks files and folders (recursively, in
+sorted order) and yields one ``Article`` per article, or a ``Skip`` saying why a
+file (or JSONL line) could not be read. One bad file never stops the batch.
+
+Formats, by suffix (each may also be gzipped, ``name.html.gz``):
+
+* ``.txt``: a plain text or a saved page dump, see ``textdump``;
+* ``.html`` / ``.htm``: a saved web page, see ``htmlpage``;
+* ``.jsonl``: one article per line, an object with ``text`` or ``html`` and
+  optional ``url``, ``title``, ``publisher``, ``published``, ``id``. The
+  article id is ``<file id>#<line number>``; the record's own ``id`` is
+  ignored so ids stay unique and stable.
+
+Other files (README, annotations, images) are not articles and are passed
+over silently. Article ids are paths relative to the input root; for a file
+given directly, its file name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import gzip
+import io
+import json
+import logging
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from charset_normalizer import from_bytes
+
+from . import htmlpage, textdump
+from .errors import InputError
+from .records import Article, Skip
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl",)
+_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+_SNIFF = 4096
+_ASCII = bytes(range(128))
+_SPARSE_SHARE = 0.01  # at most this share of non-ASCII bytes: read as cp1252
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to find and read input files.
+
+    ``include`` / ``exclude`` are globs matched against the path relative to
+    the input root (``sub/a.html``) and against the bare file name; a file is
+    read when it matches some include (or there are none) and no exclude.
+    ``max_bytes`` caps the size of a file, after gzip decompression.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_bytes: int = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One file to read: where it is and the id its articles get."""
+
+    path: Path
+    rel: str
+
+
+class _Unreadable(Exception):
+    """A file cannot be read; the message becomes the ``Skip.reason``."""
+
+
+def iter_articles(inputs: list[Path], options: ReadOptions) -> Iterator[Article | Skip]:
+    """Yield an ``Article`` or a ``Skip`` for every article file under ``inputs``."""
+    for source in discover(inputs, options):
+        try:
+            yield from _read_source(source, options)
+        except _Unreadable as err:
+            log.info("skipped %s: %s", source.path, err)
+            yield Skip(path=str(source.path), reason=str(err))
+
+
+def discover(inputs: list[Path], options: ReadOptions) -> list[_Source]:
+    """All article files under ``inputs``, filtered by the globs, in sorted order."""
+    sources: list[_Source] = []
+    for root in inputs:
+        root = Path(root)
+        if root.is_file():
+            candidates = [(root, root.name)]
+        elif root.is_dir():
+            files = (p for p in root.rglob("*") if p.is_file())
+            candidates = sorted((p, p.relative_to(root).as_posix()) for p in files)
+        else:
+            raise InputError(f"input {root} does not exist; pass a file or folder of articles (default: data/).")
+        sources += [_Source(p, rel) for p, rel in candidates if _wanted(rel, root.is_file(), options)]
+    return sources
+
+
+def _wanted(rel: str, explicit: bool, options: ReadOptions) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    if not explicit and (name.startswith(".") or _format_of(name) is None):
+        return False
+
+    def matches(globs: tuple[str, ...]) -> bool:
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(name, g) for g in globs)
+
+    return (not options.include or matches(options.include)) and not matches(options.exclude)
+
+
+def _format_of(name: str) -> str | None:
+    """``text``, ``html`` or ``jsonl`` from the file name (ignoring ``.gz``), else None."""
+    name = name.lower().removesuffix(".gz")
+    for fmt, suffixes in (("text", TEXT_SUFFIXES), ("html", HTML_SUFFIXES), ("jsonl", JSONL_SUFFIXES)):
+        if name.endswith(suffixes):
+            return fmt
+    return None
+
+
+def _read_source(source: _Source, options: ReadOptions) -> Iterator[Article | Skip]:
+    data = load_bytes(source.path, options.max_bytes)
+    fmt = _format_of(source.path.name) or _sniff_format(data)
+    if fmt == "jsonl":
+        yield from _read_jsonl(source, data)
+        return
+    text, repairs = decode(data, html=fmt == "html")
+    if fmt == "text" and _looks_like_html(text):
+        fmt = "html"
+    yield _parse(text, fmt, source.rel, str(source.path), repairs)
+
+
+def load_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes (gunzipped), refusing empty, oversized, binary or broken files."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise _Unreadable(f"file is {size} bytes, over the {max_bytes}-byte limit; raise the limit or --exclude it")
+    data = path.read_bytes()
+    if path.name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, max_bytes)
+    if not data.strip():
+        raise _Unreadable("empty file")
+    if b"\x00" in data[:_SNIFF] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Unreadable("binary file (NUL bytes), not text or HTML")
+    return data
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as err:
+        raise _Unreadable(f"not a valid gzip file ({err}); re-download or decompress it") from err
+    if len(out) > max_bytes:
+        raise _Unreadable(f"decompresses to over the {max_bytes}-byte limit; raise the limit or --exclude it")
+    return out
+
+
+def decode(data: bytes, html: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Text from bytes: UTF-8 (or a BOM's encoding), else the declared or detected charset.
+
+    Returns the text and the repairs made, e.g. ``("decoded as cp1252 (not valid UTF-8)",)``.
+    """
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), ()
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError:
+        pass
+    declared = htmlpage.declared_charset(data) if html else None
+    for enc in filter(None, (declared, _detect(data))):
+        try:
+            return data.decode(enc), (f"decoded as {enc} (not valid UTF-8)",)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("utf-8", errors="replace"), ("undecodable bytes replaced with U+FFFD",)
+
+
+def _detect(data: bytes) -> str | None:
+    """The most likely charset of non-UTF-8 bytes.
+
+    A text that is ASCII but for a few stray bytes (a "£" here and there) gives
+    a detector too little to go on; such files are nearly always Western
+    single-byte text, so they are read as cp1252. Otherwise charset-normalizer
+    decides.
+    """
+    high = len(data.translate(None, _ASCII))
+    if high <= _SPARSE_SHARE * len(data):
+        return "cp1252"
+    best = from_bytes(data).best()
+    encoding = best.encoding if best else None
+    if encoding in (None, "ascii", "utf_8"):
+        return "cp1252"
+    return encoding
+
+
+def _sniff_format(data: bytes) -> str:
+    return "html" if _looks_like_html(data[:_SNIFF].decode("latin-1")) else "text"
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:_SNIFF].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head
+
+
+def _parse(text: str, fmt: str, rel: str, path: str, repairs: tuple[str, ...], url: str | None = None) -> Article:
+    if fmt == "html":
+        article = htmlpage.parse_html(text, url=url)
+    else:
+        article = textdump.parse_text(text, name=rel.rsplit("/", 1)[-1])
+    if not article.body.strip():
+        raise _Unreadable("no article body found (the page may be an index, a video or a paywall)")
+    return dataclasses.replace(article, id=rel, path=path, format=fmt, repairs=repairs + article.repairs)
+
+
+def _read_jsonl(source: _Source, data: bytes) -> Iterator[Article | Skip]:
+    text, repairs = decode(data)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        rel = f"{source.rel}#{number}"
+        try:
+            article = _jsonl_article(line, rel, str(source.path), repairs)
+        except _Unreadable as err:
+            yield Skip(path=f"{source.path}#{number}", reason=str(err))
+            continue
+        yield article
+
+
+def _jsonl_article(line: str, rel: str, path: str, repairs: tuple[str, ...]) -> Article:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise _Unreadable(f"not valid JSON ({err.msg} at column {err.colno}); fix or remove the line") from err
+    if not isinstance(record, dict) or not isinstance(record.get("html") or record.get("text"), str):
+        raise _Unreadable('JSONL record needs a "text" or "html" string field')
+    fmt = "html" if isinstance(record.get("html"), str) and record["html"].strip() else "text"
+    article = _parse(record[fmt if fmt == "html" else "text"], fmt, rel, path, repairs, url=record.get("url"))
+    overrides = {key: record[key] for key in ("title", "publisher", "url") if isinstance(record.get(key), str)}
+    published = textdump.iso_date(str(record.get("published") or ""))
+    if published:
+        overrides["published"] = published
+    return dataclasses.replace(article, format="jsonl", **overrides)
