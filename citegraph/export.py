@@ -8,8 +8,7 @@ canonical JSON strings; the ``read_*`` functions here decode them again, so a
 file read back equals the graph written (tested). Nodes and edges keep the
 graph's sorted order; nothing depends on the clock.
 
-``write_graph_outputs`` runs graph -> metrics -> report -> exports for the
-pipeline.
+``write_graph_outputs`` runs metrics -> report -> exports for the pipeline.
 """
 
 from __future__ import annotations
@@ -25,9 +24,9 @@ from typing import Any, Iterable
 import networkx as nx
 
 from .fsutil import atomic_write_bytes, atomic_write_text, dumps_json
-from .graph import EDGE_FIELDS, NODE_FIELDS, build_graph
+from .graph import EDGE_FIELDS, NODE_FIELDS
 from .metrics import compute_metrics
-from .records import Article, Citation, Skip
+from .records import Skip
 from .report import write_metrics, write_report
 
 log = logging.getLogger(__name__)
@@ -198,15 +197,7 @@ def read_csv(nodes_path: Path, edges_path: Path) -> nx.DiGraph:
     return G
 
 
-def write_graph_outputs(
-    out_dir: Path,
-    articles: list[Article],
-    citations: list[Citation],
-    skips: list[Skip],
-    gazetteer=None,
-) -> tuple[nx.DiGraph, list[Path]]:
-    """Build the graph once and write metrics.json, the report and every export."""
-    G = build_graph(articles, citations, gazetteer)
+def write_graph_outputs(G: nx.DiGraph, out_dir: Path, skips: Iterable[Skip] = ()) -> list[Path]:
+    """Write metrics.json, the report and every export of ``G`` into ``out_dir``."""
     metrics = compute_metrics(G)
-    paths = [write_metrics(metrics, out_dir), *write_report(G, metrics, out_dir, skips), *write_exports(G, out_dir)]
-    return G, paths
+    return [write_metrics(metrics, out_dir), *write_report(G, metrics, out_dir, skips), *write_exports(G, out_dir)]

@@ -5,9 +5,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .errors import BuildError
 from .fsutil import atomic_write_text, jsonl
@@ -78,7 +84,39 @@ def write_records(out: Path, articles: list[Article], citations: list[Citation],
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Read, extract and write every output under ``options.out``."""
+    """Read, extract and write every output under ``options.out``, all or nothing.
+
+    Every stage writes into a staging folder beside ``options.out``; only when
+    all have succeeded do the new files replace the old, so an interrupted or
+    failed build leaves the previous ``out/`` intact.
+    """
+    with staged_output(options.out) as stage:
+        result = _build_into(dataclasses.replace(options, out=stage))
+    result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
+    return result
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """Yield an empty staging folder; on success move its files into ``out``."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        yield stage
+        os.chmod(stage, 0o755)
+        if not out.exists():
+            os.replace(stage, out)  # the whole folder appears at once
+            return
+        for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+            target = out / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _build_into(options: BuildOptions) -> BuildResult:
     articles, skips = read_all(options)
     if options.strict and skips:
         first = skips[0]
@@ -90,6 +128,7 @@ def build(options: BuildOptions) -> BuildResult:
     result = BuildResult(articles=articles, citations=citations, skips=skips)
     result.outputs += write_records(options.out, articles, citations, skips)
     graph = build_citation_graph(articles, citations, options)
+    result.outputs += write_graph_outputs(graph, options.out, skips)
     result.outputs.append(write_graph_page(graph, options))
     return result
 
@@ -99,6 +138,13 @@ def build_citation_graph(articles: list[Article], citations: list[Citation], opt
     from .graph import build_graph
 
     return build_graph(articles, citations, Gazetteer.load(options.outlets_file))
+
+
+def write_graph_outputs(graph, out: Path, skips: list[Skip]) -> list[Path]:
+    """metrics.json, report.md, report.html and the graph exports."""
+    from .export import write_graph_outputs as write_all
+
+    return write_all(graph, out, skips)
 
 
 def write_graph_page(graph, options: BuildOptions) -> Path:
