@@ -85,6 +85,22 @@ def open_cmd(
     _open_explorer(out)
 
 
+@app.command("report")
+def report_cmd(
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder of a previous build."),
+    outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, as given to the build."),
+) -> None:
+    """Regenerate OUT/report.md, OUT/report.html and OUT/metrics.json from an existing build."""
+    from .report import regenerate_report
+
+    try:
+        paths = regenerate_report(out, outlets)
+    except CitegraphError as err:
+        _fail(err)
+        return
+    typer.echo("Wrote " + ", ".join(str(p) for p in paths))
+
+
 def _open_explorer(out: Path) -> None:
     import webbrowser
 

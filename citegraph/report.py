@@ -543,9 +543,14 @@ def load_build(out_dir: Path) -> tuple[list[Article], list[Citation], list[Skip]
     return articles, citations, skips
 
 
-def regenerate_report(out_dir: Path, gazetteer=None) -> list[Path]:
-    """Rebuild graph and metrics from an existing build; rewrite metrics.json and the report."""
+def regenerate_report(out_dir: Path, outlets_file: Path | None = None) -> list[Path]:
+    """Rebuild graph and metrics from an existing build; rewrite metrics.json and the report.
+
+    ``outlets_file`` is the user's outlets TOML, as given to the build.
+    """
+    from .gazetteer import Gazetteer
+
     articles, citations, skips = load_build(out_dir)
-    G = build_graph(articles, citations, gazetteer)
+    G = build_graph(articles, citations, Gazetteer.load(outlets_file))
     metrics = compute_metrics(G)
     return [write_metrics(metrics, out_dir), *write_report(G, metrics, out_dir, skips)]
