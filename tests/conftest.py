@@ -105,6 +105,16 @@ def offline_page(browser):
         page.close()
 
 
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """The seeds in data/ run once through the real pipeline; the out/ folder (do not modify it)."""
+    from citegraph import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("seed-build") / "out"
+    build(BuildOptions(inputs=(DATA,), out=out))
+    return out
+
+
 def copy_seeds(dest: Path) -> Path:
     """Copy the shipped seed articles into ``dest`` and return it."""
     dest.mkdir(parents=True, exist_ok=True)
