@@ -12,7 +12,8 @@ the body.
 
 Metadata, first found wins:
 
-* title: JSON-LD ``headline``, ``og:title``, trafilatura's title;
+* title: ``<title>`` less site or section segments (see ``page_title``),
+  else ``og:title``, JSON-LD ``headline``, trafilatura's title;
 * publisher: ``og:site_name``, JSON-LD publisher, ``application-name``,
   trafilatura's site name, the outlet owning the domain in
   ``data/outlets.toml`` (if present), the bare domain;
@@ -52,6 +53,9 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
               "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate")
 _CREDIT_TAIL = re.compile(r"(?:\(([^()]{2,80})\)|(?:Photo(?:graph)?|Image|Credit|Picture)s?\s*:\s*([^.;]{2,80}))\s*\.?\s*$", re.I)
 _MAX_CREDITS = 50
+_TITLE_SEGMENT = re.compile(r"\s+(?:\||-|--|—|–|::|»)\s+([^|]+?)\s*$")
+_SITE_WORDS = 4
+_HEADLINE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -207,12 +211,35 @@ def page_meta(tree: Any, url: str | None = None) -> PageMeta:
     )
     date = _ld_text(ld.get("datePublished")) or next((metas[k] for k in _DATE_META if metas.get(k)), None)
     return PageMeta(
-        title=_clean(_ld_text(ld.get("headline")) or metas.get("og:title") or metas.get("twitter:title")),
+        title=page_title(tree, metas, ld),
         publisher=_clean(publisher),
         published=iso_date(date) if date else None,
         url=page_url or None,
         byline=_clean(_name_of(ld.get("author"))),
     )
+
+
+def page_title(tree: Any, metas: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """The headline: the page's ``<title>`` less trailing site or section segments.
+
+    ``"Apple's Vision Pro hands-on - The Verge"`` -> ``"Apple's Vision Pro hands-on"``:
+    a last segment after " | ", " - ", " -- ", " — " or " :: " is dropped while
+    it is short (at most ``_SITE_WORDS`` words, not ending in "!" or "?") and
+    what remains is a headline of at least ``_HEADLINE_WORDS`` words. Without
+    a ``<title>``, or when it is only the site's name: ``og:title``, then
+    JSON-LD ``headline``.
+    """
+    title = _clean(_first([t.text_content() for t in tree.xpath("//head/title | //title")]))
+    if not title or title.casefold() == (metas.get("og:site_name") or "").strip().casefold():
+        return _clean(metas.get("og:title") or metas.get("twitter:title") or _ld_text(ld.get("headline"))) or title
+    while True:
+        match = _TITLE_SEGMENT.search(title)
+        if not match or len(match.group(1).split()) > _SITE_WORDS or match.group(1).endswith(("!", "?")):
+            return title
+        head = title[: match.start()]
+        if len(head.split()) < _HEADLINE_WORDS:
+            return title
+        title = head
 
 
 def _meta_tags(tree: Any) -> dict[str, str]:
