@@ -1,0 +1,89 @@
+"""Extraction: everything an article cites, with the sentences that prove it.
+
+``Extractor(gazetteer).extract(article)`` splits the body into sentences once
+and runs each finder over them: outlets (``outlets.py``), documents
+(``documents.py``) and human sources (``sources.py``). The results are merged
+into one citation per (article, kind, name), carrying every piece of
+evidence, and sorted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable
+
+from .documents import find_documents
+from .gazetteer import Gazetteer
+from .outlets import OutletFinder
+from .records import Article, Citation
+from .text import sentences
+
+log = logging.getLogger(__name__)
+
+
+class Extractor:
+    """Finds the citations of articles; build once, then call ``extract`` per article."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.outlets = OutletFinder(gazetteer)
+
+    def extract(self, article: Article) -> list[Citation]:
+        """Every outlet, document and source ``article`` cites, one citation per thing."""
+        sents = sentences(article.body)
+        found = self.outlets.find(article, sents)
+        found += find_documents(article, sents, self.gazetteer)
+        return merge(found)
+
+
+def merge(citations: Iterable[Citation]) -> list[Citation]:
+    """One citation per (article, kind, name): evidence united in order, first cue kept.
+
+    Fields the first citation leaves empty (issuer, via, date) are filled from the others.
+    """
+    groups: dict[tuple[str, str, str], list[Citation]] = {}
+    for citation in citations:
+        key = (citation.article, citation.kind.value, citation.name.casefold())
+        groups.setdefault(key, []).append(citation)
+    merged = [_merge_group(group) for group in groups.values()]
+    return sorted(merged, key=Citation.sort_key)
+
+
+def _merge_group(group: list[Citation]) -> Citation:
+    first = group[0]
+    if len(group) == 1:
+        return first
+    evidence = sorted({e for c in group for e in c.evidence}, key=lambda e: (e.field != "body", e.field, e.start, e.end))
+    filled = {
+        name: next((getattr(c, name) for c in group if getattr(c, name)), None)
+        for name in ("doc_type", "issuer", "via", "date")
+    }
+    return replace(
+        first,
+        evidence=tuple(evidence),
+        discovered=all(c.discovered for c in group),
+        self_citation=any(c.self_citation for c in group),
+        **filled,
+    )
+
+
+def extract_file(path: Path, outlets_file: Path | None = None) -> list[tuple[Article, list[Citation]]]:
+    """Read ``path`` (any supported format) and extract each of its articles.
+
+    Raises ``InputError`` when the file cannot be read as an article.
+    """
+    from .errors import InputError
+    from .read import ReadOptions, iter_articles
+
+    extractor = Extractor(Gazetteer.load(outlets_file))
+    results = []
+    for item in iter_articles([Path(path)], ReadOptions()):
+        if isinstance(item, Article):
+            results.append((item, extractor.extract(item)))
+        else:
+            raise InputError(f"{item.path}: {item.reason}")
+    if not results:
+        raise InputError(f"{path} holds no article: give a .txt, .html(.gz) or .jsonl file")
+    return results

@@ -1,0 +1,293 @@
+"""The outlet gazetteer: known news organisations, and where they are named in a text.
+
+``Gazetteer.load()`` reads the built-in ``data/outlets.toml`` and, optionally,
+a user's file with the same schema that adds outlets, replaces one (same
+name) or removes one (``disabled = true``)::
+
+    [[outlet]]
+    name = "Foreign Policy"
+    aliases = []
+    abbreviations = ["FP"]
+    domains = ["foreignpolicy.com"]
+    country = "US"
+    kind = "magazine"
+    ambiguous = ["FP"]   # names that are also ordinary words, or shared
+
+``find_mentions(text)`` finds every name, alias, abbreviation or domain in one
+pass of a single compiled pattern (a character trie, longest match first).
+Names are matched case-sensitively ("AP", not "ap"); domains in any case.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import ConfigError
+from .records import Outlet
+
+log = logging.getLogger(__name__)
+
+_LIST_FIELDS = ("aliases", "abbreviations", "domains", "ambiguous")
+_STR_FIELDS = ("name", "country", "kind")
+_KNOWN_FIELDS = frozenset(_LIST_FIELDS + _STR_FIELDS + ("disabled",))
+_FORM_RANK = {"name": 0, "alias": 1, "abbreviation": 2, "ambiguous": 3, "domain": 4}
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def normalise(name: str) -> str:
+    """The comparison key of an outlet name, as in the gold FORMAT.md.
+
+    >>> normalise("The New York Times'")
+    'newyorktimes'
+    """
+    return _NOT_ALNUM.sub("", _LEADING_THE.sub("", name.strip().casefold()))
+
+
+def domain_key(domain: str) -> str:
+    """``https://www.CNN.com/x`` -> ``cnn.com``."""
+    host = re.sub(r"^[a-z]+://", "", domain.strip().casefold()).split("/")[0].split(":")[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """An outlet name found in a text; ``text[start:end] == surface``.
+
+    ``ambiguous`` is true when the surface is also an ordinary word or is
+    shared by several outlets ("Post", "the Times"): such a mention needs
+    strong context. ``candidates`` lists every outlet the surface may name
+    (``outlet`` is the first); ``form`` says how it was named: ``name``,
+    ``alias``, ``abbreviation``, ``ambiguous`` (a listed ordinary word) or ``domain``.
+    """
+
+    start: int
+    end: int
+    surface: str
+    outlet: Outlet
+    ambiguous: bool
+    candidates: tuple[Outlet, ...] = ()
+    form: str = "name"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    outlet: Outlet
+    form: str
+    ambiguous: bool
+
+
+class Gazetteer:
+    """Known outlets, with a compiled matcher; build once, use for every article."""
+
+    def __init__(self, outlets: Iterable[Outlet]) -> None:
+        self.outlets: tuple[Outlet, ...] = tuple(sorted(outlets, key=lambda o: o.name.casefold()))
+        self._by_key = _lookup_index(self.outlets)
+        self._surfaces, self._domains = _surface_index(self.outlets)
+        self._pattern = _compile(self._surfaces, self._domains)
+
+    @classmethod
+    def load(cls, user_file: Path | None = None) -> Gazetteer:
+        """The built-in gazetteer, extended or overridden by ``user_file``."""
+        outlets = {normalise(o.name): o for o in _builtin_outlets()}
+        if user_file is not None:
+            for entry, disabled in _parse_file(Path(user_file)):
+                key = normalise(entry.name)
+                if disabled:
+                    outlets.pop(key, None)
+                else:
+                    outlets[key] = entry
+        return cls(outlets.values())
+
+    def __len__(self) -> int:
+        return len(self.outlets)
+
+    def lookup(self, name: str) -> Outlet | None:
+        """The outlet called ``name`` (canonical name, alias, abbreviation or domain)."""
+        if not name or not name.strip():
+            return None
+        found = self._by_key.get(normalise(name))
+        if found is None and "." in name:
+            found = self.lookup_domain(name)
+        return found
+
+    def lookup_domain(self, url: str) -> Outlet | None:
+        """The outlet whose web domain serves ``url`` (sub-domains included), or None.
+
+        ``https://edition.cnn.com/x`` -> CNN.
+        """
+        host = domain_key(url)
+        while host.count(".") >= 1:
+            found = self._domains.get(host)
+            if found is not None:
+                return found
+            host = host.split(".", 1)[1]
+        return None
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        """Every outlet name in ``text``, left to right, longest match at each place."""
+        mentions = []
+        for match in self._pattern.finditer(text):
+            surface = match.group()
+            if match.lastgroup == "domain":
+                outlet = self.lookup_domain(surface)
+                if outlet is not None:
+                    mentions.append(Mention(match.start(), match.end(), surface, outlet, False, (outlet,), "domain"))
+                continue
+            entries = self._surfaces[surface]
+            outlets = tuple(e.outlet for e in entries)
+            ambiguous = len(outlets) > 1 or entries[0].ambiguous
+            mentions.append(Mention(match.start(), match.end(), surface, outlets[0], ambiguous, outlets, entries[0].form))
+        return mentions
+
+
+# ---------------------------------------------------------------- indexes
+
+
+def _lookup_index(outlets: tuple[Outlet, ...]) -> dict[str, Outlet]:
+    ranked: dict[str, tuple[int, Outlet]] = {}
+    for outlet in outlets:
+        names = [(0, outlet.name)] + [(1, a) for a in outlet.aliases] + [(2, a) for a in outlet.abbreviations]
+        for rank, name in names:
+            key = normalise(name)
+            if key and (key not in ranked or rank < ranked[key][0]):
+                ranked[key] = (rank, outlet)
+    return {key: outlet for key, (_, outlet) in ranked.items()}
+
+
+def _variants(name: str) -> list[str]:
+    """Surface forms of a name: as written, without a leading "The", in capitals."""
+    forms = [name]
+    stripped = _LEADING_THE.sub("", name)
+    if stripped != name and stripped:
+        forms += ["The " + stripped, "the " + stripped, stripped]
+    if len(stripped) >= 5 and not stripped.isupper():
+        forms.append(stripped.upper())
+    return forms
+
+
+def _surface_index(outlets: tuple[Outlet, ...]) -> tuple[dict[str, list[_Entry]], dict[str, Outlet]]:
+    surfaces: dict[str, list[_Entry]] = {}
+    domains: dict[str, Outlet] = {}
+    for outlet in outlets:
+        vague = {normalise(a) for a in outlet.ambiguous}
+        named = [("name", outlet.name)] + [("alias", a) for a in outlet.aliases]
+        named += [("abbreviation", a) for a in outlet.abbreviations]
+        named += [("ambiguous", a) for a in outlet.ambiguous]
+        for form, name in named:
+            for surface in _variants(name) if form != "ambiguous" else [name]:
+                entries = surfaces.setdefault(surface, [])
+                if all(e.outlet != outlet for e in entries):  # first form wins
+                    entries.append(_Entry(outlet, form, normalise(surface) in vague))
+        for domain in outlet.domains:
+            domains.setdefault(domain_key(domain), outlet)
+    for entries in surfaces.values():
+        entries.sort(key=lambda e: (e.ambiguous, _FORM_RANK[e.form], e.outlet.name))
+    return surfaces, domains
+
+
+# ---------------------------------------------------------------- matcher
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, preferring the longest, as a character trie."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_regex(trie)
+
+
+def _node_regex(node: dict[str, Any]) -> str:
+    terminal = "" in node
+    branches = [re.escape(ch) + _node_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if terminal:
+        return "(?:" + body + ")?"
+    return body
+
+
+def _compile(surfaces: dict[str, list[_Entry]], domains: dict[str, Outlet]) -> re.Pattern[str]:
+    parts = []  # domains first: "RadarOnline.com" is a domain, not the name "RadarOnline"
+    if domains:
+        host = _trie_regex(sorted(domains))
+        parts.append(r"(?<![\w.@/-])(?P<domain>(?i:(?:www\.)?" + host + r"))(?![\w-]|\.\w)")
+    if surfaces:
+        parts.append(r"(?<![\w@#])(?P<name>" + _trie_regex(surfaces) + r")(?![\w])")
+    return re.compile("|".join(parts) if parts else r"(?!x)x")
+
+
+# ---------------------------------------------------------------- loading
+
+
+@functools.lru_cache(maxsize=1)
+def _builtin_outlets() -> tuple[Outlet, ...]:
+    source = resources.files("citegraph").joinpath("data", "outlets.toml")
+    text = source.read_text(encoding="utf-8")
+    return tuple(entry for entry, _ in _parse_text(text, "citegraph/data/outlets.toml"))
+
+
+def _parse_file(path: Path) -> list[tuple[Outlet, bool]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"outlets file {path} does not exist: check the --outlets path") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read outlets file {path} ({err}): save it as UTF-8 text") from None
+    return _parse_text(text, str(path))
+
+
+def _parse_text(text: str, where: str) -> list[tuple[Outlet, bool]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{where} is not valid TOML: {err}. Fix the syntax at that line.") from None
+    tables = data.get("outlet", [])
+    extra = sorted(set(data) - {"outlet"})
+    if extra or not isinstance(tables, list):
+        raise ConfigError(
+            f"{where}: unexpected top-level key {extra[0] if extra else 'outlet'!r}; "
+            "write each outlet as an [[outlet]] table"
+        )
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[outlet]]")]
+    return [_parse_entry(table, f"{where}, line {lines[i] if i < len(lines) else '?'}") for i, table in enumerate(tables)]
+
+
+def _parse_entry(table: dict[str, Any], where: str) -> tuple[Outlet, bool]:
+    unknown = sorted(set(table) - _KNOWN_FIELDS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown field {unknown[0]!r}; allowed fields are {', '.join(sorted(_KNOWN_FIELDS))}")
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f'{where}: every [[outlet]] needs a non-empty name, e.g. name = "Foreign Policy"')
+    for key in _STR_FIELDS[1:]:
+        if not isinstance(table.get(key, ""), str):
+            raise ConfigError(f'{where} ({name}): field {key!r} must be a string, e.g. {key} = "..."')
+    for key in _LIST_FIELDS:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(f'{where} ({name}): field {key!r} must be a list of non-empty strings, e.g. {key} = ["..."]')
+    disabled = table.get("disabled", False)
+    if not isinstance(disabled, bool):
+        raise ConfigError(f"{where} ({name}): field 'disabled' must be true or false")
+    outlet = Outlet(
+        name=name.strip(),
+        aliases=tuple(a.strip() for a in table.get("aliases", [])),
+        abbreviations=tuple(a.strip() for a in table.get("abbreviations", [])),
+        domains=tuple(domain_key(d) for d in table.get("domains", [])),
+        country=table.get("country", ""),
+        kind=table.get("kind", ""),
+        ambiguous=tuple(a.strip() for a in table.get("ambiguous", [])),
+    )
+    return outlet, disabled

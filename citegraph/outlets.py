@@ -1,0 +1,368 @@
+"""Outlet citations: which news outlets an article uses as a source.
+
+A name in the text is a citation only when its context says so. The cue
+grammar (``data/cues.toml``) looks at the words around a mention inside its
+sentence: a phrase before it ("according to", "first reported by", "told"),
+a verb after it ("CNN reported", "Axios has learned"), a noun after it ("a
+New York Times/CBS News poll", "CNN's Jake Tapper said"), minus the vetoes
+(photo credits, "owned by", "AP Photo"). Names joined by "and", "/" or "-"
+share one context ("The Washington Post and ABC News poll").
+
+Beyond sentences, an article cites an outlet through its "Source:" line, a
+body hyperlink to the outlet's domain, and a title ending ": <Outlet>".
+Names that are also ordinary words ("the Post", "Times") count only when an
+unambiguous mention of a matching outlet is in play in the same article.
+Outlets missing from the gazetteer but introduced as outlets ("the
+state-run Al-Ahram newspaper reported") are reported as ``discovered``.
+The publisher citing itself is kept, with ``self_citation=True``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from .errors import ConfigError
+from .gazetteer import Gazetteer, Mention, normalise
+from .records import Article, Citation, CitationKind, Evidence, Outlet
+from .text import Sentence
+
+_WINDOW = 160  # characters of context looked at on each side of a mention
+_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+|or\s+|/\s*|[-–]\s*)(?:the\s+)?", re.IGNORECASE)
+_QUOTES = re.compile(r"[\"“”]|(?<!\w)[‘']")
+_NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
+_TITLE_TAIL = re.compile(r"[:|]\s*([^:|]{2,80}?)\s*$")
+_SOURCE_SPLIT = re.compile(r"\s*(?:\+|,|;|&|/|\band\b)\s*")
+
+
+def _alt(words: list[str]) -> str:
+    """An alternation of phrases, longest first; a space matches any whitespace."""
+    unique = sorted({w.strip() for w in words if w.strip()}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in unique)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The compiled cue grammar; build once with ``load_cues()``."""
+
+    before: re.Pattern[str]
+    before_person: re.Pattern[str]
+    after: re.Pattern[str]
+    verb_anywhere: re.Pattern[str]
+    veto_before: re.Pattern[str]
+    veto_after: re.Pattern[str]
+    teaser: re.Pattern[str]
+    discover_name_first: re.Pattern[str]
+    discover_noun_first: re.Pattern[str]
+    noun_word: re.Pattern[str]
+    person_noun: re.Pattern[str]
+    not_names: frozenset[str]
+    descriptors: frozenset[str]
+
+
+@functools.lru_cache(maxsize=4)
+def load_cues(path: Path | None = None) -> Cues:
+    """Read and compile the cue grammar (the built-in ``data/cues.toml`` by default)."""
+    if path is None:
+        text = resources.files("citegraph").joinpath("data", "cues.toml").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+        return _compile_cues(data)
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
+        raise ConfigError(f"cue file {path or 'citegraph/data/cues.toml'} is invalid ({err}); restore its lists") from None
+
+
+def _compile_cues(data: dict) -> Cues:
+    before, after, veto, disc = data["before"], data["after"], data["veto"], data["discover"]
+    filler = rf"(?:(?:{_alt(before['filler'])})\s+){{0,5}}"
+    partner = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s*(?:,\s*)?(?:and|&|/)\s*)?"
+    poss = r"(?:'s|’s|'|’)"
+    adjectives = rf"(?:(?i:{_alt(after['adjectives'])})\s+){{0,3}}"
+    person = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2}"
+    verbs = _alt(after["verbs"])
+    nouns = _alt(after["nouns"])
+    descriptors = rf"(?:(?i:{_alt(disc['descriptors'])})\s+)"
+    token = r"(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’&.-]*[\w]"
+    name = rf"(?P<name>{token}(?:\s+(?:(?:de|del|la|le|of|the|al|el)\s+)?{token}){{0,4}})"
+    outlet_noun = rf"(?P<noun>{_alt(disc['outlet_nouns'])})"
+    the = r"(?:(?i:the)\s+)?"
+    person_nouns = rf"(?i:{_alt(before['person_nouns'])})(?:s|es)?"
+    return Cues(
+        before=re.compile(
+            rf"(?<![\w/])(?P<cue>(?i:{_alt(before['phrases'])}))\s+{filler}{partner}$"
+            rf"|(?<![\w/])(?P<noun_cue>(?i:{nouns}))\s+{filler}(?i:by|in|from|for)\s+{the}{partner}$"
+            rf"|[,“”\"’]\s*(?P<inverted>(?i:{_alt(before['inverted'])}))\s+{the}$"
+        ),
+        before_person=re.compile(
+            rf"(?<![\w/])(?P<cue>{person_nouns})\s+(?i:for|at|of|with|from)\s+{the}(?:[\w-]+\s+)?$"
+            rf"|(?P<named>[A-Z][\w'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+),?\s+(?:of|from)\s+{the}(?:[\w-]+\s+)?$"
+        ),
+        after=re.compile(
+            r"(?:[/-][A-Z][^\s/]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w&.'’-]*){0,4}?)?(?:\s*\([^()]{1,20}\))?"
+            rf"(?:\s+(?i:{_alt(disc['outlet_nouns'])}))?(?:"
+            rf"(?P<poss>{poss})?\s+{adjectives}(?P<noun>(?i:{nouns}))(?![\w-])"
+            rf"|{poss}\s+(?P<person>{person})"
+            rf"|(?:\s*,[^,;()]{{1,80}},|\s*[—–]{{1,2}}[^—–]{{1,80}}[—–]{{1,2}})?\s*(?<=[\s,—–])(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-]))"
+        ),
+        verb_anywhere=re.compile(rf"(?<![\w-])(?i:{verbs})(?![\w-])"),
+        veto_before=re.compile(rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$"),
+        veto_after=re.compile(rf"\s*(?:{poss}\s*)?(?i:{_alt(veto['after'])})(?![\w])"),
+        teaser=re.compile(rf"^\W*(?i:{_alt(data['labels']['teasers'])})\s*[:|>»-]"),
+        discover_name_first=re.compile(rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{descriptors}{{0,3}}{name}\s+{outlet_noun}(?![\w-])"),
+        discover_noun_first=re.compile(rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{descriptors}{{1,3}}{outlet_noun}\s+{name}"),
+        person_noun=re.compile(rf"(?:[\w-]+\s+)*{person_nouns}"),
+        noun_word=re.compile(rf"(?i:{nouns}|{_alt(disc['outlet_nouns'])})"),
+        not_names=frozenset(disc["not_names"]),
+        descriptors=frozenset(d.casefold() for d in disc["descriptors"]),
+    )
+
+
+# ---------------------------------------------------------------- candidates
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A name that might be cited: a gazetteer mention or a discovered outlet."""
+
+    start: int
+    end: int
+    outlets: tuple[Outlet, ...]  # gazetteer candidates; empty when discovered
+    ambiguous: bool
+    name: str  # the discovered name, or the surface
+    form: str = "name"
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A candidate that its context shows to be cited."""
+
+    outlet: Outlet | None
+    name: str
+    cue: str
+    evidence: Evidence
+
+
+class OutletFinder:
+    """Find the outlets an article cites; build once per gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer, cues: Cues | None = None) -> None:
+        self.gazetteer = gazetteer
+        self.cues = cues or load_cues()
+
+    def find(self, article: Article, sents: list[Sentence]) -> list[Citation]:
+        """One citation per outlet cited by ``article``, with every proving sentence."""
+        mentions = self.gazetteer.find_mentions(article.body)
+        publisher = self._publisher(article)
+        in_play = self._in_play(article, mentions, publisher)
+        hits = list(self._body_hits(article, sents, mentions, in_play))
+        hits += self._source_line_hits(article)
+        hits += self._title_hits(article)
+        hits += self._link_hits(article, sents, publisher)
+        return _merge(article.id, hits, publisher)
+
+    # ------------------------------------------------------------ context
+
+    def _publisher(self, article: Article) -> Outlet | None:
+        for name in (article.publisher, article.url):
+            found = self.gazetteer.lookup(name) if name else None
+            if found is not None:
+                return found
+        return None
+
+    def _in_play(self, article: Article, mentions: list[Mention], publisher: Outlet | None) -> dict[str, int]:
+        """Outlets named unambiguously somewhere in the article -> first body offset (-1: outside the body)."""
+        seen: dict[str, int] = {}
+        for mention in mentions:
+            if not mention.ambiguous:
+                seen.setdefault(mention.outlet.name, mention.start)
+        extra = [m.outlet for m in self.gazetteer.find_mentions(article.title) if not m.ambiguous]
+        extra += [o for o in (publisher, *map(self.gazetteer.lookup, _source_names(article.source_line))) if o]
+        for outlet in extra:
+            seen.setdefault(outlet.name, -1)
+        return seen
+
+    def _body_hits(self, article: Article, sents: list[Sentence], mentions: list[Mention], in_play: dict[str, int]) -> Iterator[_Hit]:
+        body = article.body
+        candidates = sorted(self._candidates(body, mentions), key=lambda c: (c.start, -c.end))
+        starts = [s.start for s in sents]
+        for sent, group in _by_sentence(candidates, sents, starts):
+            if self.cues.teaser.search(sent.text):
+                continue
+            for chain in _chains(group, body):
+                cue = self._cue(body, sent, chain[0].start, chain[-1].end)
+                if cue is None:
+                    continue
+                evidence = Evidence(sent.text, sent.start, sent.end, "body")
+                for cand in chain:
+                    hit = self._resolve(cand, in_play, cue, evidence)
+                    if hit is not None:
+                        yield hit
+
+    def _candidates(self, body: str, mentions: list[Mention]) -> Iterator[_Candidate]:
+        discovered = list(self._discover(body))
+        taken = [(d.start, d.end) for d in discovered]
+        yield from discovered
+        for m in mentions:
+            if not any(s <= m.start and m.end <= e for s, e in taken):
+                yield _Candidate(m.start, m.end, m.candidates or (m.outlet,), m.ambiguous, m.surface, m.form)
+
+    def _discover(self, body: str) -> Iterator[_Candidate]:
+        """Names introduced as outlets: "the Egyptian daily X", "the X news agency"."""
+        for pattern in (self.cues.discover_name_first, self.cues.discover_noun_first):
+            for match in pattern.finditer(body):
+                name_start, name = self._clean_name(match.start("name"), match.group("name"))
+                if not name or not self._heads_phrase(body, match):
+                    continue
+                known = self.gazetteer.lookup(name)
+                outlets = (known,) if known else ()
+                yield _Candidate(match.start(), match.end(), outlets, False, name)
+
+    def _heads_phrase(self, body: str, match: re.Match[str]) -> bool:
+        """False for "a New Hampshire paper" (a place, not a name) or "the Trump television interview"."""
+        if match.group().casefold().startswith(("a ", "an ")) and match.start("name") < match.start("noun"):
+            return False
+        following = _NEXT_WORD.match(body, match.end())
+        return not (following and self.cues.noun_word.fullmatch(following.group(1)))
+
+    def _clean_name(self, start: int, name: str) -> tuple[int, str]:
+        words = name.split()
+        while words and (words[0] in self.cues.not_names or words[0].casefold() in self.cues.descriptors):
+            start += len(words[0]) + 1
+            words.pop(0)
+        while words and words[-1] in self.cues.not_names:
+            words.pop()
+        return start, " ".join(words)
+
+    def _cue(self, body: str, sent: Sentence, start: int, end: int) -> str | None:
+        """The cue phrase that makes the name at ``body[start:end]`` a citation, or None."""
+        left = body[max(sent.start, start - _WINDOW) : start]
+        right = body[end : min(sent.end, end + _WINDOW)]
+        if self.cues.veto_before.search(left) or self.cues.veto_after.match(right):
+            return None
+        match = self.cues.before.search(left)
+        if match:
+            return " ".join((match.group("cue") or match.group("noun_cue") or match.group("inverted")).split())
+        match = self.cues.before_person.search(left)
+        if match and self._speech(right):
+            return " ".join((match.group("cue") or "of").split())
+        match = self.cues.after.match(right)
+        if not match:
+            return None
+        if match.group("verb"):
+            return " ".join(match.group("verb").split())
+        noun = (match.group("noun") or "").casefold()
+        needs_speech = match.group("person") or self.cues.person_noun.fullmatch(noun)
+        if needs_speech and not self._speech(right[match.end() :]):
+            return None
+        return " ".join((match.group("noun") or match.group("person") or "").split())
+
+    def _speech(self, text: str) -> bool:
+        """Does ``text`` (the rest of a sentence) report speech: a reporting verb or a quotation?"""
+        return bool(self.cues.verb_anywhere.search(text) or _QUOTES.search(text))
+
+    def _resolve(self, cand: _Candidate, in_play: dict[str, int], cue: str, evidence: Evidence) -> _Hit | None:
+        if not cand.outlets:
+            return _Hit(None, cand.name, cue, evidence)
+        if not cand.ambiguous:
+            return _Hit(cand.outlets[0], cand.outlets[0].name, cue, evidence)
+        playing = [o for o in cand.outlets if o.name in in_play]
+        if not playing:
+            return None
+        earlier = [o for o in playing if in_play[o.name] < cand.start]
+        chosen = max(earlier, key=lambda o: in_play[o.name]) if earlier else playing[0]
+        return _Hit(chosen, chosen.name, cue, evidence)
+
+    # ------------------------------------------------------------ other fields
+
+    def _source_line_hits(self, article: Article) -> list[_Hit]:
+        line = article.source_line or ""
+        evidence = Evidence(line, 0, len(line), "source_line")
+        outlets = [self.gazetteer.lookup(n) for n in _source_names(line)]
+        return [_Hit(o, o.name, "source line", evidence) for o in outlets if o]
+
+    def _title_hits(self, article: Article) -> list[_Hit]:
+        match = _TITLE_TAIL.search(article.title or "")
+        outlet = self.gazetteer.lookup(match.group(1)) if match else None
+        if outlet is None:
+            return []
+        return [_Hit(outlet, outlet.name, "title", Evidence(article.title, 0, len(article.title), "title"))]
+
+    def _link_hits(self, article: Article, sents: list[Sentence], publisher: Outlet | None) -> list[_Hit]:
+        hits = []
+        starts = [s.start for s in sents]
+        for link in article.links:
+            outlet = self.gazetteer.lookup_domain(link.href)
+            if outlet is None or outlet == publisher or not sents:
+                continue
+            sent = sents[max(0, bisect.bisect_right(starts, link.start) - 1)]
+            hits.append(_Hit(outlet, outlet.name, "link", Evidence(sent.text, sent.start, sent.end, "body")))
+        return hits
+
+
+# ---------------------------------------------------------------- helpers
+
+def _source_names(line: str | None) -> list[str]:
+    return [part for part in _SOURCE_SPLIT.split(line or "") if part.strip()]
+
+
+def _by_sentence(candidates: list[_Candidate], sents: list[Sentence], starts: list[int]) -> Iterator[tuple[Sentence, list[_Candidate]]]:
+    groups: dict[int, list[_Candidate]] = {}
+    for cand in candidates:
+        index = bisect.bisect_right(starts, cand.start) - 1
+        if index >= 0 and cand.end <= sents[index].end:
+            groups.setdefault(index, []).append(cand)
+    for index in sorted(groups):
+        yield sents[index], groups[index]
+
+
+def _chains(group: list[_Candidate], body: str) -> Iterator[list[_Candidate]]:
+    """Runs of names joined by "and", ",", "/" or "-"; overlapping names are dropped."""
+    chain: list[_Candidate] = []
+    for cand in group:
+        if chain and cand.start < chain[-1].end:
+            continue
+        if chain and _JOIN.fullmatch(body[chain[-1].end : cand.start]):
+            chain.append(cand)
+            continue
+        if chain:
+            yield chain
+        chain = [cand]
+    if chain:
+        yield chain
+
+
+def _merge(article_id: str, hits: list[_Hit], publisher: Outlet | None) -> list[Citation]:
+    """One citation per outlet, with its evidence in order and the first cue."""
+    by_name: dict[str, list[_Hit]] = {}
+    for hit in hits:
+        key = normalise(hit.name)
+        if key:
+            by_name.setdefault(key, []).append(hit)
+    citations = []
+    for group in by_name.values():
+        group.sort(key=lambda h: (_FIELD_ORDER.get(h.evidence.field, 9), h.evidence.start, h.cue))
+        evidence = tuple(dict.fromkeys(h.evidence for h in group))
+        first = group[0]
+        citations.append(
+            Citation(
+                article=article_id,
+                kind=CitationKind.OUTLET,
+                name=first.name,
+                cue=first.cue,
+                evidence=evidence,
+                discovered=first.outlet is None,
+                self_citation=publisher is not None and first.outlet == publisher,
+            )
+        )
+    return sorted(citations, key=Citation.sort_key)
+
+
+_FIELD_ORDER = {"body": 0, "title": 1, "source_line": 2}
