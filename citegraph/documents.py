@@ -28,6 +28,7 @@ once per process.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import logging
@@ -35,7 +36,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from .errors import ConfigError
 from .records import Article, Citation, CitationKind, DocType, Evidence, Outlet
@@ -104,6 +105,26 @@ def _words(items: list[str]) -> str:
     return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` that shares prefixes, so it tests few branches per place."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict[str, dict]) -> str:
+        ends = "" in node
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + walk(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return walk(root)
+
+
 @dataclass(frozen=True)
 class DocType_:
     """The vocabulary of one document type (see ``data/documents.toml``)."""
@@ -130,7 +151,9 @@ class DocumentVocabulary:
     """Every compiled pattern ``find_documents`` uses; build once with ``load``."""
 
     by_noun: dict[str, DocType_]
-    noun_re: re.Pattern[str]
+    noun_re: re.Pattern[str]  # case-sensitive, over lower-cased text
+    heads: frozenset[str]  # last word of every noun: a cheap test before the regex
+    via_stems: frozenset[str]  # stems of the via verbs: only where one occurs are outlets looked up
     via_after: re.Pattern[str]
     via_before: re.Pattern[str]
     doc_verb_before: re.Pattern[str]
@@ -161,6 +184,11 @@ class DocumentVocabulary:
                 f"documents vocabulary is invalid ({err}); fix citegraph/data/documents.toml "
                 "so that it follows the layout described at its top"
             ) from err
+
+
+def _minimal(words: set[str]) -> frozenset[str]:
+    """Drop words that contain another word: a substring search for "suit" also finds "lawsuit"."""
+    return frozenset(w for w in words if not any(o != w and o in w for o in words))
 
 
 def _lower_set(items: list[str]) -> frozenset[str]:
@@ -202,7 +230,9 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
     resolution = next((t for t in types if t.doc_type is DocType.RESOLUTION), None)
     return DocumentVocabulary(
         by_noun=by_noun,
-        noun_re=re.compile(rf"(?<![\w-])(?:{_words(list(by_noun))})(?![\w-])", flags),
+        noun_re=re.compile(rf"(?<![\w-]){_trie(by_noun)}(?![\w-])"),
+        heads=_minimal({n.split()[-1] for n in by_noun}),
+        via_stems=_minimal({w.split()[0][:4] for w in cues["via_passive"] + cues["via_active"]}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
             rf"(?P<verb>{_words(cues['via_passive'])})\s+{adv}(?:by|to|with)\s+$",
@@ -494,13 +524,13 @@ def _date_in(text: str, published: str | None) -> str | None:
     num = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month[:3]))
     if year is None and pub is None:
         return f"{_MONTHS[num - 1].capitalize()} {day}"
+    year_n = int(year) if year else pub.year
+    if year is None and (num, day) > (pub.month, pub.day):
+        year_n -= 1
     try:
-        date = dt.date(int(year) if year else pub.year, num, day)
+        return dt.date(year_n, num, day).isoformat()
     except ValueError:
         return None
-    if year is None and pub is not None and date > pub:
-        date = date.replace(year=pub.year - 1)
-    return date.isoformat()
 
 
 # ------------------------------------------------------------------ one mention
@@ -529,11 +559,13 @@ class _Context:
 def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
     sent = ctx.sents[i]
     text = sent.text
-    noun = match.group()
+    noun = text[match.start() : match.end()]
     key = " ".join(noun.lower().split())
     tv = ctx.vocab.by_noun[key]
     left, right = text[: match.start()], text[match.end() :]
     det, mods, possessor, np_start = _premods(left)
+    if det == "none" and not mods and key in _BARE_NOT_DOC:
+        return None  # a verb or a bare word, not a document
     if _cancelled(tv, key, left, right, mods, det):
         return None
     if key in tv.vote_nouns and not (tv.vote_issuers and tv.vote_issuers.search(mods)):
@@ -567,7 +599,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         outlet_author = outlet_author or ctx.outlet(lead)
     if outlet_author is not None and tv.outlet_work:
         return None  # "a CNN report", "a report by Reuters": the outlet's own work
-    before = left[:np_start]
+    before = left[:np_start][-120:]
     verb_cue = _verb_cue(ctx, tv, key, before, right[post_m.end() + len(obj) :] if post_m else right, det)
     if verb_cue:
         cue, cued = cue or verb_cue[0], True
@@ -589,23 +621,24 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     if issuer:
         issuer = _resolve_pronoun(issuer, sent.text[: match.start()] + " " + (ctx.sents[i - 1].text if i else ""), ctx.vocab) if re.match(r"(?i)^(his|her)\s", issuer) else issuer
         issuer = re.sub(r"^(?:the)\s+", "", issuer.strip(" ,"))
-    if det == "none" and not mods and key in ("report", "reports", "post", "posts", "tweet", "tweets", "cable", "file", "suit", "complaint", "petition", "motion", "minutes", "guidance"):
-        return None  # a verb or a bare word, not a document
     return _Mention(
         vocab=tv,
         noun=noun,
         sent=i,
         evidence=Evidence(sent.text, sent.start, sent.end),
-        det="another" if ctx.vocab.another_before.search(left[: np_start] + left[np_start:].split(" ")[0] + " ") else det,
+        det="another" if ctx.vocab.another_before.search((left[: np_start] + left[np_start:].split(" ")[0])[-30:] + " ") else det,
         mods=mods,
         post=post,
         issuer=issuer or None,
         via=via,
         cue=cue or key,
         cued=cued,
-        date=_date_in(text, ctx.article.published),
+        date=None,
         plural=key in tv.plural,
     )
+
+
+_BARE_NOT_DOC = frozenset("report reports post posts tweet tweets cable suit complaint petition motion vote".split())
 
 
 def _leading_proper(mods: str) -> str:
@@ -637,12 +670,15 @@ def _cancelled(tv: DocType_, key: str, left: str, right: str, mods: str, det: st
 def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None, str]:
     """The outlet that obtained the document, from "<doc> obtained by X" or "X reviewed <doc>"."""
     text = ctx.sents[i].text
+    low = text.lower()
+    if not any(stem in low for stem in ctx.vocab.via_stems):
+        return None, ""
     for mention in ctx.outlets_in(i):
         if mention.start >= np_end:
             gap = text[np_end : mention.start]
             gap = re.sub(r"(?i)\bthe\s+$", "", gap)
             m = ctx.vocab.via_after.match(gap)
-            if m and not ctx.vocab.noun_re.search(gap):
+            if m and not ctx.vocab.noun_re.search(gap.lower()):
                 return mention.outlet.name, m.group("verb").lower()
         elif mention.end <= np_start:
             gap = text[mention.end : np_start]
@@ -655,14 +691,16 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
 def _verb_cue(ctx: _Context, tv: DocType_, key: str, before: str, after: str, det: str) -> tuple[str, str | None] | None:
     """A cue verb around the noun phrase, and the issuer it names: ``("filed", "CCR")``."""
     vocab = ctx.vocab
-    m = vocab.said_in_before.search(before)
+    cut = max(0, len(before) - 40)  # the cue words sit right before the phrase: search a short tail
+    tail = before[cut:]
+    m = vocab.said_in_before.search(tail)
     if m:
-        return f"{m.group('verb')} in", _name_before(before[: m.start()])
-    m = vocab.doc_verb_before.search(before)
+        return f"{m.group('verb')} in", _name_before(before[: cut + m.start()])
+    m = vocab.doc_verb_before.search(tail)
     if m:
         verb = " ".join(m.group("verb").lower().split())
-        return verb, _name_before(before[: m.start()]) if verb in vocab.author_verbs else None
-    m = vocab.according_before.search(before)
+        return verb, _name_before(before[: cut + m.start()]) if verb in vocab.author_verbs else None
+    m = vocab.according_before.search(tail)
     if m and m.group("cue").lower() != "in":
         return m.group("cue").lower(), None
     if m and re.match(r"(?i)^\W*in\s+$", before):
@@ -772,6 +810,26 @@ def _match_info(m: _Mention, same: list[_Doc]) -> _Doc | None:
 # ------------------------------------------------------------------ public API
 
 
+def _candidates(body: str, sents: list[Sentence], heads: frozenset[str]) -> list[int]:
+    """Indices of the sentences that contain a document head noun (plain substring search: fast)."""
+    starts = [s.start for s in sents]
+    found: set[int] = set()
+    for head in heads:
+        pos = body.find(head)
+        while pos >= 0:
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and pos < sents[i].end:
+                found.add(i)
+            pos = body.find(head, pos + len(head))
+    return sorted(found)
+
+
+def _fold(text: str) -> str:
+    """``text`` lower-cased, keeping every offset (a few letters grow when lower-cased)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazetteer) -> list[Citation]:
     """The documents ``article`` cites, one ``Citation`` each, in order of first mention.
 
@@ -781,10 +839,12 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     vocab = _vocab()
     ctx = _Context(article, sents, gazetteer, vocab)
     mentions: list[_Mention] = []
-    for i, sent in enumerate(sents):
-        if not vocab.noun_re.search(sent.text) or not _is_article_text(_line_of(article.body, sent), vocab):
+    for i in _candidates(_fold(article.body), sents, vocab.heads):
+        sent = sents[i]
+        low = _fold(sent.text)
+        if not _is_article_text(_line_of(article.body, sent), vocab):
             continue
-        for match in vocab.noun_re.finditer(sent.text):
+        for match in vocab.noun_re.finditer(low):
             mention = _read_mention(ctx, i, match)
             if mention is not None:
                 mentions.append(mention)
@@ -802,5 +862,5 @@ def _citation(article: Article, doc: _Doc) -> Citation:
         doc_type=doc.doc_type,
         issuer=doc.issuer,
         via=doc.via,
-        date=doc.date,
+        date=next(filter(None, (_date_in(m.evidence.text, article.published) for m in doc.mentions)), None),
     )
