@@ -18,6 +18,7 @@ from .documents import find_documents
 from .gazetteer import Gazetteer
 from .outlets import OutletFinder
 from .records import Article, Citation
+from .sources import find_sources
 from .text import sentences
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,17 @@ class Extractor:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
         self.outlets = OutletFinder(gazetteer)
+        self.outlet_names = frozenset(
+            name for o in gazetteer.outlets for name in (o.name, *o.aliases, *o.abbreviations)
+        )
 
     def extract(self, article: Article) -> list[Citation]:
         """Every outlet, document and source ``article`` cites, one citation per thing."""
         sents = sentences(article.body)
         found = self.outlets.find(article, sents)
+        discovered = frozenset(c.name for c in found if c.discovered)
         found += find_documents(article, sents, self.gazetteer)
+        found += find_sources(article, sents, self.outlet_names | discovered)
         return merge(found)
 
 
