@@ -1,0 +1,126 @@
+"""Exports round-trip; whole builds are byte-stable and all-or-nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import citegraph.export
+from citegraph import BuildOptions, build
+from citegraph.export import read_csv, read_gexf, read_graphml, read_node_link, write_exports
+from citegraph.gazetteer import Gazetteer
+from citegraph.graph import build_graph
+from citegraph.pipeline import extract_all, read_all
+from citegraph.report import load_build
+
+from conftest import DATA, copy_seeds
+
+READERS = {
+    "graphml": lambda out: read_graphml(out / "graph.graphml"),
+    "gexf": lambda out: read_gexf(out / "graph.gexf"),
+    "node-link json": lambda out: read_node_link(out / "graph.json"),
+    "csv": lambda out: read_csv(out / "nodes.csv", out / "edges.csv"),
+}
+
+
+@pytest.fixture(scope="module")
+def seed_graph(seed_build) -> nx.DiGraph:
+    articles, citations, _ = load_build(seed_build)
+    return build_graph(articles, citations, Gazetteer.load())
+
+
+@pytest.fixture(scope="module")
+def wikinews_export(corpora, tmp_path_factory):
+    options = BuildOptions(inputs=(corpora / "gum-wikinews",))
+    articles, _ = read_all(options)
+    G = build_graph(articles, extract_all(articles, options), Gazetteer.load())
+    out = tmp_path_factory.mktemp("wikinews-export")
+    write_exports(G, out)
+    return G, out
+
+
+def assert_same_graph(H: nx.DiGraph, G: nx.DiGraph) -> None:
+    assert isinstance(H, nx.DiGraph)
+    assert list(H.nodes) == list(G.nodes)
+    assert dict(H.nodes(data=True)) == dict(G.nodes(data=True))
+    assert sorted(H.edges) == sorted(G.edges)
+    for u, v, data in G.edges(data=True):
+        assert H.edges[u, v] == data, (u, v)
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_seed_build_exports_round_trip(fmt, seed_build, seed_graph):
+    assert seed_graph.number_of_edges() > 20
+    assert_same_graph(READERS[fmt](seed_build), seed_graph)
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_corpus_exports_round_trip(fmt, wikinews_export):
+    G, out = wikinews_export
+    assert_same_graph(READERS[fmt](out), G)
+
+
+def test_list_attributes_become_json_strings_in_flat_formats(seed_build):
+    raw = nx.read_graphml(seed_build / "graph.graphml")
+    evidence = [d["evidence"] for _, _, d in raw.edges(data=True) if d.get("relation") == "cites"]
+    assert evidence and all(e.startswith("[") for e in evidence)
+    assert "lastmodifieddate" not in (seed_build / "graph.gexf").read_text(encoding="utf-8")
+    header = (seed_build / "edges.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "source,target,articles,count,cues,evidence,relation"
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_give_identical_bytes(tmp_path, seed_build):
+    second = tmp_path / "again"
+    build(BuildOptions(inputs=(DATA,), out=second))
+    first, again = _tree(seed_build), _tree(second)
+    assert sorted(first) == sorted(again)
+    assert {"report.md", "report.html", "metrics.json", "graph.graphml", "graph.gexf", "graph.json",
+            "nodes.csv", "edges.csv", "articles.jsonl", "citations.jsonl"} <= set(first)
+    assert [name for name in first if first[name] != again[name]] == []
+
+
+def _fail_midway(monkeypatch):
+    """Make the export stage raise after metrics and report are already written."""
+
+    def broken(G, out_dir):
+        (Path(out_dir) / "graph.graphml").write_text("half", encoding="utf-8")
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(citegraph.export, "write_exports", broken)
+
+
+def test_interrupted_build_leaves_previous_out_intact(tmp_path, monkeypatch):
+    inputs = copy_seeds(tmp_path / "in")
+    out = tmp_path / "out"
+    build(BuildOptions(inputs=(inputs,), out=out))
+    before = _tree(out)
+    (inputs / "000_d868355d3de1eb99.txt").unlink()  # the next build would change every output
+    _fail_midway(monkeypatch)
+    with pytest.raises(OSError, match="simulated"):
+        build(BuildOptions(inputs=(inputs,), out=out))
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no staging folder left
+
+
+def test_failed_first_build_creates_no_out(tmp_path, monkeypatch):
+    _fail_midway(monkeypatch)
+    with pytest.raises(OSError):
+        build(BuildOptions(inputs=(DATA,), out=tmp_path / "out"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rebuild_replaces_outputs_and_keeps_other_files(tmp_path):
+    inputs = copy_seeds(tmp_path / "in")
+    out = tmp_path / "out"
+    build(BuildOptions(inputs=(inputs,), out=out))
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (inputs / "000_d868355d3de1eb99.txt").unlink()
+    build(BuildOptions(inputs=(inputs,), out=out))
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert "000_d868355d3de1eb99.txt" not in (out / "articles.jsonl").read_text(encoding="utf-8")
