@@ -101,6 +101,86 @@ def report_cmd(
     typer.echo("Wrote " + ", ".join(str(p) for p in paths))
 
 
+@app.command("extract")
+def extract_cmd(
+    file: Path = typer.Argument(..., help="One article file (.txt, .html, .html.gz or .jsonl)."),
+    outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, extending the built-in gazetteer."),
+) -> None:
+    """Show what one article cites (kind, name, document type, via, cue, evidence), for checking by eye."""
+    from .extract import extract_file
+
+    try:
+        results = extract_file(file, outlets)
+    except CitegraphError as err:
+        _fail(err)
+        return
+    for article, citations in results:
+        typer.echo(f"{article.id}: {article.title}")
+        typer.echo(f"  {len(citations)} citation(s)")
+        for citation in citations:
+            typer.echo("  " + _citation_line(citation))
+            for evidence in citation.evidence:
+                where = "" if evidence.field == "body" else f"[{evidence.field}] "
+                typer.echo(f"      {where}{evidence.start}-{evidence.end}: {evidence.text}")
+
+
+def _citation_line(citation) -> str:
+    parts = [f"{citation.kind.value:<12} {citation.name}"]
+    if citation.doc_type:
+        parts.append(f"type={citation.doc_type.value}")
+    for name in ("issuer", "via", "date"):
+        if getattr(citation, name):
+            parts.append(f"{name}={getattr(citation, name)}")
+    flags = [f for f in ("discovered", "self_citation") if getattr(citation, f)]
+    parts += flags
+    parts.append(f'cue="{citation.cue}"')
+    return " | ".join(parts)
+
+
+@app.command("eval")
+def eval_cmd(
+    inputs: Optional[List[Path]] = typer.Argument(None, help="Files or folders the gold file labels (default: data/)."),
+    gold: Path = typer.Option(..., "--gold", help="Gold labels, JSON Lines as in gold/FORMAT.md."),
+    outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, extending the built-in gazetteer."),
+) -> None:
+    """Score extraction against a gold file: precision, recall and F1 for outlets and documents, via accuracy."""
+    from .evaluate import evaluate
+
+    options = BuildOptions(inputs=tuple(inputs or [Path("data")]), outlets_file=outlets)
+    try:
+        result = evaluate(gold, options)
+    except CitegraphError as err:
+        _fail(err)
+        return
+    for line in _eval_lines(result):
+        typer.echo(line)
+
+
+def _eval_lines(result) -> list[str]:
+    lines = [f"{'':<10}{'P':>7}{'R':>7}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}"]
+    for label, counts in (("outlets", result.outlets), ("documents", result.documents)):
+        lines.append(
+            f"{label:<10}{counts.precision:>7.3f}{counts.recall:>7.3f}{counts.f1:>7.3f}"
+            f"{counts.tp:>5}{counts.fp:>5}{counts.fn:>5}"
+        )
+    lines.append(f"via accuracy {result.via_accuracy:.3f} over {result.via_checked} document(s)")
+    lines.append(f"not_cited names predicted as outlets: {result.not_cited_predicted}")
+    for art in result.articles:
+        details = [
+            ("article not read", ["check the INPUT path"] if art.missing_article else []),
+            ("outlet misses", art.outlet_misses),
+            ("outlet false alarms", art.outlet_false_alarms),
+            ("document misses", art.document_misses),
+            ("document false alarms", art.document_false_alarms),
+            ("via errors", art.via_errors),
+            ("not_cited predicted", art.not_cited_predicted),
+        ]
+        shown = [f"    {label}: {'; '.join(items)}" for label, items in details if items]
+        lines.append(f"{art.article}: {'ok' if not shown else ''}".rstrip())
+        lines.extend(shown)
+    return lines
+
+
 def _open_explorer(out: Path) -> None:
     import webbrowser
 
