@@ -53,6 +53,7 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
               "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate")
 _CREDIT_TAIL = re.compile(r"(?:\(([^()]{2,80})\)|(?:Photo(?:graph)?|Image|Credit|Picture)s?\s*:\s*([^.;]{2,80}))\s*\.?\s*$", re.I)
 _MAX_CREDITS = 50
+_MIN_WORDS = 10
 _TITLE_SEGMENT = re.compile(r"\s+(?:\||-|--|—|–|::|»)\s+([^|]+?)\s*$")
 _SITE_WORDS = 4
 _HEADLINE_WORDS = 4
@@ -85,6 +86,8 @@ def parse_html(html: str, url: str | None = None) -> Article:
     doc = _extract(html, url)
     captions = {c.caption for c in image_credits(tree)} | set(_caption_texts(tree))
     body, links = serialise(doc.body if doc is not None else None, captions)
+    if len(body.split()) < _MIN_WORDS:  # a menu item or a caption, not an article
+        body, links = "", []
     title = meta.title or (doc.title if doc is not None else None) or ""
     return Article(
         id="",
