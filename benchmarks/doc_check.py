@@ -35,18 +35,20 @@ _SPAN_NOUNS = {
     "memo": {"memo"}, "memos": {"memo"}, "memorandum": {"memo"},
     "cable": {"cable"}, "cables": {"cable"},
     "letter": {"letter"}, "letters": {"letter"},
-    "report": {"report"}, "reports": {"report"},
+    "report": {"report"}, "reports": {"report", "other"},
     "resolution": {"resolution"},
     "statement": {"statement"}, "statements": {"statement"},
     "lawsuit": {"court_filing"}, "complaint": {"court_filing"}, "indictment": {"court_filing"},
     "affidavit": {"court_filing"}, "filing": {"court_filing", "other"}, "filings": {"court_filing", "other"},
     "tweet": {"social_post"}, "tweets": {"social_post"}, "post": {"social_post"},
     "email": {"other"}, "emails": {"other"}, "e-mail": {"other"}, "e-mails": {"other"},
-    "records": {"other"}, "record": {"other"}, "documents": {"other"}, "document": {"other"},
+    "records": {"other"}, "documents": {"other"}, "document": {"other"},
     "transcript": {"other"}, "recording": {"other"},
 }
 _SPAN_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SPAN_NOUNS), key=len, reverse=True)) + r")\b")
 # capitalised names that contain a document noun but are outlets or firms ("The Washington Post")
+_COMPOUND_RE = re.compile(r"\s+(?:news|address|addresses|practices|server|networks?)\b", re.IGNORECASE)
+_MEDIA_RE = re.compile(r"\b(?:news|media|press|newspaper)\s+reports?\b", re.IGNORECASE)
 _NAME_RE = re.compile(r"\b[A-Z][\w.]*\s+(?:Post|Report|Record)\b")
 
 
@@ -58,8 +60,12 @@ def polnear_article(txt: Path) -> Article:
     return Article(id=txt.name, title=body.split("\n", 1)[0], body=body, published=published)
 
 
-def document_sources(ann: Path, body: str) -> list[tuple[int, int, str, set[str]]]:
-    """Annotated Source spans that name a document: ``(start, end, text, types)``."""
+def document_sources(ann: Path, body: str, gaz: Gazetteer) -> list[tuple[int, int, str, set[str]]]:
+    """Annotated Source spans that name a document: ``(start, end, text, types)``.
+
+    Spans that name an outlet ("an NBC report", "media reports") are the
+    outlet's journalism, counted by the outlet check, not here.
+    """
     out = []
     for line in ann.read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
@@ -72,7 +78,13 @@ def document_sources(ann: Path, body: str) -> list[tuple[int, int, str, set[str]
         text = body[start:end]
         if _NAME_RE.search(text) and not _SPAN_RE.search(_NAME_RE.sub("", text)):
             continue
-        found = [m.group(1) for m in _SPAN_RE.finditer(text) if not text[: m.start()].endswith("'s ")]
+        if _MEDIA_RE.search(text) or any(not m.ambiguous for m in gaz.find_mentions(text)):
+            continue
+        found = [
+            m.group(1)
+            for m in _SPAN_RE.finditer(text)
+            if not text[: m.start()].endswith("'s ") and not _COMPOUND_RE.match(text[m.end() :])
+        ]
         if found and len(text.split()) <= 12:
             out.append((start, end, text, set().union(*(_SPAN_NOUNS[f] for f in found))))
     return out
@@ -93,7 +105,7 @@ def polnear_recall(gaz: Gazetteer, root: Path, quiet: bool) -> None:
         if not txt.exists():
             continue
         article = polnear_article(txt)
-        spans = document_sources(ann, article.body)
+        spans = document_sources(ann, article.body, gaz)
         if not spans:
             continue
         docs = find_documents(article, sentences(article.body), gaz)

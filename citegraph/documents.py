@@ -167,6 +167,9 @@ class DocumentVocabulary:
     court_re: re.Pattern[str]
     platform_re: re.Pattern[str]
     skip_line: re.Pattern[str]
+    caption_markers: tuple[str, ...]
+    not_determiners: frozenset[str]
+    verbs: frozenset[str]  # lower-case verbs that never modify a document noun ("filed")
     titled_name: re.Pattern[str]
     resolution_issuer: re.Pattern[str]
     issuer_preps: frozenset[str]
@@ -191,7 +194,7 @@ def _minimal(words: set[str]) -> frozenset[str]:
     return frozenset(w for w in words if not any(o != w and o in w for o in words))
 
 
-def _lower_set(items: list[str]) -> frozenset[str]:
+def _lower_set(items: Iterable[str]) -> frozenset[str]:
     return frozenset(" ".join(i.lower().split()) for i in items)
 
 
@@ -262,6 +265,9 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         another_before=re.compile(rf"\b(?:{_words(cues['another'])})\s+$", flags),
         court_re=re.compile(rf"\b(?:{_words(cues['court_words'])})\b", flags),
         platform_re=re.compile(rf"(?<![\w-])(?:{_words(cues['platforms'])})(?![\w-])"),
+        caption_markers=tuple(cues["caption_markers"]),
+        not_determiners=_lower_set(cues["not_determiners"]),
+        verbs=_lower_set(w for w in cues["doc_verbs"] + cues["author_verbs"] if " " not in w) - _ADJ_ED,
         skip_line=re.compile(rf"^\W*(?:{_words(cues['skip_line_prefixes'])})\b\s*[:|>-]", flags),
         titled_name=re.compile(
             rf"\b(?:(?:{_words(cues['titles'])})\s+)+(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*"
@@ -296,6 +302,7 @@ class _Mention:
     via: str | None
     cue: str
     cued: bool
+    speaks: bool  # the document is the subject of a speech verb: "the statement said"
     date: str | None
     plural: bool
 
@@ -374,7 +381,7 @@ _TERMINAL = re.compile(r"""(?:[.!?:;…]["'”’)\]]*|["”’])$""")
 
 def _is_article_text(line: str, vocab: DocumentVocabulary) -> bool:
     """False for headlines, captions and link lines ("Read more: ...")."""
-    if vocab.skip_line.match(line):
+    if vocab.skip_line.match(line) or any(marker in line for marker in vocab.caption_markers):
         return False
     return bool(_TERMINAL.search(line)) or len(line.split()) > 40
 
@@ -382,7 +389,7 @@ def _is_article_text(line: str, vocab: DocumentVocabulary) -> bool:
 # ------------------------------------------------------------------ phrase parts
 
 
-def _premods(left: str) -> tuple[str, str, str, int]:
+def _premods(left: str, vocab: DocumentVocabulary) -> tuple[str, str, str, int]:
     """Read the noun phrase before a noun: ``(det, mods, possessor, np_start)``."""
     tokens = list(_WORD.finditer(left))
     mods: list[re.Match[str]] = []
@@ -393,14 +400,14 @@ def _premods(left: str) -> tuple[str, str, str, int]:
         low = tok.lower()
         if tok[-1:] in ",;:.!?\"“”)" or tok[:1] in "\"“(":
             break
-        if low in _DETERMINERS:
-            det, np_start = _DETERMINERS[low], tokens[i].start()
+        if low in _DETERMINERS or low in vocab.not_determiners:
+            det, np_start = _DETERMINERS.get(low, "neg"), tokens[i].start()
             break
         if low.endswith(("'s", "’s")) or low.endswith(("s'", "s’")):
             det, np_start = "poss", tokens[i].start()
             possessor = _possessor(left, tokens, i)
             break
-        if not _is_modifier(tok, low):
+        if low in vocab.verbs or not _is_modifier(tok, low):
             break
         mods.append(tokens[i])
         np_start = tokens[i].start()
@@ -563,9 +570,11 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     key = " ".join(noun.lower().split())
     tv = ctx.vocab.by_noun[key]
     left, right = text[: match.start()], text[match.end() :]
-    det, mods, possessor, np_start = _premods(left)
-    if det == "none" and not mods and key in _BARE_NOT_DOC:
-        return None  # a verb or a bare word, not a document
+    det, mods, possessor, np_start = _premods(left, ctx.vocab)
+    if det == "neg" or det == "none" and not mods and key in _BARE_NOT_DOC:
+        return None  # "any statement"; a verb or a bare word, not a document
+    if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION:
+        return None  # part of a name or a title: "Drudge Report", "Rules Report"
     if _cancelled(tv, key, left, right, mods, det):
         return None
     if key in tv.vote_nouns and not (tv.vote_issuers and tv.vote_issuers.search(mods)):
@@ -580,7 +589,10 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         prep = ""
     issuer, cue, cued = None, "", False
     outlet_author = None
+    if prep == "from" and re.match(r"(?i)^(?:the\s+)?\d", obj):
+        prep, obj = "", ""  # "records from the 2008 cycle": a time, not an author
     if prep in ctx.vocab.issuer_preps and obj:
+        obj = re.split(r"\s+(?:on|about|regarding|concerning|over)\s+", obj, maxsplit=1)[0]
         outlet_author = ctx.outlet(obj)
         if outlet_author is None and not (via and obj and via_verb):
             issuer, cue, cued = obj, prep, True
@@ -610,6 +622,8 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         issuer = lead
     if not cued and tv.doc_type is DocType.RESOLUTION and (ctx.vocab.resolution_issuer.search(mods) or key in tv.vote_nouns):
         cue, cued = "resolution of " + (lead or mods), True
+    if not cued and lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead):
+        cue, cued = f"{lead} {key}", True
     if not cued and post and prep not in ("in",):
         cue, cued = prep, True
     if tv.doc_type is DocType.SOCIAL_POST and key in tv.needs_platform:
@@ -633,6 +647,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         via=via,
         cue=cue or key,
         cued=cued,
+        speaks=bool(verb_cue and verb_cue[2]),
         date=None,
         plural=key in tv.plural,
     )
@@ -642,11 +657,15 @@ _BARE_NOT_DOC = frozenset("report reports post posts tweet tweets cable suit com
 
 
 def _leading_proper(mods: str) -> str:
+    """The name at the front of the pre-modifiers: ``"State Department dissent"`` -> ``"State Department"``."""
+    toks = mods.split()
     out = []
-    for tok in mods.split():
+    for tok in toks:
         if not (tok[:1].isupper() or tok.isupper()):
             break
         out.append(tok)
+    if len(out) < len(toks) and toks[len(out)][:1].isdigit():
+        return ""  # "HB 1523 lawsuit": a bill number, not an author
     return " ".join(out)
 
 
@@ -688,28 +707,28 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
     return None, ""
 
 
-def _verb_cue(ctx: _Context, tv: DocType_, key: str, before: str, after: str, det: str) -> tuple[str, str | None] | None:
+def _verb_cue(ctx: _Context, tv: DocType_, key: str, before: str, after: str, det: str) -> tuple[str, str | None, bool] | None:
     """A cue verb around the noun phrase, and the issuer it names: ``("filed", "CCR")``."""
     vocab = ctx.vocab
     cut = max(0, len(before) - 40)  # the cue words sit right before the phrase: search a short tail
     tail = before[cut:]
     m = vocab.said_in_before.search(tail)
     if m:
-        return f"{m.group('verb')} in", _name_before(before[: cut + m.start()])
+        return f"{m.group('verb')} in", _name_before(before[: cut + m.start()]), False
     m = vocab.doc_verb_before.search(tail)
     if m:
         verb = " ".join(m.group("verb").lower().split())
-        return verb, _name_before(before[: cut + m.start()]) if verb in vocab.author_verbs else None
+        return verb, _name_before(before[: cut + m.start()]) if verb in vocab.author_verbs else None, False
     m = vocab.according_before.search(tail)
     if m and m.group("cue").lower() != "in":
-        return m.group("cue").lower(), None
+        return m.group("cue").lower(), None, False
     if m and re.match(r"(?i)^\W*in\s+$", before):
-        return "in", _subject_after(after, vocab)
+        return "in", _subject_after(after, vocab), False
     m = vocab.speech_after.match(after)
     if m:
-        return m.group("verb").lower(), None
+        return m.group("verb").lower(), None, True
     if key in tv.self_cued:
-        return key, None
+        return key, None, False
     return None
 
 
@@ -733,11 +752,12 @@ def _link(mentions: list[_Mention]) -> list[_Doc]:
 def _can_start(m: _Mention) -> bool:
     """Whether a mention with nothing to refer back to starts a document."""
     if m.plural:
-        return bool(m.via) or m.noun.lower() in m.vocab.self_cued or (m.cued and m.cue in _STRONG_PLURAL)
+        strong = m.cue in _STRONG_PLURAL or bool(_leading_proper(m.mods))
+        return bool(m.via) or m.noun.lower() in m.vocab.self_cued or (m.cued and strong)
     needs = m.vocab.needs_cue or m.noun.lower() in m.vocab.needs_cue_nouns
     if needs and not m.cued:
         return False
-    if m.det in ("def", "pron") and m.vocab.weak and not (m.informative or m.via):
+    if m.det in ("def", "pron") and m.vocab.weak and not (m.informative or m.via or m.speaks):
         return False
     return True
 
