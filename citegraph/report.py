@@ -94,9 +94,15 @@ def _article_ref(G: nx.DiGraph, article: str) -> Ref:
     return Ref(_label(G, article), anchor("a", article))
 
 
-def _quote(text: str, limit: int = 300) -> str:
+def _quote(text: str, limit: int = 300, focus: str = "") -> str:
+    """The sentence in quotes; a long one is cut to ``limit`` around ``focus`` when it occurs."""
     text = " ".join(text.split())
-    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+    if len(text) <= limit:
+        return f"“{text}”"
+    at = text.casefold().find(focus.casefold()) if focus else -1
+    start = 0 if at < 0 else max(0, min(at - limit // 2, len(text) - limit))
+    cut = text[start : start + limit - 2].strip()
+    return f"“{'…' if start else ''}{cut}{'…' if start + limit - 2 < len(text) else ''}”"
 
 
 def _citing(G: nx.DiGraph, node: str) -> list[str]:
@@ -109,7 +115,7 @@ def _evidence_cell(G: nx.DiGraph, node: str) -> Lines:
     citing = _citing(G, node)
     for article in citing[:CITING_SHOWN]:
         evidence = G.edges[article, node].get("evidence") or []
-        quote = _quote(evidence[0]["text"]) + " " if evidence else ""
+        quote = _quote(evidence[0]["text"], focus=_label(G, node)) + " " if evidence else ""
         items.append((quote, "in ", Ref(_label(G, article), anchor("e", article, node))))
     if len(citing) > CITING_SHOWN:
         items.append(f"and {len(citing) - CITING_SHOWN} more articles (see metrics.json)")
@@ -227,7 +233,7 @@ def _single_source_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
     for article_id, node in list(sorted(single.items()))[:LISTED]:
         article = f"article:{article_id}"
         evidence = G.edges[article, node].get("evidence") or []
-        quote = _quote(evidence[0]["text"]) if evidence else ""
+        quote = _quote(evidence[0]["text"], focus=_label(G, node)) if evidence else ""
         rows.append((_article_ref(G, article), _label(G, node), Ref(quote or "(evidence)", anchor("e", article, node))))
     intro = (
         "An article is single-source when, apart from its own publisher, it cites exactly one source: one outlet, "

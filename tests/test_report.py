@@ -1,0 +1,170 @@
+"""The report on the seeds, run through the real pipeline, in Markdown and HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+from pathlib import Path
+
+import lxml.html
+import pytest
+from typer.testing import CliRunner
+
+from citegraph import BuildOptions, build
+from citegraph.cli import app
+from citegraph.gazetteer import Gazetteer
+from citegraph.graph import build_graph
+from citegraph.metrics import compute_metrics
+from citegraph.records import Citation, CitationKind, Evidence
+from citegraph.report import load_build, render_html, render_markdown, build_sections, write_report
+
+from conftest import copy_seeds
+
+OUTLETS = ("CNN", "Axios", "The New York Times", "Foreign Policy")
+# (a word naming the document, its type, the via outlet the report must show; "—" for none)
+DOCUMENTS = (("Oman", "cable", "CNN"), ("Cairo", "cable", "—"), ("dissent memo", "memo", "Axios"))
+
+
+def md_rows(md: str, heading: str) -> list[list[str]]:
+    """The cells of the first table under a ``## heading`` of the Markdown report."""
+    section = md.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][1:]
+    return [[c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]] for row in rows]
+
+
+def cell_text(cell: str) -> str:
+    return re.sub(r'<a id="[^"]+"></a>', "", cell).replace("\\", "")
+
+
+@pytest.fixture(scope="module")
+def md(seed_build: Path) -> str:
+    return (seed_build / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def page(seed_build: Path):
+    return lxml.html.fromstring((seed_build / "report.html").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def gold(gold_file) -> dict[str, dict]:
+    rows = [json.loads(line) for line in gold_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {row["article"]: row for row in rows}
+
+
+def gold_evidence(gold: dict, outlet: str) -> list[str]:
+    return [e for row in gold.values() for o in row["outlets"] if o["name"] == outlet for e in o["evidence"]]
+
+
+@pytest.mark.parametrize("outlet", OUTLETS)
+def test_markdown_names_cited_outlets_with_evidence(md, gold, outlet):
+    rows = {cell_text(r[0]): r for r in md_rows(md, "Most-cited outlets")}
+    assert outlet in rows
+    evidence = rows[outlet][4]
+    assert any(phrase in cell_text(evidence) for phrase in gold_evidence(gold, outlet)), evidence
+    for target in re.findall(r"\]\(#(e-[0-9a-f]+)\)", evidence):
+        assert f'<a id="{target}"></a>' in md
+
+
+@pytest.mark.parametrize("outlet", ["CNN", "Axios"])
+def test_cnn_and_axios_are_each_cited_by_two_articles(md, page, outlet):
+    rows = {cell_text(r[0]): r for r in md_rows(md, "Most-cited outlets")}
+    assert rows[outlet][1] == "2"
+    html_rows = {r.xpath("td")[0].text_content(): r for r in page.xpath('//section[@id="outlets"]//tbody/tr')}
+    assert html_rows[outlet].xpath("td")[1].text_content() == "2"
+    assert len(html_rows[outlet].xpath("td")[4].xpath(".//a[starts-with(@href, '#e-')]")) == 2
+
+
+@pytest.mark.parametrize("key, doc_type, via", DOCUMENTS)
+def test_documents_listed_with_their_via_outlet(md, page, key, doc_type, via):
+    rows = [r for r in md_rows(md, "Documents") if key.casefold() in " ".join(r).casefold() and r[1] == doc_type]
+    assert len(rows) == 1, rows
+    assert cell_text(rows[0][2]) == via
+    html_rows = [r for r in page.xpath('//section[@id="documents"]//tbody/tr')
+                 if key.casefold() in r.text_content().casefold() and r.xpath("td")[1].text_content() == doc_type]
+    assert [r.xpath("td")[2].text_content() for r in html_rows] == [via]
+
+
+def test_every_link_in_the_html_lands_on_an_anchor(page):
+    ids = set(page.xpath("//@id"))
+    hrefs = page.xpath("//a/@href")
+    assert len(hrefs) > 30
+    assert [h for h in hrefs if not h.startswith("#") or h[1:] not in ids] == []
+
+
+def test_evidence_links_lead_to_the_citing_article(page):
+    """A claim's link opens the article section holding that very evidence sentence."""
+    for link in page.xpath('//section[@id="outlets"]//a[starts-with(@href, "#e-")]'):
+        (target,) = page.xpath(f'//*[@id="{link.get("href")[1:]}"]')
+        section = target.xpath("ancestor::section[1]")[0]
+        assert section.xpath("h3")[0].text_content() == link.text_content()
+
+
+def test_html_is_self_contained(seed_build):
+    text = (seed_build / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in text.lower()
+    assert not re.search(r"""(src|href)=["'](https?:)?//""", text)
+    assert "default-src 'none'" in text
+
+
+def test_report_states_definitions_and_lists_every_article(md, seed_build):
+    assert "single-source when, apart from its own publisher, it cites exactly one source" in md
+    articles, _, _ = load_build(seed_build)
+    for article in articles:
+        assert article.id.replace("_", "\\_") in md
+
+
+def test_skipped_inputs_are_listed(tmp_path):
+    inputs = copy_seeds(tmp_path / "in")
+    (inputs / "broken.txt.gz").write_bytes(b"not gzip at all")
+    build(BuildOptions(inputs=(inputs,), out=tmp_path / "out"))
+    rows = md_rows((tmp_path / "out" / "report.md").read_text(encoding="utf-8"), "Skipped inputs")
+    assert len(rows) == 1 and cell_text(rows[0][0]).endswith("broken.txt.gz") and "gzip" in rows[0][1]
+
+
+def test_hostile_article_text_is_escaped(seed_build):
+    articles, citations, skips = load_build(seed_build)
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) | &amp;"
+    articles = [dataclasses.replace(a, title=evil + a.title) for a in articles]
+    target = citations[0]
+    citations = [*citations, Citation(target.article, CitationKind.OUTLET, "Evil <b>Times</b>", evil,
+                                      (Evidence(evil, 0, len(evil)),))]
+    G = build_graph(articles, citations, Gazetteer.load())
+    sections = build_sections(G, compute_metrics(G), skips)
+    html_text, md_text = render_html(sections), render_markdown(sections)
+    assert "<script" not in html_text and "<img" not in html_text and "<b>" not in html_text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+    assert not re.search(r"(?<!\\)<(script|img|b>)", md_text)  # every < is backslash-escaped
+    assert not re.search(r"(?<!\\)\]\(javascript:", md_text)
+    assert "\\<script\\>" in md_text
+
+
+def test_citegraph_report_regenerates_the_same_bytes(seed_build, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(seed_build, out)
+    for name in ("report.md", "report.html", "metrics.json"):
+        (out / name).unlink()
+    result = CliRunner().invoke(app, ["report", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {out}/metrics.json, {out}/report.md, {out}/report.html\n"
+    for name in ("report.md", "report.html", "metrics.json"):
+        assert (out / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
+def test_citegraph_report_without_a_build_says_how_to_fix(tmp_path):
+    result = CliRunner().invoke(app, ["report", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {tmp_path}/articles.jsonl is missing: run `citegraph build --out {tmp_path}` first to create "
+        "the build\n"
+    )
+
+
+def test_write_report_returns_both_files(seed_build, tmp_path):
+    articles, citations, skips = load_build(seed_build)
+    G = build_graph(articles, citations, Gazetteer.load())
+    paths = write_report(G, compute_metrics(G), tmp_path, skips)
+    assert [p.name for p in paths] == ["report.md", "report.html"]
+    assert paths[0].read_bytes() == (seed_build / "report.md").read_bytes()
