@@ -32,6 +32,27 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
+    """Write each of ``lines`` plus a newline to ``path`` atomically, streaming (for large JSONL)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            for line in lines:
+                fh.write(line)
+                fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
 def dumps_json(obj: Any) -> str:
     """Canonical JSON: sorted keys, no ASCII escaping, trailing newline."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

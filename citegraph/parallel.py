@@ -45,6 +45,7 @@ class WorkContext:
 
     max_bytes: int
     outlets_file: str | None  # absolute path, so a worker elsewhere finds it
+    base: str  # the build's working folder: relative input paths are resolved against it
 
 
 class Runner(Protocol):
@@ -68,20 +69,24 @@ def worker_extractor(outlets_file: str | None) -> Any:
     return _EXTRACTORS[outlets_file]
 
 
-def read_file(state: FileState, max_bytes: int) -> tuple[list[Article], list[Skip]]:
-    """The articles and skips of one file, with ids relative to its input root."""
+def read_file(state: FileState, ctx: WorkContext) -> tuple[list[Article], list[Skip]]:
+    """The articles and skips of one file, as a whole-folder read gives them.
+
+    Ids are made relative to the file's input root and paths are the ones
+    given on the command line, wherever this worker runs.
+    """
     from .read import ReadOptions, iter_articles
 
-    path = Path(state.path)
-    name = path.name
+    path = Path(ctx.base) / state.path
+    name, where = path.name, str(path)
     articles: list[Article] = []
     skips: list[Skip] = []
     try:
-        for item in iter_articles([path], ReadOptions(max_bytes=max_bytes)):
+        for item in iter_articles([path], ReadOptions(max_bytes=ctx.max_bytes)):
             if isinstance(item, Skip):
-                skips.append(item)
+                skips.append(Skip(path=state.path + item.path[len(where):], reason=item.reason))
             else:
-                articles.append(dataclasses.replace(item, id=state.rel + item.id[len(name):]))
+                articles.append(dataclasses.replace(item, id=state.rel + item.id[len(name):], path=state.path))
     except OSError as err:
         skips.append(Skip(path=state.path, reason=f"cannot read the file ({err.strerror or err}); check it exists"))
     return articles, skips
@@ -93,10 +98,10 @@ def process_files(batch: Sequence[FileState], ctx: WorkContext) -> list[FileResu
     results = []
     for state in batch:
         try:
-            state = dataclasses.replace(state, sha256=sha256_file(Path(state.path)))
+            state = dataclasses.replace(state, sha256=sha256_file(Path(ctx.base) / state.path))
         except OSError:
             pass
-        articles, skips = read_file(state, ctx.max_bytes)
+        articles, skips = read_file(state, ctx)
         pairs = tuple((a, tuple(extractor.extract(a))) for a in articles)
         results.append(FileResult(file=state, articles=pairs, skips=tuple(sorted(skips))))
     return results
@@ -126,7 +131,9 @@ class LocalPool:
         self.jobs = jobs
 
     def map(self, fn: Callable, batches: Iterable[Any], ctx: WorkContext) -> Iterator[Any]:
-        context = multiprocessing.get_context("forkserver")
+        # fork: workers inherit the warm extractor and need no ``__main__`` guard in the caller.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with cf.ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm, initargs=(ctx,)) as pool:
             yield from bounded(pool.submit, fn, batches, ctx, self.jobs * IN_FLIGHT_PER_WORKER, cf.Future.result)
 
@@ -217,7 +224,8 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
     stale = store.stale_count(key)
     log.info("%d file(s): %d to read, %d unchanged; %d stored article(s) to re-extract",
              len(found), len(plan.to_read), plan.unchanged, stale)
-    ctx = WorkContext(options.max_bytes, str(Path(options.outlets_file).resolve()) if options.outlets_file else None)
+    outlets = str(Path(options.outlets_file).resolve()) if options.outlets_file else None
+    ctx = WorkContext(options.max_bytes, outlets, os.getcwd())
     if plan.to_read or stale:
         worker_extractor(ctx.outlets_file)  # a bad --outlets file fails here, before any worker starts
         runner = runner or choose_runner(options.jobs, len(plan.to_read) + stale // 4, options.dask_scheduler)

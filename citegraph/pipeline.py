@@ -13,11 +13,15 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import BuildError
-from .fsutil import atomic_write_text, jsonl
+from .fsutil import atomic_write_lines, atomic_write_text, jsonl
+from .progress import ProgressHook
 from .records import Article, Citation, Skip
+
+if TYPE_CHECKING:
+    from .parallel import UpdateSummary
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,8 @@ class BuildResult:
     citations: list[Citation] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    update: UpdateSummary | None = None  # what the store update read, dropped and re-extracted
+    regenerated: bool = True  # False when the outputs were already current and left alone
 
 
 def read_all(options: BuildOptions) -> tuple[list[Article], list[Skip]]:
@@ -83,17 +89,81 @@ def write_records(out: Path, articles: list[Article], citations: list[Citation],
     return paths
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
     """Read, extract and write every output under ``options.out``, all or nothing.
+
+    Reading and extraction are incremental: ``out/citegraph.sqlite`` keeps
+    every article and citation, and only new or changed files are read
+    again (see ``parallel.update_store``); ``progress`` is called as batches
+    finish. When nothing the outputs depend on changed and they all exist,
+    they are left alone.
 
     Every stage writes into a staging folder beside ``options.out``; only when
     all have succeeded do the new files replace the old, so an interrupted or
     failed build leaves the previous ``out/`` intact.
     """
-    with staged_output(options.out) as stage:
-        result = _build_into(dataclasses.replace(options, out=stage))
-    result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
+    from .store import STORE_NAME, Store
+
+    with Store.open(Path(options.out) / STORE_NAME) as store:
+        result = _update(store, options, progress)
+        digest = store.state_digest(*_output_inputs(options))
+        current = _current_outputs(store, options.out, digest)
+        if current is not None:
+            result.outputs, result.regenerated = current, False
+            return result
+        store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
+        with staged_output(options.out) as stage:
+            result = _build_into(dataclasses.replace(options, out=stage), store, result)
+        result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
+        _note_outputs(store, options.out, result.outputs, digest)
     return result
+
+
+def _update(store, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
+    """Bring the store up to date and load what it holds."""
+    from .parallel import UpdateOptions, update_store
+
+    update = UpdateOptions(
+        inputs=tuple(options.inputs), include=options.include, exclude=options.exclude,
+        outlets_file=options.outlets_file, max_bytes=options.max_bytes, jobs=options.jobs,
+        dask_scheduler=options.dask_scheduler,
+    )
+    summary = update_store(store, update, progress)
+    skips = store.skips()
+    if options.strict and skips:
+        first = skips[0]
+        raise BuildError(
+            f"{len(skips)} input(s) skipped under --strict, first {first.path}: {first.reason}. "
+            "Fix or --exclude them, or drop --strict."
+        )
+    return BuildResult(articles=list(store.articles()), citations=list(store.citations()), skips=skips, update=summary)
+
+
+def _output_inputs(options: BuildOptions) -> tuple[str, ...]:
+    """Besides the store's contents, what the outputs depend on: the code and the rendering options."""
+    from .store import code_hash
+
+    return (code_hash(), f"max_nodes={options.max_nodes}")
+
+
+def _current_outputs(store, out: Path, digest: str) -> list[Path] | None:
+    """The outputs of the last build when they match ``digest`` and all still exist, else None."""
+    import json
+
+    listed = store.get_meta("outputs")
+    if store.get_meta("outputs_digest") != digest or listed is None:
+        return None
+    paths = [Path(out) / name for name in json.loads(listed)]
+    return paths if all(p.exists() for p in paths) else None
+
+
+def _note_outputs(store, out: Path, outputs: list[Path], digest: str) -> None:
+    import json
+
+    names = sorted({p.relative_to(out).as_posix() for p in outputs if p.is_relative_to(out)})
+    with store.transaction():
+        store.set_meta("outputs", json.dumps(names))
+        store.set_meta("outputs_digest", digest)
 
 
 @contextmanager
@@ -116,21 +186,22 @@ def staged_output(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _build_into(options: BuildOptions) -> BuildResult:
-    articles, skips = read_all(options)
-    if options.strict and skips:
-        first = skips[0]
-        raise BuildError(
-            f"{len(skips)} input(s) skipped under --strict, first {first.path}: {first.reason}. "
-            "Fix or --exclude them, or drop --strict."
-        )
-    citations = extract_all(articles, options)
-    result = BuildResult(articles=articles, citations=citations, skips=skips)
-    result.outputs += write_records(options.out, articles, citations, skips)
+def _build_into(options: BuildOptions, store, result: BuildResult) -> BuildResult:
+    articles, citations, skips = result.articles, result.citations, result.skips
+    result.outputs += write_store_records(options.out, store)
     graph = build_citation_graph(articles, citations, options)
     result.outputs += write_graph_outputs(graph, options.out, skips)
     result.outputs.append(write_graph_page(graph, options))
     return result
+
+
+def write_store_records(out: Path, store) -> list[Path]:
+    """articles.jsonl, citations.jsonl and skipped.jsonl, streamed from the store's stored lines."""
+    paths = [out / "articles.jsonl", out / "citations.jsonl", out / "skipped.jsonl"]
+    atomic_write_lines(paths[0], store.article_lines())
+    atomic_write_lines(paths[1], (record for _, record in store.citation_records()))
+    atomic_write_text(paths[2], jsonl({"path": s.path, "reason": s.reason} for s in store.skips()))
+    return paths
 
 
 def build_citation_graph(articles: list[Article], citations: list[Citation], options: BuildOptions):
