@@ -128,7 +128,8 @@
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
       keepPositions();
-      network.fit();
+      network.fit({ animation: false });
+      network.moveTo({ scale: network.getScale() * 0.92, animation: false });
       network.once("afterDrawing", markReady);
       network.redraw();
     });
