@@ -6,14 +6,17 @@ This is the only module that writes to the terminal.
 from __future__ import annotations
 
 import logging
+import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
 from . import __version__
 from .errors import CitegraphError
 from .pipeline import BuildOptions, build
+from .progress import ProgressHook
 
 app = typer.Typer(
     add_completion=False,
@@ -50,8 +53,18 @@ def build_cmd(
     strict: bool = typer.Option(False, "--strict", help="Exit with an error if any input is skipped."),
     max_nodes: int = typer.Option(1500, "--max-nodes", min=1, help="Most nodes the explorer shows (the most-cited are kept)."),
     open_page: bool = typer.Option(False, "--open", help="Open the explorer (graph.html) in the default browser afterwards."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for reading and extraction (0: all cores)."),
+    dask_scheduler: Optional[str] = typer.Option(
+        None, "--dask-scheduler", help="Read and extract on this Dask cluster (e.g. tcp://host:8786) instead of this machine."
+    ),
+    progress: Optional[bool] = typer.Option(
+        None, "--progress/--no-progress", help="Show a progress bar on stderr (default: when it is a terminal)."
+    ),
 ) -> None:
-    """Read articles, extract citations and write the graph, report and explorer to OUT."""
+    """Read articles, extract citations and write the graph, report and explorer to OUT.
+
+    Rebuilds are incremental: only new or changed files are read again (the store is OUT/citegraph.sqlite).
+    """
     options = BuildOptions(
         inputs=tuple(inputs or [Path("data")]),
         out=out,
@@ -60,9 +73,13 @@ def build_cmd(
         outlets_file=outlets,
         strict=strict,
         max_nodes=max_nodes,
+        jobs=jobs,
+        dask_scheduler=dask_scheduler,
+        progress=sys.stderr.isatty() if progress is None else progress,
     )
     try:
-        result = build(options)
+        with _progress_bar(options.progress) as hook:
+            result = build(options, progress=hook)
     except CitegraphError as err:
         _fail(err)
         return
@@ -75,6 +92,26 @@ def build_cmd(
     typer.echo(f"Wrote {out}/")
     if open_page:
         _open_explorer(out)
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Optional[ProgressHook]]:
+    """A rich progress bar on stderr fed by the build's progress hook (None when disabled)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("scanning", total=None)
+
+        def hook(p) -> None:
+            text = f"read {p.read} · extracted {p.extracted} · skipped {p.skipped}"
+            bar.update(task, total=p.total or None, completed=p.done, description=text)
+
+        yield hook
 
 
 @app.command("open")
