@@ -412,6 +412,9 @@ def _premods(left: str, vocab: DocumentVocabulary) -> tuple[str, str, str, int]:
         mods.append(tokens[i])
         np_start = tokens[i].start()
         i -= 1
+    if det == "none" and mods and mods[-1].group().endswith("ing") and mods[-1].group().islower():
+        mods.pop()  # "mishandling classified documents": a verb, not a modifier
+        np_start = mods[-1].start() if mods else len(left.rstrip())
     text = left[mods[-1].start() :].strip() if mods else ""
     return det, text, possessor, np_start
 
@@ -453,16 +456,20 @@ def _post_object(right: str, verbs: frozenset[str] = frozenset()) -> str:
         tok = m.group()
         core = tok.strip(",;:.!?\"“”()")
         low = core.lower()
-        if not core or low in _POST_STOP or low in verbs or tok[:1] in "\"“(" or low in _WEEKDAYS:
+        if not core or low in _POST_STOP or (low in verbs and core.islower()) or tok[:1] in "\"“(" or low in _WEEKDAYS:
             break
         if out and low in ("on", "in", "last", "this", "earlier") and _starts_date(right[m.end() :]):
             break
-        out.append(core if tok != core and tok[-1:] in ",;:.!?\"“”)" else tok)
-        if tok[-1:] in ",;:.!?\"“”" or len(out) >= 14:
+        initial = tok.endswith(".") and (core in _TITLES_ABBR or "." in core or len(core) == 1)  # "Mr.", "U.S."
+        out.append(tok if initial else core if tok != core and tok[-1:] in ",;:.!?\"“”)" else tok)
+        if (tok[-1:] in ",;:.!?\"“”" and not initial) or len(out) >= 14:
             break
     while out and out[-1].lower() in _STOP:
         out.pop()
     return " ".join(out)
+
+
+_TITLES_ABBR = frozenset("Mr Mrs Ms Dr St Sen Rep Gov Gen Jr Sr Lt Col Prof Capt Sgt Adm Maj Rev Hon".split())
 
 
 def _starts_date(text: str) -> bool:
@@ -474,15 +481,27 @@ def _starts_date(text: str) -> bool:
         "week", "month", "year", "behalf", "condition", "record")
 
 
+_OPENERS = frozenset(
+    """but and yet so however meanwhile later earlier then also although though still instead
+    indeed now today yesterday previously separately here there""".split()
+)
+_PRONOUNS = frozenset("i we you he she it they who this that one".split())
+
+
 def _name_before(text: str) -> str | None:
     """The proper name (or short noun phrase) that ends ``text``: the subject before a verb."""
     text = text.rstrip()
     clause = re.split(r"[,;:\"“”]|\bthat\b|\bas\b|\bwhen\b|\bafter\b|\bwhile\b", text)[-1].strip()
     for m in _CAPS_RUN.finditer(clause):
         if m.end() == len(clause):
-            name = m.group()
-            return re.sub(r"^the\s+", "", name) if len(name.split()) > 1 or name[:1].isupper() else None
+            words = m.group().split()
+            while words and (words[0].lower() in _STOP or words[0].lower() in _OPENERS):
+                words.pop(0)  # "But Mr Crosby", "While Trump"
+            name = " ".join(words)
+            return name if name and name.lower() not in _PRONOUNS else None
     words = clause.split()
+    if words and words[-1].lower() in ("who", "which", "that", "whom"):
+        return None  # "persons who signed": the subject is elsewhere
     if 1 <= len(words) <= 8 and words[0].lower() in ("the", "a", "an", "more", "over", "about", "some", "his", "her", "its", "their") or (words and words[0][:1].isdigit()):
         return clause
     return None
@@ -770,6 +789,9 @@ _STRONG_PLURAL = frozenset(
 def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
     if not same or m.det == "another":
         return None
+    for doc in same:
+        if doc.label.lower() == m.label.lower() and not (doc.issuer and m.issuer and not _overlap(doc.issuer, m.issuer)):
+            return doc  # "records show ... records show": one set of records
     by_info = _match_info(m, same)
     if m.det in ("def", "pron", "poss", "none") or m.plural:
         if by_info is not None:
@@ -778,7 +800,10 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
             return None
         recent = max(same, key=lambda d: d.last_sent)
         if _proper_tokens(m.mods + " " + m.post + " " + (m.issuer or "")):
-            return recent if recent.last_sent >= m.sent - 1 and not _conflicts(m, recent) else None
+            # "the cable from the US Embassy in Oman" after "a diplomatic cable": the latest
+            # document that names nothing else; "the" presupposes one already in play
+            compatible = [d for d in same if not _conflicts(m, d)]
+            return max(compatible, key=lambda d: d.last_sent) if compatible else None
         return _salient(m, same)
     # indefinite: new details make a new document
     if by_info is not None:
