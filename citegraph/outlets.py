@@ -64,6 +64,7 @@ class Cues:
     person_noun: re.Pattern[str]
     not_names: frozenset[str]
     descriptors: frozenset[str]
+    outlet_nouns: frozenset[str]
 
 
 @functools.lru_cache(maxsize=4)
@@ -91,7 +92,9 @@ def _compile_cues(data: dict) -> Cues:
     nouns = _alt(after["nouns"])
     descriptors = rf"(?:(?i:{_alt(disc['descriptors'])})\s+)"
     token = r"(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’&.-]*[\w]"
-    name = rf"(?P<name>{token}(?:\s+(?:(?:de|del|la|le|of|the|al|el)\s+)?{token}){{0,4}})"
+    name = rf"(?P<name>{token}(?:\s+(?:(?:de|del|la|le|of|the|al|el)\s+){{0,2}}{token}){{0,4}})"
+    plain = {d.casefold() for d in disc["descriptors"]} - {w.casefold() for w in disc["name_words"]}
+    plain_descriptors = rf"(?:(?i:{_alt(sorted(plain))})\s+)"
     outlet_noun = rf"(?P<noun>{_alt(disc['outlet_nouns'])})"
     the = r"(?:(?i:the)\s+)?"
     person_nouns = rf"(?i:{_alt(before['person_nouns'])})(?:s|es)?"
@@ -116,12 +119,17 @@ def _compile_cues(data: dict) -> Cues:
         veto_before=re.compile(rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$"),
         veto_after=re.compile(rf"\s*(?:{poss}\s*)?(?i:{_alt(veto['after'])})(?![\w])"),
         teaser=re.compile(rf"^\W*(?i:{_alt(data['labels']['teasers'])})\s*[:|>»-]"),
-        discover_name_first=re.compile(rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{descriptors}{{0,3}}{name}\s+{outlet_noun}(?![\w-])"),
-        discover_noun_first=re.compile(rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{descriptors}{{1,3}}{outlet_noun}\s+{name}"),
+        discover_name_first=re.compile(
+            rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{plain_descriptors}{{0,3}}{name}\s+{outlet_noun}(?![\w-])"
+        ),
+        discover_noun_first=re.compile(
+            rf"(?<![\w-])(?:(?i:the|a|an)\s+)?(?:{descriptors}|[A-Z][\w'’-]*\s+){{1,3}}{outlet_noun}\s+{name}"
+        ),
         person_noun=re.compile(rf"(?:[\w-]+\s+)*{person_nouns}"),
         noun_word=re.compile(rf"(?i:{nouns}|{_alt(disc['outlet_nouns'])})"),
         not_names=frozenset(disc["not_names"]),
-        descriptors=frozenset(d.casefold() for d in disc["descriptors"]),
+        descriptors=frozenset(d.casefold() for d in disc["descriptors"]) - {w.casefold() for w in disc["name_words"]},
+        outlet_nouns=frozenset(n.casefold() for n in disc["outlet_nouns"]),
     )
 
 
@@ -229,17 +237,25 @@ class OutletFinder:
         """False for "a New Hampshire paper" (a place, not a name) or "the Trump television interview"."""
         if match.group().casefold().startswith(("a ", "an ")) and match.start("name") < match.start("noun"):
             return False
+        name_first = match.start("name") < match.start("noun")
+        if not name_first and self.gazetteer.find_mentions(body[match.start() : match.start("noun")]):
+            return False  # "the BBC News website Mr X": a known outlet, then a person
+        if name_first and re.match(r"\s+[A-Z]", body[match.end() : match.end() + 2]):
+            return False  # "Hollywood newspaper Daily Variety": the name follows the noun
         following = _NEXT_WORD.match(body, match.end())
         return not (following and self.cues.noun_word.fullmatch(following.group(1)))
 
     def _clean_name(self, start: int, name: str) -> tuple[int, str]:
         words = name.split()
-        while words and (words[0] in self.cues.not_names or words[0].casefold() in self.cues.descriptors):
+        while words and (words[0].title() in self.cues.not_names or words[0].casefold() in self.cues.descriptors):
             start += len(words[0]) + 1
             words.pop(0)
         while words and words[-1] in self.cues.not_names:
             words.pop()
-        return start, " ".join(words)
+        cleaned = " ".join(words)
+        if re.search(r"['’]s?\b", cleaned) or cleaned.casefold() in self.cues.outlet_nouns | self.cues.descriptors:
+            return start, ""  # a possessive ("Arsenal's website") or a bare common word
+        return start, cleaned
 
     def _cue(self, body: str, sent: Sentence, start: int, end: int) -> str | None:
         """The cue phrase that makes the name at ``body[start:end]`` a citation, or None."""
