@@ -393,7 +393,8 @@ class Store:
         digest = hashlib.sha256()
         for part in extra:
             digest.update(part.encode() + b"\0")
-        digest.update((self.get_meta("read_key") or "").encode() + b"\0")
+        for key in ("read_key", "extraction_key"):
+            digest.update((self.get_meta(key) or "").encode() + b"\0")
         for row in self.db.execute("SELECT path, rel, ord, sha256 FROM files ORDER BY path"):
             digest.update("\0".join(map(str, row)).encode() + b"\n")
         return digest.hexdigest()

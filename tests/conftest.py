@@ -121,3 +121,12 @@ def copy_seeds(dest: Path) -> Path:
     for path in sorted(DATA.glob("*.txt")):
         shutil.copy2(path, dest / path.name)
     return dest
+
+
+def output_bytes(out: Path) -> dict[str, bytes]:
+    """Every output file of a build, name -> bytes (the SQLite store aside: its pages are not byte-stable)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(("citegraph.sqlite", "."))
+    }

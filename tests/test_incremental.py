@@ -1,0 +1,209 @@
+"""Incremental builds: whatever happens between builds, the outputs equal a clean build's."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from citegraph import store as store_module
+from citegraph.errors import BuildError
+from citegraph.extract import Extractor
+from citegraph.pipeline import BuildOptions, BuildResult, build
+from conftest import copy_seeds, need_shared, output_bytes, CORPORA
+
+GUM = CORPORA / "gum-wikinews" / "text"
+BBC = CORPORA / "bbc-fulltext" / "bbc"
+
+
+def gum_texts() -> list[Path]:
+    return sorted(need_shared(GUM).glob("*.txt"))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The seeds, four Wikinews articles in a sub-folder and a JSONL file of three more."""
+    root = copy_seeds(tmp_path / "corpus")
+    texts = gum_texts()
+    (root / "wikinews").mkdir()
+    for path in texts[:4]:
+        shutil.copy2(path, root / "wikinews" / path.name)
+    lines = [json.dumps({"text": p.read_text(encoding="utf-8"), "publisher": "Wikinews"}) for p in texts[4:7]]
+    (root / "more.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def run(corpus: Path, out: Path, **options) -> BuildResult:
+    return build(BuildOptions(inputs=(corpus,), out=out, jobs=1, **options))
+
+
+def clean(corpus: Path, out: Path, **options) -> dict[str, bytes]:
+    shutil.rmtree(out, ignore_errors=True)
+    run(corpus, out, **options)
+    return output_bytes(out)
+
+
+def _bump_mtime(path: Path) -> None:
+    """Make a rewrite visible even on a coarse clock (the store also hashes recent files)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def change(root: Path) -> int:
+    target = sorted(root.glob("*.txt"))[0]
+    target.write_text(gum_texts()[10].read_text(encoding="utf-8"), encoding="utf-8")
+    _bump_mtime(target)
+    return 1
+
+
+def add(root: Path) -> int:
+    (root / "wikinews" / "new").mkdir()
+    shutil.copy2(gum_texts()[11], root / "wikinews" / "new" / gum_texts()[11].name)
+    return 1
+
+
+def delete(root: Path) -> int:
+    sorted(root.glob("*.txt"))[1].unlink()
+    return 0
+
+
+def drop_jsonl_line(root: Path) -> int:
+    path = root / "more.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[1:]), encoding="utf-8")
+    _bump_mtime(path)
+    return 1
+
+
+@pytest.mark.parametrize("edit", [change, add, delete, drop_jsonl_line], ids=lambda f: f.__name__)
+def test_rebuild_after_edit_equals_clean_build(corpus: Path, tmp_path: Path, edit) -> None:
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    assert first.update.read == 10 and first.articles
+    files_read = edit(corpus)
+    again = run(corpus, out)
+    assert again.update.read == files_read
+    assert again.update.deleted == (1 if edit is delete else 0)
+    assert again.regenerated
+    assert output_bytes(out) == clean(corpus, tmp_path / "clean")
+
+
+def test_noop_rebuild_leaves_outputs_alone(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    before = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+    again = run(corpus, out)
+    assert (again.update.read, again.update.reextracted, again.regenerated) == (0, 0, False)
+    assert sorted(again.outputs) == sorted(first.outputs)
+    assert len(again.articles) == len(first.articles) and again.citations == first.citations
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir() if p.name != "citegraph.sqlite"} == {
+        p: t for p, t in before.items() if p.name != "citegraph.sqlite"
+    }
+
+
+def test_missing_output_is_regenerated(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(corpus, out)
+    expected = output_bytes(out)
+    (out / "report.md").unlink()
+    again = run(corpus, out)
+    assert again.regenerated and again.update.read == 0
+    assert output_bytes(out) == expected
+
+
+def test_same_content_new_mtime_is_not_reread(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(corpus, out)
+    _bump_mtime(sorted(corpus.glob("*.txt"))[0])
+    assert run(corpus, out).update.read == 0
+
+
+def test_outlets_file_change_reextracts_without_rereading(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    outlets = tmp_path / "mine.toml"
+    outlets.write_text('[[outlet]]\nname = "Wikinews"\naliases = ["Wiki News"]\nkind = "digital"\n', encoding="utf-8")
+    again = run(corpus, out, outlets_file=outlets)
+    assert (again.update.read, again.update.reextracted) == (0, len(first.articles))
+    assert output_bytes(out) == clean(corpus, tmp_path / "clean", outlets_file=outlets)
+    with sqlite3.connect(out / "citegraph.sqlite") as db:
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+    assert meta["outlets_sha256"] == store_module.sha256_file(outlets)
+
+
+def test_extractor_version_change_reextracts_everything(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    monkeypatch.setattr(store_module, "EXTRACTOR_VERSION", store_module.EXTRACTOR_VERSION + "-next")
+    again = run(corpus, out)
+    assert (again.update.read, again.update.reextracted) == (0, len(first.articles))
+    assert run(corpus, out).update.reextracted == 0
+
+
+def test_build_failing_midway_then_rebuild_is_correct(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    run(corpus, out)
+    expected_before = output_bytes(out)
+    for edit in (change, add, delete):
+        edit(corpus)
+    real = Extractor.extract
+    calls = []
+
+    def failing(self, article):
+        calls.append(article.id)
+        if len(calls) == 2:
+            raise RuntimeError("simulated crash in the middle of a build")
+        return real(self, article)
+
+    monkeypatch.setattr(Extractor, "extract", failing)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run(corpus, out)
+    assert output_bytes(out) == expected_before  # the failed build published nothing
+    monkeypatch.setattr(Extractor, "extract", real)
+    assert output_bytes(out) != clean(corpus, tmp_path / "clean")
+    run(corpus, out)
+    assert output_bytes(out) == output_bytes(tmp_path / "clean")
+
+
+def _stored_files(db_path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1) as db:
+            return db.execute("SELECT count(*) FROM files").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_build_killed_midway_then_rebuild_is_correct(tmp_path: Path) -> None:
+    corpus = tmp_path / "bbc"
+    for topic in ("business", "politics"):
+        shutil.copytree(need_shared(BBC / topic), corpus / topic, ignore=lambda d, names: sorted(names)[40:])
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "citegraph.cli", "build", str(corpus), "--out", str(out), "--jobs", "2", "--no-progress"]
+    proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while _stored_files(out / "citegraph.sqlite") < 20 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the build ended before it could be killed: {proc.stderr.read().decode()[-2000:]}"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stored = _stored_files(out / "citegraph.sqlite")
+    assert 20 <= stored < 80
+    assert not (out / "graph.html").exists()
+    result = run(corpus, out)
+    assert result.update.read == 80 - stored  # the files committed before the kill are not read again
+    assert output_bytes(out) == clean(corpus, tmp_path / "clean")
+
+
+def test_strict_fails_after_storing_and_names_the_skip(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"1 input\(s\) skipped under --strict, first .*empty.txt: empty file"):
+        run(corpus, tmp_path / "out", strict=True)
+    assert run(corpus, tmp_path / "out").update.read == 0
