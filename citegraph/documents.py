@@ -326,11 +326,12 @@ class _Doc:
     via: str | None = None
     date: str | None = None
     rich: bool = False
+    has_post: bool = False
 
     def add(self, m: _Mention) -> None:
         self.mentions.append(m)
         if not self.label or (not self.rich and (m.post or m.issuer)) or _is_plural_label(self.label, m):
-            self.label, self.rich = m.label, bool(m.post or m.issuer)
+            self.label, self.rich, self.has_post = m.label, bool(m.post or m.issuer), bool(m.post)
         self.issuer = self.issuer or m.issuer
         self.via = self.via or m.via
         self.date = self.date or m.date
@@ -510,7 +511,7 @@ def _name_before(text: str) -> str | None:
 def _subject_after(text: str, vocab: DocumentVocabulary) -> str | None:
     """``", more than 400 appointees expressed ..."`` -> ``"more than 400 appointees"``."""
     m = re.match(r"^[^,]*,\s*(?P<subj>[^,;:\"“]{3,140}?)\s+(?:(?:also|have|has|had)\s+)?(?P<verb>\w+ed|said|says|wrote|told|urged|sent|signed)\b", text)
-    if not m or not vocab.speech_after.match(" " + m.group("verb")) and m.group("verb") not in ("wrote", "signed", "sent", "told"):
+    if not m:
         return None
     subj = m.group("subj").strip()
     return subj if len(subj.split()) <= 16 else None
@@ -634,7 +635,8 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     verb_cue = _verb_cue(ctx, tv, key, before, right[post_m.end() + len(obj) :] if post_m else right, det)
     if verb_cue:
         cue, cued = cue or verb_cue[0], True
-        issuer = issuer or (None if via else verb_cue[1])
+        if verb_cue[1] and not ctx.outlet(verb_cue[1]):  # "The New York Times reviewed the letter": not its author
+            issuer = issuer or verb_cue[1]
     if via:
         cue, cued = cue or via_verb, True
     if not issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST:
@@ -649,7 +651,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         if not (_is_platform(ctx, mods) or re.search(r"\bposted\b", text, re.IGNORECASE) or ctx.vocab.platform_re.search(obj)):
             return None
         cued = True
-    if key in tv.court_cue_nouns and not ctx.vocab.court_re.search(text):
+    if key in tv.court_cue_nouns and not ctx.vocab.court_re.search(text[max(0, match.start() - 40) : match.end() + 40]):
         return None
     if issuer:
         issuer = _resolve_pronoun(issuer, sent.text[: match.start()] + " " + (ctx.sents[i - 1].text if i else ""), ctx.vocab) if re.match(r"(?i)^(his|her)\s", issuer) else issuer
@@ -676,14 +678,16 @@ _BARE_NOT_DOC = frozenset("report reports post posts tweet tweets cable suit com
 
 
 def _leading_proper(mods: str) -> str:
-    """The name at the front of the pre-modifiers: ``"State Department dissent"`` -> ``"State Department"``."""
+    """The first name among the pre-modifiers: ``"sensitive State Department"`` -> ``"State Department"``."""
     toks = mods.split()
+    first = next((i for i, tok in enumerate(toks) if tok[:1].isupper()), len(toks))
     out = []
-    for tok in toks:
-        if not (tok[:1].isupper() or tok.isupper()):
+    for tok in toks[first:]:
+        if not tok[:1].isupper():
             break
         out.append(tok)
-    if len(out) < len(toks) and toks[len(out)][:1].isdigit():
+    end = first + len(out)
+    if end < len(toks) and toks[end][:1].isdigit():
         return ""  # "HB 1523 lawsuit": a bill number, not an author
     return " ".join(out)
 
@@ -705,24 +709,58 @@ def _cancelled(tv: DocType_, key: str, left: str, right: str, mods: str, det: st
     return False
 
 
+_TO_OUTLET = re.compile(
+    r"^\s*,?\s*(?:(?:which|that)\s+(?:was|were)\s+)?(?:(?:sent|given|provided|emailed|released|leaked|shared|"
+    r"made\s+available|forwarded)\s+)?(?:exclusively\s+)?(?:to|with)\s+$",
+    re.IGNORECASE,
+)
+
+
+_NAME_RUN = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*")
+_DATE_WORDS = frozenset(_WEEKDAYS + _MONTHS + tuple(m[:3] for m in _MONTHS) + ("sept",))
+
+
+def _whole_name(ctx: _Context, text: str, mention: Any) -> Outlet | None:
+    """The outlet a mention names, unless it is the start of a longer name.
+
+    "the Australian Broadcasting Corporation" is not "The Australian"; "the
+    Australian Government" is no outlet at all.
+    """
+    run = _NAME_RUN.match(text, mention.start)
+    if run is None or run.end() <= mention.end:
+        return mention.outlet
+    words = run.group().split()
+    while words and words[-1].lower().rstrip(".") in _DATE_WORDS:
+        words.pop()  # "the Washington Post Tuesday"
+    if len(" ".join(words)) <= mention.end - mention.start:
+        return mention.outlet
+    return ctx.outlet(" ".join(words))
+
+
 def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None, str]:
     """The outlet that obtained the document, from "<doc> obtained by X" or "X reviewed <doc>"."""
     text = ctx.sents[i].text
     low = text.lower()
-    if not any(stem in low for stem in ctx.vocab.via_stems):
+    near_to = re.match(r"\s*,?\s*(?:[a-z]+\s+){0,3}?(?:to|with)\s", text[np_end : np_end + 50])
+    if not near_to and not any(stem in low for stem in ctx.vocab.via_stems):
         return None, ""
     for mention in ctx.outlets_in(i):
+        outlet = _whole_name(ctx, text, mention)
+        if outlet is None:
+            continue
         if mention.start >= np_end:
             gap = text[np_end : mention.start]
             gap = re.sub(r"(?i)\bthe\s+$", "", gap)
             m = ctx.vocab.via_after.match(gap)
             if m and not ctx.vocab.noun_re.search(gap.lower()):
-                return mention.outlet.name, m.group("verb").lower()
+                return outlet.name, m.group("verb").lower()
+            if _TO_OUTLET.match(gap):
+                return outlet.name, "to"  # "a statement to CNN", "a letter sent to the Times"
         elif mention.end <= np_start:
             gap = text[mention.end : np_start]
             m = ctx.vocab.via_before.match(gap)
             if m and m.end() == len(gap):
-                return mention.outlet.name, m.group("verb").lower()
+                return outlet.name, m.group("verb").lower()
     return None, ""
 
 
@@ -893,7 +931,26 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
             mention = _read_mention(ctx, i, match)
             if mention is not None:
                 mentions.append(mention)
-    return [_citation(article, doc) for doc in _link(mentions)]
+    docs = _link(mentions)
+    _distinct_labels(docs)
+    return [_citation(article, doc) for doc in docs]
+
+
+def _distinct_labels(docs: list[_Doc]) -> None:
+    """Give each document a label of its own: the issuer when the label does not name it, then a number.
+
+    Citations are merged by (article, kind, label) downstream, so two
+    statements by different people must not both be called "statement".
+    """
+    for doc in docs:
+        if doc.issuer and not doc.has_post and doc.issuer.lower() not in doc.label.lower():
+            doc.label = f"{doc.label} by {doc.issuer}"
+    seen: dict[str, int] = {}
+    for doc in docs:
+        key = doc.label.casefold()
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            doc.label = f"{doc.label} ({seen[key]})"
 
 
 def _citation(article: Article, doc: _Doc) -> Citation:
