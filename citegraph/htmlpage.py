@@ -2,9 +2,9 @@
 
 Body. trafilatura runs in precision mode without comments, which on the
 Article Extraction Benchmark keeps its recall and drops more related-story
-teasers and comment threads than its default. When that leaves less than half
-of what its default mode finds, the page is one where precision mode cut real
-text, and the default result is used instead (``benchmarks/eval_body.py``
+teasers and comment threads than its default. When that finds little (under
+``_SHORT_TEXT`` characters) and less than half of what the default mode finds,
+precision mode has cut real text, and the default result is used instead (``benchmarks/eval_body.py``
 measures both against trafilatura as is). Paragraphs that repeat a photo
 caption are dropped. The body is serialised from trafilatura's XML, one
 paragraph per block, so every ``<ref>`` becomes a ``Link`` whose offsets index
@@ -54,6 +54,11 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
 _CREDIT_TAIL = re.compile(r"(?:\(([^()]{2,80})\)|(?:Photo(?:graph)?|Image|Credit|Picture)s?\s*:\s*([^.;]{2,80}))\s*\.?\s*$", re.I)
 _MAX_CREDITS = 50
 _MIN_WORDS = 10
+_SITE_NAME_WORDS = 8  # a longer og:site_name is a headline put there by mistake
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_HAS_BODY = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
+_HEAD_CHARS = 200_000
+_SHORT_TEXT = 1000  # chars: below this, precision mode may have cut the article; try the default too
 _TITLE_SEGMENT = re.compile(r"\s+(?:\||-|--|—|–|::|»)\s+([^|]+?)\s*$")
 _SITE_WORDS = 4
 _HEADLINE_WORDS = 4
@@ -78,22 +83,28 @@ def declared_charset(data: bytes) -> str | None:
 
 def parse_html(html: str, url: str | None = None) -> Article:
     """Read one page; an empty ``body`` means no article text was found."""
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return Article(id="", title="", body="", repairs=("unparseable HTML",))
     meta = page_meta(tree, url)
+    if not _HAS_BODY.search(html[:_HEAD_CHARS]):  # a fragment: trafilatura wants a whole document
+        html = f"<html><body>{html}</body></html>"
     doc = _extract(html, url)
     captions = {c.caption for c in image_credits(tree)} | set(_caption_texts(tree))
     body, links = serialise(doc.body if doc is not None else None, captions)
     if len(body.split()) < _MIN_WORDS:  # a menu item or a caption, not an article
         body, links = "", []
     title = meta.title or (doc.title if doc is not None else None) or ""
+    site = meta.publisher or (doc.sitename if doc is not None else None)
+    if site and (site.casefold() == title.casefold() or len(site.split()) > _SITE_NAME_WORDS):  # a headline
+        site = None
     return Article(
         id="",
         title=" ".join(title.split()),
         body=body,
-        publisher=meta.publisher or (doc.sitename if doc is not None else None) or publisher_from_url(meta.url),
+        publisher=site or publisher_from_url(meta.url),
         published=meta.published or (iso_date(doc.date or "") if doc is not None else None),
         byline=meta.byline or (doc.author if doc is not None else None),
         url=meta.url or (doc.url if doc is not None else None),
@@ -107,6 +118,8 @@ def _extract(html: str, url: str | None) -> Any:
     common = {"url": url, "with_metadata": True, "include_links": True, "include_comments": False}
     precise = bare_extraction(html, favor_precision=True, **common)
     precise_len = len(precise.text or "") if precise is not None else 0
+    if precise_len >= _SHORT_TEXT:
+        return precise
     default = bare_extraction(html, **common)
     default_len = len(default.text or "") if default is not None else 0
     return precise if precise_len and precise_len >= _FALLBACK_SHARE * default_len else default
