@@ -28,6 +28,7 @@ outlets stage: names in ``outlet_names`` are never reported.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import re
@@ -44,10 +45,9 @@ from .text import Sentence
 log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(
-    r"(?:[A-Z]\.){2,}"  # U.S., D.C.
-    r"|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Rev|St|Jr|Sr)\.(?=\s)"
-    r"|[A-Z]\.(?=\s+[A-Z])"  # an initial
-    r"|\w[\w'’&.-]*\w|\w"
+    r"[a-z0-9][\w'’&-]*"  # most words: lower case, no trailing dot
+    r"|[A-Z][\w'’&-]*(?:\.[A-Z])*(?:\.(?=\s))?"  # "Blinken", "U.S.", "Mr.", an initial "J."
+    r"|\w[\w'’&-]*"  # "Éric"
     r"|[^\w\s]"
 )
 _NAME = re.compile(
@@ -55,7 +55,6 @@ _NAME = re.compile(
     r"|[A-Z][a-zA-Z]*[a-z][a-zA-Z]*(?:[-'’][A-Z]?[a-zA-Z]+)*"
     r"|(?:al|el|Al|El)-[A-Z][a-zA-Z'’-]+"
 )
-_CAPS_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:al|bin|ibn|abu|de|van|von|der|da|di|du|la|le|del|el)\s+)?[A-Z][\w'’.-]*)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}|(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 _CAPTION = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
@@ -65,11 +64,13 @@ _CONNECTORS = frozenset(["of", "for", "on", "to", "and", "in", "at", "&"])
 _CONJUNCTIONS = frozenset(["and", "but", "or", "nor"])
 _AFTER_COMPLEMENT = frozenset(["that", ":", ",", ".", "?", "!", "\"", "“", "”"])
 _RELATIVES = frozenset(["who", "which", "that", "whom"])
+_HAS_QUOTE = re.compile("[\"“”]")
+_INVERSION = frozenset(["\"", "“", "”", ","])
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The word lists of ``data/sources.toml``, as sets, plus the compiled cue pattern."""
+    """The word lists of ``data/sources.toml``, as sets, plus derived word sets."""
 
     verbs: frozenset[str]
     need_complement: frozenset[str]
@@ -99,7 +100,9 @@ class Lexicon:
     doc_nouns: frozenset[str]
     stop_caps: frozenset[str]
     np_lower: frozenset[str] = field(default=frozenset())
-    cue_re: re.Pattern[str] = field(default=re.compile(r"(?!)"))
+    cue_words: frozenset[str] = field(default=frozenset())  # any word that may open a cue
+    forward_first: frozenset[str] = field(default=frozenset())
+    cue_re: re.Pattern[str] = field(default=re.compile("(?!)"))
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> Lexicon:
@@ -116,6 +119,10 @@ class Lexicon:
                 f"cannot load source cue words from {path or 'data/sources.toml'}: {exc}. "
                 "Fix the TOML so it has every section of the packaged citegraph/data/sources.toml."
             ) from exc
+
+    def cue_positions(self, body: str) -> list[int]:
+        """Offsets of every word in ``body`` that may open a speech cue (one pass over the text)."""
+        return [m.start() for m in self.cue_re.finditer(body.lower())]
 
     @classmethod
     def _build(cls, data: dict) -> Lexicon:
@@ -153,9 +160,31 @@ class Lexicon:
             stop_caps=frozenset(data["stop"]["capitalized"]),
         )
         np_lower = lex.anon_heads | lex.anon_modifiers | lex.titles | lex.org_lower
-        every_cue = sorted(lex.verbs | lex.participles | {" ".join(p) for p in lex.forward}, key=len, reverse=True)
-        cue_re = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in every_cue) + r")\b", re.IGNORECASE)
-        return dataclasses.replace(lex, np_lower=np_lower, cue_re=cue_re)
+        forward_first = frozenset(p[0] for p in lex.forward)
+        cue_words = lex.verbs | lex.participles | forward_first
+        cue_re = re.compile(r"\b" + _trie(sorted(cue_words)) + r"\b")
+        return dataclasses.replace(lex, np_lower=np_lower, cue_words=cue_words, forward_first=forward_first, cue_re=cue_re)
+
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation of ``words`` shaped as a prefix tree (fast to match)."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_node(tree)
+
+
+def _trie_node(node: dict) -> str:
+    parts = [re.escape(char) + _trie_node(child) for char, child in sorted(node.items()) if char]
+    if not parts:
+        return ""
+    optional = "" in node
+    if len(parts) == 1 and not optional:
+        return parts[0]
+    return "(?:" + "|".join(parts) + ")" + ("?" if optional else "")
 
 
 
@@ -169,34 +198,45 @@ def default_lexicon() -> Lexicon:
 # --------------------------------------------------------------------------- tokens
 
 
-@dataclass(frozen=True)
-class _Tok:
-    text: str
-    low: str
-    quoted: bool
+class _Toks:
+    """A sentence's tokens as parallel lists; ``quoted[i]`` when token i stands inside quotation marks."""
 
-    @property
-    def word(self) -> bool:
-        return self.text[0].isalnum()
+    __slots__ = ("text", "low", "quoted", "n")
+
+    def __init__(self, text: str) -> None:
+        if _HAS_QUOTE.search(text):
+            self.text, self.quoted = _quoted_tokens(text)
+        else:
+            self.text = _TOKEN.findall(text)
+            self.quoted = [False] * len(self.text)
+        self.low: list[str] = "\x00".join(self.text).lower().split("\x00")
+        self.n = len(self.text)
+
+    def word(self, i: int) -> bool:
+        return self.text[i][0].isalnum()
 
 
-def _tokens(text: str) -> list[_Tok]:
-    """Tokens of a sentence, each marked when it stands inside quotation marks."""
-    matches = list(_TOKEN.finditer(text))
-    raw = [m.group(0) for m in matches]
+def _quoted_tokens(text: str) -> tuple[list[str], list[bool]]:
+    """Tokens, and for each whether it stands inside quotation marks (the marks count as inside)."""
+    tokens: list[str] = []
     flags: list[bool] = []
     inside = False
-    for match in matches:
-        tok = match.group(0)
-        if tok in _QUOTES:
-            opening = tok == "“" or (tok == '"' and not inside and _opens(text, match.start()))
-            if not opening and not inside:  # a quote that opened in an earlier sentence
-                flags = [True] * len(flags)
-            flags.append(True)
-            inside = opening
-            continue
-        flags.append(inside)
-    return [_Tok(t, t.lower(), q) for t, q in zip(raw, flags)]
+    pos = 0
+    for mark in _HAS_QUOTE.finditer(text):
+        at = mark.start()
+        chunk = _TOKEN.findall(text, pos, at)
+        tokens += chunk
+        flags += [inside] * len(chunk)
+        quote = mark.group(0)
+        opening = quote == "“" or (quote == '"' and not inside and _opens(text, at))
+        if not opening and not inside:  # a quote that opened in an earlier sentence
+            flags = [True] * len(flags)
+        tokens.append(quote)
+        flags.append(True)
+        inside = opening
+        pos = at + 1
+    chunk = _TOKEN.findall(text, pos)
+    return tokens + chunk, flags + [inside] * len(chunk)
 
 
 def _opens(text: str, at: int) -> bool:
@@ -230,180 +270,174 @@ class _Phrase:
     cue: str
 
 
-def _is_np_word(tok: _Tok, lex: Lexicon) -> bool:
-    if tok.quoted or not tok.word:
+def _is_np_word(t: _Toks, k: int, lex: Lexicon) -> bool:
+    text = t.text[k]
+    if t.quoted[k] or not text[0].isalnum():
         return False
-    if tok.low in lex.np_lower:
+    if t.low[k] in lex.np_lower:
         return True
-    return (tok.text[0].isupper() or tok.text[0].isdigit() or tok.low.startswith(("al-", "el-"))) and (
-        tok.text not in lex.stop_caps
-    )
+    return (text[0].isupper() or text[0].isdigit() or t.low[k].startswith(("al-", "el-"))) and text not in lex.stop_caps
 
 
-def _is_determiner(tok: _Tok, lex: Lexicon) -> bool:
-    return tok.low in lex.determiners or tok.text[0].isdigit()
+def _is_determiner(t: _Toks, k: int, lex: Lexicon) -> bool:
+    return t.low[k] in lex.determiners or t.text[k][0].isdigit()
 
 
-def _walk_back(toks: list[_Tok], j: int, lex: Lexicon) -> list[_Tok]:
-    """The noun phrase that ends at token ``j``, read right to left."""
-    if j >= 0 and toks[j].low in lex.pronouns and not toks[j].quoted:
-        return [toks[j]]
-    out: list[_Tok] = []
+def _joins(t: _Toks, k: int, lex: Lexicon) -> bool:
+    """A word that may stand inside a name: "Secretary of State", "Ziyad al-Nakhalah"."""
+    low = t.low[k]
+    return low in _CONNECTORS or low == "the" or low in lex.particles
+
+
+def _walk_back(t: _Toks, j: int, lex: Lexicon) -> int:
+    """Start index of the noun phrase that ends at token ``j`` (``j + 1`` when there is none)."""
+    if j >= 0 and t.low[j] in lex.pronouns and not t.quoted[j]:
+        return j
     k = j
-    while k >= 0 and len(out) < 12:
-        tok = toks[k]
-        if tok.quoted or not tok.word:
+    while k >= 0 and j - k < 12:
+        if t.quoted[k] or not t.word(k):
             break
-        if _is_determiner(tok, lex) and not (tok.low == "the" and k > 0 and toks[k - 1].low in _CONNECTORS):
-            if out:
-                out.insert(0, tok)
-            break
-        if _POSSESSIVE.search(tok.text) and out:
-            out.insert(0, tok)
-            break
-        if _is_np_word(tok, lex) or (out and (tok.low in _CONNECTORS or tok.low == "the" or tok.low in lex.particles)):
-            out.insert(0, tok)
+        if _is_determiner(t, k, lex) and not (t.low[k] == "the" and k > 0 and t.low[k - 1] in _CONNECTORS):
+            return k if k < j else j + 1
+        if _POSSESSIVE.search(t.text[k]) and k < j:
+            return k
+        if _is_np_word(t, k, lex) or (k < j and _joins(t, k, lex)):
             k -= 1
             continue
         break
-    while out and (out[0].low in _CONNECTORS or out[0].low in lex.particles and not out[0].text[0].isupper()):
-        out.pop(0)
-    return out
+    start = k + 1
+    while start <= j and _joins(t, start, lex) and not t.text[start][0].isupper():
+        start += 1
+    return start
 
 
-def _walk_forward(toks: list[_Tok], k: int, lex: Lexicon) -> tuple[list[_Tok], list[_Tok], int]:
-    """The noun phrase that starts at token ``k``: (words, qualifier after the head, end index)."""
-    out: list[_Tok] = []
-    if k < len(toks) and _is_determiner(toks[k], lex) and not toks[k].quoted:
-        out.append(toks[k])
+def _walk_forward(t: _Toks, k: int, lex: Lexicon) -> tuple[int, int, int]:
+    """The noun phrase that starts at token ``k``: (start, end of the words, end of the qualifier)."""
+    start = k
+    if k < t.n and _is_determiner(t, k, lex) and not t.quoted[k]:
         k += 1
-    while k < len(toks) and len(out) < 12:
-        tok = toks[k]
-        joins = out and (tok.low in _CONNECTORS or tok.low == "the" or tok.low in lex.particles)
-        if _POSSESSIVE.search(tok.text) or not (_is_np_word(tok, lex) or joins):
+    while k < t.n and k - start < 12:
+        if _POSSESSIVE.search(t.text[k]) or not (_is_np_word(t, k, lex) or (k > start and _joins(t, k, lex))):
             break
-        out.append(tok)
         k += 1
-    while out and (out[-1].low in _CONNECTORS or out[-1].low in lex.particles or out[-1].low == "the"):
-        out.pop()
+    while k > start and _joins(t, k - 1, lex):
         k -= 1
-    post: list[_Tok] = []
-    if out and out[-1].low in lex.anon_heads and k < len(toks) and toks[k].low in lex.post_openers:
-        while k < len(toks) and toks[k].word and len(post) < 12 and not toks[k].quoted:
-            post.append(toks[k])
+    end = k
+    if k > start and t.low[k - 1] in lex.anon_heads and k < t.n and t.low[k] in lex.post_openers:
+        while k < t.n and t.word(k) and k - end < 12 and not t.quoted[k]:
             k += 1
-    return out, post, k
+    return start, end, k
 
 
-def _postmodified_head(toks: list[_Tok], j: int, lex: Lexicon) -> int | None:
+def _postmodified_head(t: _Toks, j: int, lex: Lexicon) -> int | None:
     """Index of an unnamed-source head followed by a qualifier ending at ``j``, if any."""
-    if j < 0 or toks[j].low in _CONJUNCTIONS:
+    if j < 0 or t.low[j] in _CONJUNCTIONS:
         return None
     for k in range(j, max(0, j - 14), -1):
-        tok = toks[k]
-        if not tok.word or tok.quoted or tok.low in _CONJUNCTIONS or tok.low in lex.verbs:
+        if not t.word(k) or t.quoted[k] or t.low[k] in _CONJUNCTIONS or t.low[k] in lex.verbs:
             return None
-        if tok.low in lex.post_openers and toks[k - 1].low in lex.anon_heads and k - 1 >= 0:
+        if t.low[k] in lex.post_openers and t.low[k - 1] in lex.anon_heads:
             return k - 1
     return None
 
 
-def _subject_before(toks: list[_Tok], i: int, lex: Lexicon) -> tuple[list[_Tok], list[_Tok]] | None:
-    """The subject of the verb at ``i``; None when the verb is passive, [] when nothing fits."""
+def _subject_before(t: _Toks, i: int, lex: Lexicon) -> tuple[list[str], list[str]] | None:
+    """The subject of the verb at ``i``: (words, qualifier); None when the verb is passive."""
     j = i - 1
-    while j >= 0 and toks[j].low in lex.between and not toks[j].quoted:
+    while j >= 0 and t.low[j] in lex.between and not t.quoted[j]:
         j -= 1
-    if j >= 0 and toks[j].low in lex.be_forms:
+    if j >= 0 and t.low[j] in lex.be_forms:
         return None
-    if j >= 0 and toks[j].text == ",":  # "Kirby, the NSC spokesman, said"
+    if j >= 0 and t.text[j] == ",":  # "Kirby, the NSC spokesman, said"
         k = j - 1
-        while k >= 0 and toks[k].text != "," and j - k <= 16 and toks[k].text not in _QUOTES:
+        while k >= 0 and t.text[k] != "," and j - k <= 16 and t.text[k] not in _QUOTES:
             k -= 1
-        if k < 0 or toks[k].text != "," or toks[k - 1].text in _QUOTES:
+        if k < 1 or t.text[k] != "," or t.text[k - 1] in _QUOTES:
             return [], []
         j = k - 1
-    if j >= 0 and (toks[j].low in _CONJUNCTIONS or toks[j].low in _RELATIVES):
+    if j < 0 or t.low[j] in _CONJUNCTIONS or t.low[j] in _RELATIVES:
         return [], []
-    head = _postmodified_head(toks, j, lex)
+    head = _postmodified_head(t, j, lex)
     if head is not None:
-        return _walk_back(toks, head, lex), toks[head + 1 : j + 1]
-    words = _walk_back(toks, j, lex)
-    start = j - len(words)
-    if words and start > 0 and toks[start].low == "and":  # "One U.S. official and two Israeli officials"
-        more = _walk_back(toks, start - 1, lex)
-        if more and more[0].low not in lex.pronouns:
-            words = more + [toks[start]] + words
-    return words, []
+        return t.text[_walk_back(t, head, lex) : head + 1], t.text[head + 1 : j + 1]
+    start = _walk_back(t, j, lex)
+    if start <= j and start > 1 and t.low[start - 1] == "and":  # "One U.S. official and two Israeli officials"
+        more = _walk_back(t, start - 2, lex)
+        if more <= start - 2 and t.low[more] not in lex.pronouns:
+            start = more
+    return t.text[start : j + 1], []
 
 
-def _forward_cue(toks: list[_Tok], i: int, lex: Lexicon) -> int:
+def _forward_cue(t: _Toks, i: int, lex: Lexicon) -> int:
     """Length of the prepositional cue ("according to") that starts at ``i``, or 0."""
     for phrase in lex.forward:
-        n = len(phrase)
-        if tuple(t.low for t in toks[i : i + n]) == phrase:
-            return n
+        if tuple(t.low[i : i + len(phrase)]) == phrase:
+            return len(phrase)
     return 0
 
 
-def _speech_verb(toks: list[_Tok], i: int, lex: Lexicon) -> bool:
-    tok = toks[i]
-    if tok.quoted or tok.low not in lex.verbs:
+def _speech_verb(t: _Toks, i: int, lex: Lexicon) -> bool:
+    if t.low[i] not in lex.verbs:
         return False
-    after = toks[i + 1].low if i + 1 < len(toks) else ""
-    if after in lex.passive_after:
+    if i + 1 < t.n and t.low[i + 1] in lex.passive_after:
         return False
-    return tok.low not in lex.need_complement or _complement_follows(toks, i)
+    return t.low[i] not in lex.need_complement or _complement_follows(t, i)
 
 
-def _complement_follows(toks: list[_Tok], i: int) -> bool:
+def _complement_follows(t: _Toks, i: int) -> bool:
     """A "that" clause, a colon or a quotation follows within a few words ("admitted in September that")."""
-    if i + 1 >= len(toks) or toks[i + 1].text in ".?!":
+    if i + 1 >= t.n or t.text[i + 1] in ".?!":
         return True
-    for tok in toks[i + 1 : i + 7]:
-        if tok.low in _AFTER_COMPLEMENT and tok.text not in ".?!":
-            return True
-        if tok.text in ".;?!":
+    for k in range(i + 1, min(t.n, i + 7)):
+        if t.text[k] in ".;?!":
             return False
+        if t.low[k] in _AFTER_COMPLEMENT:
+            return True
     return False
 
 
-def _main_subject(toks: list[_Tok], i: int, lex: Lexicon) -> list[_Tok]:
+def _main_subject(t: _Toks, i: int, lex: Lexicon) -> list[str]:
     """The subject of the clause a participle (", saying") hangs from."""
-    starts = [0] + [n + 1 for n in range(i) if toks[n].text == ","]
-    for start in starts:
-        if start >= i:
+    starts = [0] + [n + 1 for n in range(i) if t.text[n] == ","]
+    for begin in starts:
+        if begin >= i:
             break
-        words, _, end = _walk_forward(toks, start, lex)
-        if words and end < i and toks[end].word and toks[end].text[0].islower() and not toks[end].quoted:
-            return words
+        start, end, _ = _walk_forward(t, begin, lex)
+        if end > start and end < i and t.word(end) and t.text[end][0].islower() and not t.quoted[end]:
+            return t.text[start:end]
     return []
 
 
-def _phrases(toks: list[_Tok], lex: Lexicon) -> list[_Phrase]:
+def _phrase_at(t: _Toks, i: int, lex: Lexicon) -> _Phrase | None:
+    """The (speaker phrase, cue) whose cue word is token ``i``, if it is one."""
+    low = t.low[i]
+    if low in lex.forward_first and (width := _forward_cue(t, i, lex)):
+        start, end, stop = _walk_forward(t, i + width, lex)
+        return _Phrase(tuple(t.text[start:end]), tuple(t.text[end:stop]), " ".join(t.low[i : i + width]))
+    if low in lex.participles and i > 0 and t.text[i - 1] == "," and _complement_follows(t, i):
+        return _Phrase(tuple(_main_subject(t, i, lex)), (), low)
+    if not _speech_verb(t, i, lex):
+        return None
+    found = _subject_before(t, i, lex)
+    if found is None:
+        return None
+    words, post = found
+    if not words and i > 0 and t.text[i - 1] in _INVERSION:  # '"...," said Miller.'
+        start, end, stop = _walk_forward(t, i + 1, lex)
+        if stop >= t.n or t.text[stop] in _CLAUSE_END:
+            words, post = t.text[start:end], t.text[end:stop]
+    return _Phrase(tuple(words), tuple(post), low)
+
+
+def _phrases(t: _Toks, lex: Lexicon) -> list[_Phrase]:
     """Every (speaker phrase, cue) in one sentence, left to right."""
-    out: list[_Phrase] = []
-    for i, tok in enumerate(toks):
-        if tok.quoted:
-            continue
-        width = _forward_cue(toks, i, lex)
-        if width:
-            words, post, _ = _walk_forward(toks, i + width, lex)
-            cue = " ".join(t.low for t in toks[i : i + width])
-            out.append(_Phrase(tuple(t.text for t in words), tuple(t.text for t in post), cue))
-        elif tok.low in lex.participles and i > 0 and toks[i - 1].text == "," and _complement_follows(toks, i):
-            words = _main_subject(toks, i, lex)
-            out.append(_Phrase(tuple(t.text for t in words), (), tok.low))
-        elif _speech_verb(toks, i, lex):
-            found = _subject_before(toks, i, lex)
-            if found is None:
-                continue
-            words, post = found
-            if not words and i > 0 and toks[i - 1].text in _QUOTES | {","}:
-                words, post, end = _walk_forward(toks, i + 1, lex)
-                if end < len(toks) and toks[end].text not in _CLAUSE_END:
-                    words, post = [], []
-            out.append(_Phrase(tuple(t.text for t in words), tuple(t.text for t in post), tok.low))
-    return [p for p in out if p.words]
+    out = []
+    for i, low in enumerate(t.low):
+        if low in lex.cue_words and not t.quoted[i]:
+            phrase = _phrase_at(t, i, lex)
+            if phrase and phrase.words:
+                out.append(phrase)
+    return out
 
 
 # --------------------------------------------------------------------------- classify
@@ -562,22 +596,41 @@ def _norm(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", low)
 
 
+@lru_cache(maxsize=8)
+def _normalised(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(_norm(n) for n in names)
+
+
 class _NameIndex:
-    """Full names anywhere in the body, by surname, to resolve "Blinken said"."""
+    """Full names in the body, looked up by surname to resolve "Blinken said"."""
 
     def __init__(self, body: str, lex: Lexicon) -> None:
+        self.body = body
+        self.lex = lex
         self.by_surname: dict[str, list[tuple[int, str]]] = {}
-        for match in _CAPS_RUN.finditer(body):
-            words = [w.rstrip(".,") if len(w.rstrip(".,")) > 2 else w for w in match.group(0).split()]
-            for run in _name_runs(words, lex):
-                self.by_surname.setdefault(run[-1].lower(), []).append((match.start(), " ".join(run)))
 
     def lookup(self, surname: str, pos: int) -> str | None:
-        found = self.by_surname.get(surname.lower(), [])
+        """The full name ending in ``surname`` last written before ``pos`` (else the first after)."""
+        if surname not in self.by_surname:
+            self.by_surname[surname] = self._find(surname)
+        found = self.by_surname[surname]
         before = [name for at, name in found if at < pos]
         if before:
             return before[-1]
         return found[0][1] if found else None
+
+    def _find(self, surname: str) -> list[tuple[int, str]]:
+        out = []
+        at = self.body.find(surname)
+        while at >= 0:
+            after = self.body[at + len(surname) : at + len(surname) + 1]
+            if not (after.isalnum() or (at and self.body[at - 1].isalnum())):
+                words = self.body[max(0, at - 60) : at].split()[-4:] + [surname]
+                runs = _name_runs(words, self.lex)
+                if runs and runs[-1][-1] == surname:
+                    out.append((at, " ".join(runs[-1])))
+            at = self.body.find(surname, at + 1)
+        return out
 
 
 def _name_runs(words: list[str], lex: Lexicon) -> list[list[str]]:
@@ -606,8 +659,8 @@ class _Sources:
     def __init__(self, article: Article, lex: Lexicon, outlet_names: frozenset[str]) -> None:
         self.article = article
         self.lex = lex
-        self.outlets = frozenset(_norm(n) for n in outlet_names)
-        self.index = _NameIndex(article.body, lex)
+        self.outlets = _normalised(outlet_names)
+        self._index: _NameIndex | None = None
         self.entries: dict[tuple[CitationKind, str], _Entry] = {}
         self.last_person: _Entry | None = None
 
@@ -660,7 +713,9 @@ class _Sources:
         cited = [e for e in self.entries.values() if e.kind is CitationKind.PERSON and e.name.split()[-1].lower() == low]
         if cited:
             return max(cited, key=lambda e: e.last).name
-        found = self.index.lookup(surname, pos)
+        if self._index is None:
+            self._index = _NameIndex(self.article.body, self.lex)
+        found = self._index.lookup(surname, pos)
         return self._same_person(found) if found else None
 
     def _same_person(self, full: str) -> str:
@@ -706,10 +761,14 @@ def find_sources(article: Article, sents: list[Sentence], outlet_names: frozense
     """
     lex = default_lexicon()
     found = _Sources(article, lex, outlet_names)
-    for n, sent in enumerate(sents):
-        if not lex.cue_re.search(sent.text) or _is_caption(sent.text, lex):
+    cues = lex.cue_positions(article.body)
+    starts = [s.start for s in sents]
+    with_cue = sorted({bisect.bisect_right(starts, at) - 1 for at in cues})
+    for n in with_cue:
+        sent = sents[n]
+        if n < 0 or _is_caption(sent.text, lex):
             continue
-        for phrase in _phrases(_tokens(sent.text), lex):
+        for phrase in _phrases(_Toks(sent.text), lex):
             for ref in _classify(phrase, lex):
                 found.add(ref, phrase.cue, sent, n)
     return found.citations()
