@@ -61,7 +61,10 @@ _DETERMINERS = {
     "our": "pron", "my": "pron", "your": "pron", "another": "another",
 }
 _STOP = frozenset(
-    """a an the this that these those its his her their our my your of to in on at by for from with
+    """despite although though because unless whether during amid following including like unlike
+    without within against among between through across toward towards upon around once
+    some many several few all both other most more such
+    a an the this that these those its his her their our my your of to in on at by for from with
     and or but as than then so if was were is are be been being has have had do does did will would
     can could should may might must not no also which who whom whose what when where while after
     before since until about into over under via per according said says say told tells""".split()
@@ -143,6 +146,8 @@ class DocType_:
     outlet_work: bool
     issuers: tuple[str, ...]
     vote_nouns: frozenset[str]
+    cue_modifiers: frozenset[str]
+    plural_needs_name: bool
     vote_issuers: re.Pattern[str] | None
 
 
@@ -214,6 +219,8 @@ def _type_vocab(name: str, table: dict[str, Any]) -> DocType_:
         outlet_work=bool(table.get("outlet_work", False)),
         issuers=tuple(table.get("issuers", [])),
         vote_nouns=_lower_set(table.get("vote_nouns", [])),
+        cue_modifiers=_lower_set(table.get("cue_modifiers", [])),
+        plural_needs_name=bool(table.get("plural_needs_name", False)),
         vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'])})$", re.IGNORECASE)
         if table.get("vote_issuers")
         else None,
@@ -391,10 +398,15 @@ def _is_article_text(line: str, vocab: DocumentVocabulary) -> bool:
 
 
 def _premods(left: str, vocab: DocumentVocabulary) -> tuple[str, str, str, int]:
-    """Read the noun phrase before a noun: ``(det, mods, possessor, np_start)``."""
-    tokens = list(_WORD.finditer(left))
+    """Read the noun phrase before a noun: ``(det, mods, possessor, np_start)``.
+
+    Without a determiner to bound the phrase, a lower-case word before a name
+    ends it ("hackers stole Democratic emails" -> "Democratic").
+    """
+    base = max(0, len(left) - 160)
+    tokens = list(_WORD.finditer(left, base))
     mods: list[re.Match[str]] = []
-    det, possessor, np_start = "none", "", len(left.rstrip())
+    det, possessor = "none", ""
     i = len(tokens) - 1
     while i >= 0 and len(mods) < 5:
         tok = tokens[i].group()
@@ -402,22 +414,33 @@ def _premods(left: str, vocab: DocumentVocabulary) -> tuple[str, str, str, int]:
         if tok[-1:] in ",;:.!?\"“”)" or tok[:1] in "\"“(":
             break
         if low in _DETERMINERS or low in vocab.not_determiners:
-            det, np_start = _DETERMINERS.get(low, "neg"), tokens[i].start()
+            det = _DETERMINERS.get(low, "neg")
             break
-        if low.endswith(("'s", "’s")) or low.endswith(("s'", "s’")):
-            det, np_start = "poss", tokens[i].start()
-            possessor = _possessor(left, tokens, i)
+        if low.endswith(("'s", "’s", "s'", "s’")):
+            det, possessor = "poss", _possessor(tokens, i)
             break
         if low in vocab.verbs or not _is_modifier(tok, low):
             break
         mods.append(tokens[i])
-        np_start = tokens[i].start()
         i -= 1
-    if det == "none" and mods and mods[-1].group().endswith("ing") and mods[-1].group().islower():
-        mods.pop()  # "mishandling classified documents": a verb, not a modifier
-        np_start = mods[-1].start() if mods else len(left.rstrip())
+    if det == "none":
+        mods = _unbounded(mods)
+    np_start = tokens[i].start() if det != "none" else mods[-1].start() if mods else len(left.rstrip())
     text = left[mods[-1].start() :].strip() if mods else ""
     return det, text, possessor, np_start
+
+
+def _unbounded(mods: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Trim modifiers read without a determiner: stop at a lower-case word left of a name or a gerund."""
+    out: list[re.Match[str]] = []
+    for m in mods:  # nearest the noun first
+        tok = m.group()
+        if tok.islower() and out and out[-1].group()[:1].isupper():
+            break
+        if tok.islower() and tok.endswith("ing") and tok not in _ADJ_ED:
+            break  # "mishandling classified documents"
+        out.append(m)
+    return out
 
 
 def _is_modifier(tok: str, low: str) -> bool:
@@ -428,7 +451,7 @@ def _is_modifier(tok: str, low: str) -> bool:
     return not low.endswith("ed") or low in _ADJ_ED or low.endswith("-based")
 
 
-def _possessor(left: str, tokens: list[re.Match[str]], i: int) -> str:
+def _possessor(tokens: list[re.Match[str]], i: int) -> str:
     """The name before "'s": ``"the school's"`` -> ``"the school"``."""
     words = [re.sub(r"['’]s?$", "", tokens[i].group())]
     j = i - 1
@@ -461,6 +484,10 @@ def _post_object(right: str, verbs: frozenset[str] = frozenset()) -> str:
             break
         if out and low in ("on", "in", "last", "this", "earlier") and _starts_date(right[m.end() :]):
             break
+        if out and low.endswith("ed") and core.islower() and out[-1].islower() and out[-1] not in _DET_WORDS and not out[-1][:1].isdigit():
+            nxt = right[m.end() :].split(" ", 2)[1:2] if right[m.end() :].startswith(" ") else []
+            if not nxt or nxt[0].lower() not in ("by", "in", "to", "for", "from", "with"):
+                break  # "a report by an investigator ... pinpointed X": the main verb
         initial = tok.endswith(".") and (core in _TITLES_ABBR or "." in core or len(core) == 1)  # "Mr.", "U.S."
         out.append(tok if initial else core if tok != core and tok[-1:] in ",;:.!?\"“”)" else tok)
         if (tok[-1:] in ",;:.!?\"“”" and not initial) or len(out) >= 14:
@@ -473,6 +500,20 @@ def _post_object(right: str, verbs: frozenset[str] = frozenset()) -> str:
 _TITLES_ABBR = frozenset("Mr Mrs Ms Dr St Sen Rep Gov Gen Jr Sr Lt Col Prof Capt Sgt Adm Maj Rev Hon".split())
 
 
+_DET_WORDS = frozenset("the a an his her their its our this that these those all every each more over some".split())
+_BARE_RECIPIENTS = frozenset("staff employees members supporters congress parliament voters donors lawmakers".split())
+
+
+def _object_ok(prep: str, obj: str) -> bool:
+    """Reject objects that are verbs: "a statement to mean ...", "a statement by picking ..."."""
+    first = obj.split(" ", 1)[0] if obj else ""
+    if not first or not first.islower() or first in _DET_WORDS or first[:1].isdigit():
+        return True
+    if prep.endswith("by") and first.endswith("ing"):
+        return False
+    return not (prep == "to" and not first.endswith("s") and first not in _BARE_RECIPIENTS)
+
+
 def _starts_date(text: str) -> bool:
     m = re.match(r"\s*(\S+)", text)
     if not m:
@@ -483,7 +524,8 @@ def _starts_date(text: str) -> bool:
 
 
 _OPENERS = frozenset(
-    """but and yet so however meanwhile later earlier then also although though still instead
+    """but and yet so however meanwhile later earlier then also although though still instead once
+    despite because unless whether following during amid
     indeed now today yesterday previously separately here there""".split()
 )
 _PRONOUNS = frozenset("i we you he she it they who this that one".split())
@@ -605,8 +647,8 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     obj = _post_object(right[post_m.end() :], ctx.vocab.speech_words) if post_m else ""
     if prep == "in" and not (tv.doc_type is DocType.COURT_FILING and ctx.vocab.court_re.match(obj.split(" ", 1)[-1] if obj else "")):
         prep, obj = "", ""
-    if prep and not obj:
-        prep = ""
+    if prep and not obj or not _object_ok(prep, obj):
+        prep, obj = "", ""
     issuer, cue, cued = None, "", False
     outlet_author = None
     if prep == "from" and re.match(r"(?i)^(?:the\s+)?\d", obj):
@@ -639,10 +681,12 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
             issuer = issuer or verb_cue[1]
     if via:
         cue, cued = cue or via_verb, True
-    if not issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST:
+    if not issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST and lead.lower().rstrip(".") not in _DATE_WORDS:
         issuer = lead
     if not cued and tv.doc_type is DocType.RESOLUTION and (ctx.vocab.resolution_issuer.search(mods) or key in tv.vote_nouns):
         cue, cued = "resolution of " + (lead or mods), True
+    if not cued and tv.cue_modifiers and _has_cue_modifier(mods, tv.cue_modifiers):
+        cue, cued = f"{mods} {key}", True
     if not cued and lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead):
         cue, cued = f"{lead} {key}", True
     if not cued and post and prep not in ("in",):
@@ -655,7 +699,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         return None
     if issuer:
         issuer = _resolve_pronoun(issuer, sent.text[: match.start()] + " " + (ctx.sents[i - 1].text if i else ""), ctx.vocab) if re.match(r"(?i)^(his|her)\s", issuer) else issuer
-        issuer = re.sub(r"^(?:the)\s+", "", issuer.strip(" ,"))
+        issuer = re.sub(r"^(?:the|a|an)\s+", "", issuer.strip(" ,"), flags=re.IGNORECASE) or None
     return _Mention(
         vocab=tv,
         noun=noun,
@@ -675,6 +719,11 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
 
 
 _BARE_NOT_DOC = frozenset("report reports post posts tweet tweets cable suit complaint petition motion vote".split())
+
+
+def _has_cue_modifier(mods: str, words: frozenset[str]) -> bool:
+    low = mods.lower()
+    return any(w in words for w in low.split()) or any(" " in w and w in low for w in words)
 
 
 def _leading_proper(mods: str) -> str:
@@ -809,6 +858,8 @@ def _link(mentions: list[_Mention]) -> list[_Doc]:
 def _can_start(m: _Mention) -> bool:
     """Whether a mention with nothing to refer back to starts a document."""
     if m.plural:
+        if m.vocab.plural_needs_name and not (_leading_proper(m.mods) or m.via):
+            return False  # "credible reports", "reports say": hearsay, not a document
         strong = m.cue in _STRONG_PLURAL or bool(_leading_proper(m.mods))
         return bool(m.via) or m.noun.lower() in m.vocab.self_cued or (m.cued and strong)
     needs = m.vocab.needs_cue or m.noun.lower() in m.vocab.needs_cue_nouns
