@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from citegraph.records import Article, Citation, CitationKind  # noqa: E402
-from citegraph.sources import default_lexicon, find_sources  # noqa: E402
+from citegraph.sources import _POSSESSIVE, _name_like, _strip_possessive, default_lexicon, find_sources  # noqa: E402
 from citegraph.text import sentences  # noqa: E402
 
 POLNEAR = REPO.parent / "shared" / "corpora" / "polnear"
@@ -84,6 +84,7 @@ def span_kind(text: str, outlets: frozenset[str]) -> str:
     lows = [w.lower() for w in words]
     if any(w in lex.doc_nouns for w in lows[-1:]):
         return "other"
+    head = re.split(r",|\(| who | which ", text)[0].split()
     caps = [w for w in words if w[0].isupper() and w not in lex.stop_caps and w.lower() not in lex.titles]
     if any(w in lex.org_cues for w in lows if w[:1]) and any(w[0].isupper() for w in words if w.lower() in lex.org_cues):
         return "organization"
@@ -93,7 +94,7 @@ def span_kind(text: str, outlets: frozenset[str]) -> str:
         return "anonymous"
     if len(words) == 1 and re.fullmatch(r"[A-Z][A-Z0-9&]{1,7}", words[0]):
         return "organization"
-    if caps and any(w[0].isupper() and any(c.islower() for c in w) for w in caps):
+    if head and _name_like(_strip_possessive(head[-1]).rstrip(".,"), lex) and not _POSSESSIVE.search(head[-1]):
         return "person"
     return "other"
 
@@ -182,7 +183,8 @@ def score(pairs: list[tuple[Path, Path]], outlets: frozenset[str]) -> tuple[Tall
                 if span in matched:
                     tally.found[span.kind] += 1
                 else:
-                    tally.misses.append((txt.name, span.kind, span.text))
+                    around = article.body[max(0, span.start - 80) : span.end + 80].replace("\n", " ")
+                    tally.misses.append((txt.name, span.kind, f"{span.text!r} in …{around}…"))
     return tally, (elapsed, sources_time), len(pairs)
 
 
@@ -219,7 +221,7 @@ def main() -> int:
     for name, kind, cname, text in tally.false_alarms[: args.show]:
         print(f"FA {name[:40]:40s} {kind:12s} {cname!r}: {text[:160]}")
     for name, kind, text in tally.misses[: args.show]:
-        print(f"MISS {name[:40]:40s} {kind:12s} {text!r}")
+        print(f"MISS {name[:40]:40s} {kind:12s} {text}")
     if args.development_only:
         return 0
     held, elapsed, n = score(documents(HELD_OUT, args.corpus), outlets)

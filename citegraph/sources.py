@@ -62,6 +62,7 @@ _QUOTES = frozenset("\"“”")
 _CLAUSE_END = frozenset(",.;:!?()[]—–-\"“”")
 _CONNECTORS = frozenset(["of", "for", "on", "to", "and", "in", "at", "&"])
 _CONJUNCTIONS = frozenset(["and", "but", "or", "nor"])
+_NEGATIONS = frozenset(["not", "never"])
 _AFTER_COMPLEMENT = frozenset(["that", ":", ",", ".", "?", "!", "\"", "“", "”"])
 _RELATIVES = frozenset(["who", "which", "that", "whom"])
 _HAS_QUOTE = re.compile("[\"“”]")
@@ -345,7 +346,11 @@ def _subject_before(t: _Toks, i: int, lex: Lexicon) -> tuple[list[str], list[str
     """The subject of the verb at ``i``: (words, qualifier); None when the verb is passive."""
     j = i - 1
     while j >= 0 and t.low[j] in lex.between and not t.quoted[j]:
+        if t.low[j] in _NEGATIONS:  # "officials have not said why"
+            return None
         j -= 1
+    if j >= 0 and t.low[j].endswith(("n't", "n’t")):
+        return None
     if j >= 0 and t.low[j] in lex.be_forms:
         return None
     if j >= 0 and t.text[j] == ",":  # "Kirby, the NSC spokesman, said"
@@ -472,6 +477,11 @@ def _trailing_name(words: list[str], lex: Lexicon) -> list[str]:
     return run
 
 
+def _person_name(run: list[str]) -> list[str]:
+    """A run longer than three words holds an institution before the name: keep the last two."""
+    return run[-2:] if len(run) > 3 else run
+
+
 def _is_full_name(run: list[str], lex: Lexicon) -> bool:
     return (
         2 <= len(run) <= 5
@@ -533,7 +543,7 @@ def _classify_one(words: list[str], post: list[str], det: str, lex: Lexicon) -> 
     if head in lex.doc_nouns or (post and post[0].lower() in lex.doc_nouns):
         return None
     roles = frozenset(w.lower() for w in words if w.lower() in lex.titles)
-    run = _trailing_name(words, lex)
+    run = _person_name(_trailing_name(words, lex))
     if len(run) >= 2 and _is_full_name(run, lex):
         return _Ref("person", " ".join(run), roles)
     if any(w.lower() in lex.org_cues for w in words) and (org := _organization(words, lex)):
