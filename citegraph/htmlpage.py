@@ -53,7 +53,9 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
               "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate")
 _CREDIT_TAIL = re.compile(r"(?:\(([^()]{2,80})\)|(?:Photo(?:graph)?|Image|Credit|Picture)s?\s*:\s*([^.;]{2,80}))\s*\.?\s*$", re.I)
 _MAX_CREDITS = 50
+_CREDIT_LABEL = re.compile(r"^(?:credits?|photo(?:graph)?s?|images?|pictures?)\b\s*:?\s*", re.I)
 _MIN_WORDS = 10
+_WIDGET_WORDS = 4  # a last paragraph this short, without punctuation, is a page control
 _SITE_NAME_WORDS = 8  # a longer og:site_name is a headline put there by mistake
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HAS_BODY = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
@@ -129,19 +131,28 @@ def _extract(html: str, url: str | None) -> Any:
 
 
 def serialise(body: Any, captions: set[str]) -> tuple[str, list[Link]]:
-    """Paragraphs ("\\n\\n"-joined) and their links from trafilatura's XML body."""
+    """Paragraphs ("\n\n"-joined) and their links from trafilatura's XML body.
+
+    Paragraphs that repeat a caption are dropped, and so are trailing widget
+    labels ("Join The Conversation", "Advertisement"): short last paragraphs
+    without sentence punctuation.
+    """
     if body is None:
         return "", []
     normal_captions = {" ".join(c.split()) for c in captions}
+    blocks = [(para, refs) for para, refs in map(_inline, _blocks(body)) if para and para not in normal_captions]
+    while blocks and _is_widget_label(blocks[-1][0]):
+        blocks.pop()
     text, links = "", []
-    for block in _blocks(body):
-        para, refs = _inline(block)
-        if not para or para in normal_captions:
-            continue
+    for para, refs in blocks:
         offset = len(text) + (2 if text else 0)
         text = f"{text}\n\n{para}" if text else para
         links += _locate(text, offset, refs)
     return text, links
+
+
+def _is_widget_label(paragraph: str) -> bool:
+    return len(paragraph.split()) <= _WIDGET_WORDS and not re.search(r"[.!?:;\"”’)]$", paragraph)
 
 
 def _blocks(element: Any) -> Iterator[Any]:
@@ -202,7 +213,7 @@ def image_credits(tree: Any) -> tuple[ImageCredit, ...]:
 def _credit_of(node: Any, caption: str) -> str | None:
     marked = node.xpath(".//*[contains(@class, 'credit') or contains(@class, 'copyright')]")
     if marked:
-        credit = " ".join(marked[0].text_content().split())
+        credit = _CREDIT_LABEL.sub("", " ".join(marked[0].text_content().split()))
         return credit[:120] or None
     match = _CREDIT_TAIL.search(caption)
     if match and len(caption.split()) >= 3:

@@ -56,6 +56,7 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DATELINE = re.compile(rf"^(?:{_WEEKDAY},?\s+)?[\w ,.-]{{6,30}}$", re.IGNORECASE)
 _TAG_MAX_WORDS = 6
+_WINDOW = 80  # characters around ".com" searched for a self-reference
 
 
 @dataclass(frozen=True)
@@ -264,10 +265,12 @@ def _with_publisher(article: Article) -> Article:
 
 def self_reference(body: str) -> str | None:
     """The site a story names itself by, e.g. "RadarOnline" from "RadarOnline.com has learned"."""
-    for pattern in load_rules().self_reference:
-        match = pattern.search(body)
-        if match:
-            return match.group("site")
+    for dot in re.finditer(r"\.com\b", body):  # only look near ".com": the patterns are costly
+        window = body[max(0, dot.start() - _WINDOW) : dot.end() + _WINDOW]
+        for pattern in load_rules().self_reference:
+            match = pattern.search(window)
+            if match:
+                return match.group("site")
     return None
 
 
