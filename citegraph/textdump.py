@@ -56,6 +56,7 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DATELINE = re.compile(rf"^(?:{_WEEKDAY},?\s+)?[\w ,.-]{{6,30}}$", re.IGNORECASE)
 _TAG_MAX_WORDS = 6
+_BYLINE_MAX_WORDS = 8
 _WINDOW = 80  # characters around ".com" searched for a self-reference
 
 
@@ -141,11 +142,17 @@ def _byline_block(lines: list[str]) -> tuple[int, int] | None:
         while j < len(lines) and _BULLET.match(lines[j]):
             j += 1
         items = [_BULLET.match(line).group(1).strip() for line in lines[i:j]]
-        kinds = sum(bool(f(s)) for s in items for f in (_BY.match, _SOURCE.match, _SHARES.match, _is_date_item))
-        if kinds >= 2:
+        if sum(_is_byline_item(s) for s in items) >= 2:
             return i, j
         i = j
     return None
+
+
+def _is_byline_item(item: str) -> bool:
+    """A short bulleted "By ...", "Source: ...", date or share count."""
+    if len(item.split()) > _BYLINE_MAX_WORDS:
+        return False
+    return any(f(item) for f in (_BY.match, _SOURCE.match, _SHARES.match, _is_date_item))
 
 
 def _is_date_item(item: str) -> bool:

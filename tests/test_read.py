@@ -273,3 +273,22 @@ def test_plain_text_body_is_the_file_after_its_title(corpora):
         offset = plain_body_offset(text)
         assert article.body == text[offset:].replace("\xa0", " ").rstrip()
         assert article.published == re.search(r"_(\d{4}-\d{2}-\d{2})_", path.name).group(1)
+
+
+def test_missing_input_is_an_error_that_says_what_to_pass(tmp_path):
+    from citegraph.errors import InputError
+
+    with pytest.raises(InputError, match="does not exist; pass a file or folder"):
+        read_all(tmp_path / "nowhere")
+
+
+def test_strict_build_fails_on_a_skipped_file_and_names_it(tmp_path):
+    from typer.testing import CliRunner
+
+    from citegraph.cli import app
+
+    shutil.copy(DATA / "003_d33c0711b28e4767.txt", tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "out"), "--strict"])
+    assert result.exit_code == 1
+    assert f"first {tmp_path / 'empty.txt'}: empty file" in result.output
