@@ -63,7 +63,8 @@ _DETERMINERS = {
 _STOP = frozenset(
     """despite although though because unless whether during amid following including like unlike
     without within against among between through across toward towards upon around once
-    some many several few all both other most more such
+    some many several few all both other most more such now just already still even only soon
+    recently previously currently
     a an the this that these those its his her their our my your of to in on at by for from with
     and or but as than then so if was were is are be been being has have had do does did will would
     can could should may might must not no also which who whom whose what when where while after
@@ -497,6 +498,9 @@ def _post_object(right: str, verbs: frozenset[str] = frozenset()) -> str:
     return " ".join(out)
 
 
+_TRAILING_DATE = re.compile(
+    rf"\s+(?:on|last|this|late|early)\s+(?:{'|'.join(_WEEKDAYS)}|{_MONTH_RE}|week|month|year)\b.*$", re.IGNORECASE
+)
 _TITLES_ABBR = frozenset("Mr Mrs Ms Dr St Sen Rep Gov Gen Jr Sr Lt Col Prof Capt Sgt Adm Maj Rev Hon".split())
 
 
@@ -699,7 +703,8 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         return None
     if issuer:
         issuer = _resolve_pronoun(issuer, sent.text[: match.start()] + " " + (ctx.sents[i - 1].text if i else ""), ctx.vocab) if re.match(r"(?i)^(his|her)\s", issuer) else issuer
-        issuer = re.sub(r"^(?:the|a|an)\s+", "", issuer.strip(" ,"), flags=re.IGNORECASE) or None
+        issuer = re.sub(r"^(?:the|a|an)\s+", "", issuer.strip(" ,"), flags=re.IGNORECASE)
+        issuer = _TRAILING_DATE.sub("", issuer) or None
     return _Mention(
         vocab=tv,
         noun=noun,
@@ -752,6 +757,8 @@ def _cancelled(tv: DocType_, key: str, left: str, right: str, mods: str, det: st
     nxt = right.split()[:1]
     nxt1 = nxt[0].lower().strip(",.;:") if nxt else ""
     if prev1 in tv.cancel_before or prev2 in tv.cancel_before or nxt1 in tv.cancel_after:
+        return True
+    if any(" " in phrase and right.lower().lstrip().startswith(phrase) for phrase in tv.cancel_after):
         return True
     if right[:1] == "-" or left[-1:] == "-":
         return True
