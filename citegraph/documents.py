@@ -148,6 +148,7 @@ class DocType_:
     issuers: tuple[str, ...]
     vote_nouns: frozenset[str]
     cue_modifiers: frozenset[str]
+    cancel_phrases: tuple[str, ...]  # multi-word cancel_after entries
     plural_needs_name: bool
     vote_issuers: re.Pattern[str] | None
 
@@ -221,6 +222,7 @@ def _type_vocab(name: str, table: dict[str, Any]) -> DocType_:
         issuers=tuple(table.get("issuers", [])),
         vote_nouns=_lower_set(table.get("vote_nouns", [])),
         cue_modifiers=_lower_set(table.get("cue_modifiers", [])),
+        cancel_phrases=tuple(sorted(p for p in _lower_set(table.get("cancel_after", [])) if " " in p)),
         plural_needs_name=bool(table.get("plural_needs_name", False)),
         vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'])})$", re.IGNORECASE)
         if table.get("vote_issuers")
@@ -617,12 +619,10 @@ class _Context:
     sents: list[Sentence]
     gazetteer: _Gazetteer
     vocab: DocumentVocabulary
-    _mentions: dict[int, list[Any]] = field(default_factory=dict)
-
-    def outlets_in(self, i: int) -> list[Any]:
-        if i not in self._mentions:
-            self._mentions[i] = self.gazetteer.find_mentions(self.sents[i].text)
-        return self._mentions[i]
+    def outlets_near(self, i: int, lo: int, hi: int) -> list[tuple[int, int, Any]]:
+        """Outlet mentions in ``sents[i].text[lo:hi]``, as ``(start, end, mention)`` in sentence offsets."""
+        lo, hi = max(0, lo), min(len(self.sents[i].text), hi)
+        return [(m.start + lo, m.end + lo, m) for m in self.gazetteer.find_mentions(self.sents[i].text[lo:hi])]
 
     def outlet(self, name: str) -> Outlet | None:
         name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
@@ -758,7 +758,7 @@ def _cancelled(tv: DocType_, key: str, left: str, right: str, mods: str, det: st
     nxt1 = nxt[0].lower().strip(",.;:") if nxt else ""
     if prev1 in tv.cancel_before or prev2 in tv.cancel_before or nxt1 in tv.cancel_after:
         return True
-    if any(" " in phrase and right.lower().lstrip().startswith(phrase) for phrase in tv.cancel_after):
+    if tv.cancel_phrases and right.lstrip().lower().startswith(tv.cancel_phrases):
         return True
     if right[:1] == "-" or left[-1:] == "-":
         return True
@@ -772,48 +772,50 @@ _TO_OUTLET = re.compile(
 )
 
 
+_NEAR_TO = re.compile(r"\s*,?\s*(?:[a-z]+\s+){0,3}?(?:to|with)\s+(?:the\s+)?[A-Z]")
 _NAME_RUN = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*")
 _DATE_WORDS = frozenset(_WEEKDAYS + _MONTHS + tuple(m[:3] for m in _MONTHS) + ("sept",))
 
 
-def _whole_name(ctx: _Context, text: str, mention: Any) -> Outlet | None:
+def _whole_name(ctx: _Context, text: str, start: int, end: int, outlet: Outlet) -> Outlet | None:
     """The outlet a mention names, unless it is the start of a longer name.
 
     "the Australian Broadcasting Corporation" is not "The Australian"; "the
     Australian Government" is no outlet at all.
     """
-    run = _NAME_RUN.match(text, mention.start)
-    if run is None or run.end() <= mention.end:
-        return mention.outlet
+    run = _NAME_RUN.match(text, start)
+    if run is None or run.end() <= end:
+        return outlet
     words = run.group().split()
     while words and words[-1].lower().rstrip(".") in _DATE_WORDS:
         words.pop()  # "the Washington Post Tuesday"
-    if len(" ".join(words)) <= mention.end - mention.start:
-        return mention.outlet
+    if len(" ".join(words)) <= end - start:
+        return outlet
     return ctx.outlet(" ".join(words))
 
 
 def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None, str]:
     """The outlet that obtained the document, from "<doc> obtained by X" or "X reviewed <doc>"."""
     text = ctx.sents[i].text
-    low = text.lower()
-    near_to = re.match(r"\s*,?\s*(?:[a-z]+\s+){0,3}?(?:to|with)\s", text[np_end : np_end + 50])
+    lo, hi = np_start - 100, np_end + 140
+    low = text[max(0, lo) : hi].lower()
+    near_to = _NEAR_TO.match(text, np_end, np_end + 60)
     if not near_to and not any(stem in low for stem in ctx.vocab.via_stems):
         return None, ""
-    for mention in ctx.outlets_in(i):
-        outlet = _whole_name(ctx, text, mention)
+    for start, end, mention in ctx.outlets_near(i, lo, hi):
+        outlet = _whole_name(ctx, text, start, end, mention.outlet)
         if outlet is None:
             continue
-        if mention.start >= np_end:
-            gap = text[np_end : mention.start]
+        if start >= np_end:
+            gap = text[np_end:start]
             gap = re.sub(r"(?i)\bthe\s+$", "", gap)
             m = ctx.vocab.via_after.match(gap)
             if m and not ctx.vocab.noun_re.search(gap.lower()):
                 return outlet.name, m.group("verb").lower()
             if _TO_OUTLET.match(gap):
                 return outlet.name, "to"  # "a statement to CNN", "a letter sent to the Times"
-        elif mention.end <= np_start:
-            gap = text[mention.end : np_start]
+        elif end <= np_start:
+            gap = text[end:np_start]
             m = ctx.vocab.via_before.match(gap)
             if m and m.end() == len(gap):
                 return outlet.name, m.group("verb").lower()
