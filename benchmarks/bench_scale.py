@@ -1,0 +1,190 @@
+"""Scale benchmark: cold build, no-op rebuild and one-article rebuild at 10k and 100k articles.
+
+Builds scale corpora from the real texts in ../shared/corpora (every article
+file the reader takes: text dumps, HTML, gzipped HTML), copied round-robin
+into numbered folders until there are N articles with distinct ids, in a
+temporary folder outside the repo. For each size it runs ``citegraph build``
+as a subprocess and prints:
+
+* cold build time and articles per second,
+* peak memory of the whole process tree (the CLI and its workers, RSS summed,
+  sampled every 50 ms with psutil),
+* no-op rebuild time,
+* rebuild time after changing one article,
+* where the one-article rebuild spends its time (in-process, per stage).
+
+Usage: python benchmarks/bench_scale.py [--sizes 10000 100000] [--jobs 0] [--work DIR] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz")
+
+
+def source_pool() -> list[tuple[Path, str]]:
+    """Every article file of the shared corpora, with its path relative to the corpora folder."""
+    pool = []
+    for path in sorted(CORPORA.rglob("*")):
+        rel = path.relative_to(CORPORA).as_posix()
+        if not path.is_file() or not rel.lower().endswith(ARTICLE_SUFFIXES):
+            continue
+        if path.name.upper().startswith(("README", "SOURCE")) or path.name == "expected.html":
+            continue  # documentation and readability's expected output are not articles
+        pool.append((path, rel))
+    return pool
+
+
+def make_corpus(root: Path, size: int, pool: list[tuple[Path, str]]) -> None:
+    """``size`` real articles copied round-robin into ``root/cNNN/<corpus path>``."""
+    for i in range(size):
+        src, rel = pool[i % len(pool)]
+        dest = root / f"c{i // len(pool):03d}" / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+
+
+class PeakMemory:
+    """Samples the summed RSS of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                return
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, int, str]:
+    """Seconds, peak tree RSS in bytes, and the CLI's summary line."""
+    cmd = [sys.executable, "-m", "citegraph.cli", "build", str(corpus), "--out", str(out), "--jobs", str(jobs), "--no-progress"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = PeakMemory(proc.pid)
+    stdout, stderr = proc.communicate()
+    seconds = time.perf_counter() - start
+    peak = sampler.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}):\n{stderr[-3000:]}")
+    return seconds, peak, stdout.splitlines()[0] if stdout else ""
+
+
+def stage_times(corpus: Path, out: Path, jobs: int) -> dict[str, float]:
+    """Seconds per pipeline stage of one (in-process) build, by wrapping the stage functions."""
+    from citegraph import pipeline
+
+    times: dict[str, float] = {}
+    names = ["_update", "write_store_records", "build_citation_graph", "write_graph_outputs", "write_graph_page"]
+    originals = {n: getattr(pipeline, n) for n in names if hasattr(pipeline, n)}
+
+    def wrap(name, fn):
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                times[name] = times.get(name, 0.0) + time.perf_counter() - t
+
+        return timed
+
+    for name, fn in originals.items():
+        setattr(pipeline, name, wrap(name, fn))
+    try:
+        t = time.perf_counter()
+        pipeline.build(pipeline.BuildOptions(inputs=(corpus,), out=out, jobs=jobs))
+        times["total"] = time.perf_counter() - t
+    finally:
+        for name, fn in originals.items():
+            setattr(pipeline, name, fn)
+    return times
+
+
+def change_one(corpus: Path, round_: int) -> Path:
+    """Append a paragraph to one article (a different one each round)."""
+    files = sorted(p for p in (corpus / "c000").rglob("*.txt"))
+    target = files[round_ * 7 % len(files)]
+    with open(target, "a", encoding="utf-8") as fh:
+        fh.write(f"\n\nThe figures were updated in revision {round_}, Reuters reported.\n")
+    return target
+
+
+def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]]) -> dict[str, float]:
+    corpus, out = work / f"corpus-{size}", work / f"out-{size}"
+    t = time.perf_counter()
+    make_corpus(corpus, size, pool)
+    print(f"[{size}] corpus of {size} files made in {time.perf_counter() - t:.1f} s", flush=True)
+    cold, peak, summary = timed_build(corpus, out, jobs)
+    print(f"[{size}] cold {cold:.1f} s, peak {peak / 2**20:.0f} MiB: {summary}", flush=True)
+    noop, noop_peak, _ = timed_build(corpus, out, jobs)
+    print(f"[{size}] no-op {noop:.2f} s (peak {noop_peak / 2**20:.0f} MiB)", flush=True)
+    change_one(corpus, 1)
+    one, one_peak, _ = timed_build(corpus, out, jobs)
+    print(f"[{size}] one changed {one:.2f} s (peak {one_peak / 2**20:.0f} MiB)", flush=True)
+    change_one(corpus, 2)
+    stages = stage_times(corpus, out, jobs)
+    print(f"[{size}] one changed, in-process stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()), flush=True)
+    return {"size": size, "cold": cold, "rate": size / cold, "peak": peak, "noop": noop, "one": one}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--jobs", type=int, default=0, help="--jobs for citegraph build (0: all cores)")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a new temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    args = parser.parse_args()
+    if not CORPORA.is_dir():
+        raise SystemExit(f"{CORPORA} is absent: the benchmark needs ../shared/corpora beside the repo")
+    pool = source_pool()
+    work = args.work or Path(tempfile.mkdtemp(prefix="citegraph-bench-"))
+    print(f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB; "
+          f"{len(pool)} source articles; scratch {work}", flush=True)
+    rows = []
+    try:
+        for size in args.sizes:
+            rows.append(run_size(size, work, args.jobs, pool))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\n| articles | cold build | articles/s | peak memory | no-op rebuild | one changed |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['size']:,} | {r['cold']:.1f} s | {r['rate']:.0f} | {r['peak'] / 2**20:.0f} MiB "
+              f"| {r['noop']:.2f} s | {r['one']:.2f} s |")
+
+
+if __name__ == "__main__":
+    main()
