@@ -3,22 +3,24 @@
 Body. trafilatura runs in precision mode without comments, which on the
 Article Extraction Benchmark keeps its recall and drops more related-story
 teasers and comment threads than its default. When that finds little (under
-``_SHORT_TEXT`` characters) and less than half of what the default mode finds,
-precision mode has cut real text, and the default result is used instead (``benchmarks/eval_body.py``
-measures both against trafilatura as is). Paragraphs that repeat a photo
-caption are dropped. The body is serialised from trafilatura's XML, one
-paragraph per block, so every ``<ref>`` becomes a ``Link`` whose offsets index
-the body.
+``_SHORT_TEXT`` characters) and less than half of what the default mode
+finds, precision mode has cut real text, and the default result is used
+instead (``benchmarks/eval_body.py`` measures both against trafilatura as
+is). Paragraphs that repeat a photo caption, and trailing widget labels, are
+dropped. The body is serialised from trafilatura's XML, one paragraph per
+block, so every ``<ref>`` becomes a ``Link`` whose offsets index the body.
 
-Metadata, first found wins:
+Metadata (read with lxml, which is many times faster than beautifulsoup4 on
+multi-megabyte pages), first found wins:
 
 * title: ``<title>`` less site or section segments (see ``page_title``),
-  else ``og:title``, JSON-LD ``headline``, trafilatura's title;
-* publisher: ``og:site_name``, JSON-LD publisher, ``application-name``,
-  trafilatura's site name, the outlet owning the domain in
-  ``data/outlets.toml`` (if present), the bare domain;
+  else ``og:title``, JSON-LD ``headline``, the first ``<h1>``;
+* publisher: ``og:site_name``, JSON-LD publisher, ``application-name``, the
+  outlet owning the domain in ``data/outlets.toml`` (if present), the bare
+  domain;
 * published: JSON-LD ``datePublished``, ``article:published_time`` and kin,
-  then htmldate via trafilatura (original date, not the last modification);
+  then htmldate (original date, not the last modification);
+* byline: JSON-LD author, ``<meta name=author>``;
 * url: ``<link rel=canonical>``, ``og:url``, the URL given by the caller.
 """
 
@@ -36,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
+from htmldate import find_date
 from trafilatura import bare_extraction
 
 from .records import Article, ImageCredit, Link
@@ -91,33 +94,34 @@ def parse_html(html: str, url: str | None = None) -> Article:
     except (etree.ParserError, ValueError):
         return Article(id="", title="", body="", repairs=("unparseable HTML",))
     meta = page_meta(tree, url)
+    credits = image_credits(tree)
+    captions = {c.caption for c in credits} | set(_caption_texts(tree))
     if not _HAS_BODY.search(html[:_HEAD_CHARS]):  # a fragment: trafilatura wants a whole document
         html = f"<html><body>{html}</body></html>"
     doc = _extract(html, url)
-    captions = {c.caption for c in image_credits(tree)} | set(_caption_texts(tree))
     body, links = serialise(doc.body if doc is not None else None, captions)
     if len(body.split()) < _MIN_WORDS:  # a menu item or a caption, not an article
         body, links = "", []
-    title = meta.title or (doc.title if doc is not None else None) or ""
-    site = meta.publisher or (doc.sitename if doc is not None else None)
+    title = meta.title or _clean(_first([h.text_content() for h in tree.xpath("//h1")])) or ""
+    site = meta.publisher
     if site and (site.casefold() == title.casefold() or len(site.split()) > _SITE_NAME_WORDS):  # a headline
         site = None
     return Article(
         id="",
-        title=" ".join(title.split()),
+        title=title,
         body=body,
         publisher=site or publisher_from_url(meta.url),
-        published=meta.published or (iso_date(doc.date or "") if doc is not None else None),
-        byline=meta.byline or (doc.author if doc is not None else None),
-        url=meta.url or (doc.url if doc is not None else None),
+        published=meta.published or _find_date(tree, meta.url),
+        byline=meta.byline,
+        url=meta.url,
         links=tuple(links),
-        image_credits=image_credits(tree),
+        image_credits=credits,
     )
 
 
 def _extract(html: str, url: str | None) -> Any:
     """trafilatura's document: precision mode, or its default when precision mode cut too much."""
-    common = {"url": url, "with_metadata": True, "include_links": True, "include_comments": False}
+    common = {"url": url, "include_links": True, "include_comments": False}
     precise = bare_extraction(html, favor_precision=True, **common)
     precise_len = len(precise.text or "") if precise is not None else 0
     if precise_len >= _SHORT_TEXT:
@@ -125,6 +129,16 @@ def _extract(html: str, url: str | None) -> Any:
     default = bare_extraction(html, **common)
     default_len = len(default.text or "") if default is not None else 0
     return precise if precise_len and precise_len >= _FALLBACK_SHARE * default_len else default
+
+
+def _find_date(tree: Any, url: str | None) -> str | None:
+    """htmldate's original publication date (not the last modification), as YYYY-MM-DD."""
+    try:
+        found = find_date(tree, url=url, original_date=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError) as err:  # htmldate on a degenerate tree
+        log.debug("htmldate failed: %s", err)
+        return None
+    return iso_date(found) if found else None
 
 
 # -- body -----------------------------------------------------------------
@@ -242,7 +256,7 @@ def page_meta(tree: Any, url: str | None = None) -> PageMeta:
         publisher=_clean(publisher),
         published=iso_date(date) if date else None,
         url=page_url or None,
-        byline=_clean(_name_of(ld.get("author"))),
+        byline=_clean(_name_of(ld.get("author")) or _not_url(metas.get("author"))),
     )
 
 
@@ -317,6 +331,10 @@ def _ld_text(value: Any) -> str | None:
 
 def _clean(text: str | None) -> str | None:
     return " ".join(text.split()) if text and text.strip() else None
+
+
+def _not_url(text: str | None) -> str | None:
+    return None if not text or text.startswith(("http://", "https://")) else text
 
 
 def _first(values: list[Any]) -> str | None:
