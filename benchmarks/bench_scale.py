@@ -19,6 +19,7 @@ Usage: python benchmarks/bench_scale.py [--sizes 10000 100000] [--jobs 0] [--wor
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -88,8 +89,18 @@ class PeakMemory:
         return self.peak
 
 
-def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, int, str]:
-    """Seconds, peak tree RSS in bytes, and the CLI's summary line."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, int, str, float]:
+    """Seconds, peak tree RSS in bytes, the CLI's summary line, and CPU seconds of the process tree.
+
+    CPU seconds (user + system of the CLI and its workers) are what the build
+    costs even when other work shares the cores; wall time is not.
+    """
+    cpu = _children_cpu()
     cmd = [sys.executable, "-m", "citegraph.cli", "build", str(corpus), "--out", str(out), "--jobs", str(jobs), "--no-progress"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -99,7 +110,7 @@ def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, int, str]:
     peak = sampler.stop()
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}):\n{stderr[-3000:]}")
-    return seconds, peak, stdout.splitlines()[0] if stdout else ""
+    return seconds, peak, stdout.splitlines()[0] if stdout else "", _children_cpu() - cpu
 
 
 def stage_times(corpus: Path, out: Path, jobs: int) -> dict[str, float]:
@@ -146,17 +157,19 @@ def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]]) -> 
     t = time.perf_counter()
     make_corpus(corpus, size, pool)
     print(f"[{size}] corpus of {size} files made in {time.perf_counter() - t:.1f} s", flush=True)
-    cold, peak, summary = timed_build(corpus, out, jobs)
-    print(f"[{size}] cold {cold:.1f} s, peak {peak / 2**20:.0f} MiB: {summary}", flush=True)
-    noop, noop_peak, _ = timed_build(corpus, out, jobs)
-    print(f"[{size}] no-op {noop:.2f} s (peak {noop_peak / 2**20:.0f} MiB)", flush=True)
+    load = psutil.getloadavg()[0]
+    cold, peak, summary, cold_cpu = timed_build(corpus, out, jobs)
+    print(f"[{size}] cold {cold:.1f} s ({cold_cpu:.1f} CPU s), peak {peak / 2**20:.0f} MiB: {summary}", flush=True)
+    noop, noop_peak, _, noop_cpu = timed_build(corpus, out, jobs)
+    print(f"[{size}] no-op {noop:.2f} s ({noop_cpu:.2f} CPU s, peak {noop_peak / 2**20:.0f} MiB)", flush=True)
     change_one(corpus, 1)
-    one, one_peak, _ = timed_build(corpus, out, jobs)
-    print(f"[{size}] one changed {one:.2f} s (peak {one_peak / 2**20:.0f} MiB)", flush=True)
+    one, one_peak, _, one_cpu = timed_build(corpus, out, jobs)
+    print(f"[{size}] one changed {one:.2f} s ({one_cpu:.2f} CPU s, peak {one_peak / 2**20:.0f} MiB)", flush=True)
     change_one(corpus, 2)
     stages = stage_times(corpus, out, jobs)
     print(f"[{size}] one changed, in-process stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()), flush=True)
-    return {"size": size, "cold": cold, "rate": size / cold, "peak": peak, "noop": noop, "one": one}
+    return {"size": size, "cold": cold, "rate": size / cold, "peak": peak, "noop": noop, "one": one,
+            "cold_cpu": cold_cpu, "noop_cpu": noop_cpu, "one_cpu": one_cpu, "load": load}
 
 
 def main() -> None:
@@ -179,11 +192,12 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print("\n| articles | cold build | articles/s | peak memory | no-op rebuild | one changed |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("\n| articles | cold build | articles/s | peak memory | no-op rebuild | one changed | CPU s cold / no-op / one | load before |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['size']:,} | {r['cold']:.1f} s | {r['rate']:.0f} | {r['peak'] / 2**20:.0f} MiB "
-              f"| {r['noop']:.2f} s | {r['one']:.2f} s |")
+              f"| {r['noop']:.2f} s | {r['one']:.2f} s | {r['cold_cpu']:.0f} / {r['noop_cpu']:.1f} / {r['one_cpu']:.1f} "
+              f"| {r['load']:.1f} |")
 
 
 if __name__ == "__main__":
