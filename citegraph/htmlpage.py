@@ -99,7 +99,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
     if not _HAS_BODY.search(html[:_HEAD_CHARS]):  # a fragment: trafilatura wants a whole document
         html = f"<html><body>{html}</body></html>"
     doc = _extract(html, url)
-    body, links = serialise(doc.body if doc is not None else None, captions)
+    body, links = serialise(doc.body if doc is not None else None, captions, meta.url)
     if len(body.split()) < _MIN_WORDS:  # a menu item or a caption, not an article
         body, links = "", []
     title = meta.title or _clean(_first([h.text_content() for h in tree.xpath("//h1")])) or ""
@@ -144,7 +144,7 @@ def _find_date(tree: Any, url: str | None) -> str | None:
 # -- body -----------------------------------------------------------------
 
 
-def serialise(body: Any, captions: set[str]) -> tuple[str, list[Link]]:
+def serialise(body: Any, captions: set[str], base: str | None = None) -> tuple[str, list[Link]]:
     """Paragraphs ("\n\n"-joined) and their links from trafilatura's XML body.
 
     Paragraphs that repeat a caption are dropped, and so are trailing widget
@@ -161,8 +161,17 @@ def serialise(body: Any, captions: set[str]) -> tuple[str, list[Link]]:
     for para, refs in blocks:
         offset = len(text) + (2 if text else 0)
         text = f"{text}\n\n{para}" if text else para
-        links += _locate(text, offset, refs)
+        links += _locate(text, offset, [(t, _resolve(h, base)) for t, h in refs if _is_web_link(h)])
     return text, links
+
+
+def _is_web_link(href: str) -> bool:
+    """Links to other documents; in-page anchors and scripts are not citations."""
+    return not href.startswith(("#", "javascript:", "data:"))
+
+
+def _resolve(href: str, base: str | None) -> str:
+    return urljoin(base, href) if base else href
 
 
 def _is_widget_label(paragraph: str) -> bool:
