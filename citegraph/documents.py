@@ -34,7 +34,7 @@ import functools
 import logging
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Iterable, Protocol
 
@@ -313,7 +313,6 @@ class _Mention:
     cue: str
     cued: bool
     speaks: bool  # the document is the subject of a speech verb: "the statement said"
-    date: str | None
     plural: bool
 
     @property
@@ -334,7 +333,6 @@ class _Doc:
     label: str = ""
     issuer: str | None = None
     via: str | None = None
-    date: str | None = None
     rich: bool = False
     has_post: bool = False
 
@@ -344,7 +342,6 @@ class _Doc:
             self.label, self.rich, self.has_post = m.label, bool(m.post or m.issuer), bool(m.post)
         self.issuer = self.issuer or m.issuer
         self.via = self.via or m.via
-        self.date = self.date or m.date
 
     @property
     def doc_type(self) -> DocType:
@@ -629,9 +626,78 @@ class _Context:
         return self.gazetteer.lookup(name) if name else None
 
 
+@dataclass
+class _Reading:
+    """The parts of one mention as they are read, step by step."""
+
+    i: int
+    text: str
+    span: tuple[int, int]
+    noun: str
+    key: str
+    tv: DocType_
+    det: str
+    mods: str
+    possessor: str
+    np_start: int
+    lead: str = ""
+    prep: str = ""
+    obj: str = ""
+    post: str = ""
+    issuer: str | None = None
+    via: str | None = None
+    cue: str = ""
+    cued: bool = False
+    speaks: bool = False
+    outlet_author: Outlet | None = None
+    post_end: int = 0  # offset in ``right`` where the post-modifier ends
+
+    @property
+    def left(self) -> str:
+        return self.text[: self.span[0]]
+
+    @property
+    def right(self) -> str:
+        return self.text[self.span[1] :]
+
+    def cue_if_none(self, cue: str) -> None:
+        self.cue, self.cued = self.cue or cue, True
+
+
 def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
+    """Read one document noun in sentence ``i``; None when it is no document."""
+    r = _phrase(ctx, i, match)
+    if r is None:
+        return None
+    r.via, via_verb = _via(ctx, i, r.np_start, r.span[1])
+    _read_post(ctx, r, via_verb)
+    _read_names(ctx, r)
+    if r.outlet_author is not None and r.tv.outlet_work:
+        return None  # "a CNN report", "a report by Reuters": the outlet's own work
+    _read_cues(ctx, r, via_verb)
+    if not _context_ok(ctx, r):
+        return None
     sent = ctx.sents[i]
-    text = sent.text
+    return _Mention(
+        vocab=r.tv,
+        noun=r.noun,
+        sent=i,
+        evidence=Evidence(sent.text, sent.start, sent.end),
+        det="another" if ctx.vocab.another_before.search(_det_window(r)) else r.det,
+        mods=r.mods,
+        post=r.post,
+        issuer=_clean_issuer(ctx, r),
+        via=r.via,
+        cue=r.cue or r.key,
+        cued=r.cued,
+        speaks=r.speaks,
+        plural=r.key in r.tv.plural,
+    )
+
+
+def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
+    """The noun phrase around a document noun, or None when the words around it cancel it."""
+    text = ctx.sents[i].text
     noun = text[match.start() : match.end()]
     key = " ".join(noun.lower().split())
     tv = ctx.vocab.by_noun[key]
@@ -641,86 +707,103 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         return None  # "any statement"; a verb or a bare word, not a document
     if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION:
         return None  # part of a name or a title: "Drudge Report", "Rules Report"
-    if _cancelled(tv, key, left, right, mods, det):
+    if _cancelled(tv, left, right):
         return None
     if key in tv.vote_nouns and not (tv.vote_issuers and tv.vote_issuers.search(mods)):
         return None
-    via, via_verb = _via(ctx, i, np_start, match.end())
-    post_m = ctx.vocab.post_re.match(right)
-    prep = " ".join(post_m.group("prep").lower().split()) if post_m else ""
-    obj = _post_object(right[post_m.end() :], ctx.vocab.speech_words) if post_m else ""
-    if prep == "in" and not (tv.doc_type is DocType.COURT_FILING and ctx.vocab.court_re.match(obj.split(" ", 1)[-1] if obj else "")):
-        prep, obj = "", ""
-    if prep and not obj or not _object_ok(prep, obj):
-        prep, obj = "", ""
-    issuer, cue, cued = None, "", False
-    outlet_author = None
+    return _Reading(i, text, (match.start(), match.end()), noun, key, tv, det, mods, possessor, np_start)
+
+
+def _read_post(ctx: _Context, r: _Reading, via_verb: str) -> None:
+    """The post-modifier ("from the US Embassy in Oman") and the issuer it names."""
+    post_m = ctx.vocab.post_re.match(r.right)
+    if not post_m:
+        return
+    prep = " ".join(post_m.group("prep").lower().split())
+    obj = _post_object(r.right[post_m.end() :], ctx.vocab.speech_words)
+    r.post_end = post_m.end() + len(obj)  # the cue reader looks after the post-modifier
+    court = r.tv.doc_type is DocType.COURT_FILING and ctx.vocab.court_re.match(obj.split(" ", 1)[-1] if obj else "")
+    if prep == "in" and not court or not obj or not _object_ok(prep, obj):
+        return
     if prep == "from" and re.match(r"(?i)^(?:the\s+)?\d", obj):
-        prep, obj = "", ""  # "records from the 2008 cycle": a time, not an author
-    if prep in ctx.vocab.issuer_preps and obj:
+        return  # "records from the 2008 cycle": a time, not an author
+    if prep in ctx.vocab.issuer_preps:
         obj = re.split(r"\s+(?:on|about|regarding|concerning|over)\s+", obj, maxsplit=1)[0]
-        outlet_author = ctx.outlet(obj)
-        if outlet_author is None and not (via and obj and via_verb):
-            issuer, cue, cued = obj, prep, True
-    post = f"{post_m.group('prep').strip()} {obj}" if prep and not (via and prep == "by") else ""
-    if post and prep in ("obtained by", "seen by") :
-        post = ""
-    if possessor:
-        if possessor.split()[-1].lower() in _WEEKDAYS + ("today", "yesterday", "week", "month", "year", "tonight"):
-            possessor = ""
-        elif ctx.outlet(possessor):
-            outlet_author = ctx.outlet(possessor)
+        r.outlet_author = ctx.outlet(obj)
+        if r.outlet_author is None and not (r.via and via_verb):
+            r.issuer, r.cue, r.cued = obj, prep, True
+    r.prep, r.obj = prep, obj
+    if not (r.via and prep in ("by", "obtained by", "seen by")):
+        r.post = f"{post_m.group('prep').strip()} {obj}"
+
+
+def _read_names(ctx: _Context, r: _Reading) -> None:
+    """The possessor ("Hoff's letter") and the name among the modifiers ("State Department memo")."""
+    if r.possessor:
+        if r.possessor.split()[-1].lower() in _TIME_WORDS:
+            r.possessor = ""
+        elif ctx.outlet(r.possessor):
+            r.outlet_author = ctx.outlet(r.possessor)
         else:
-            issuer = issuer or possessor
-    lead = _leading_proper(mods)
-    if lead and ctx.outlet(lead):
-        outlet_author = outlet_author or ctx.outlet(lead)
-    if outlet_author is not None and tv.outlet_work:
-        return None  # "a CNN report", "a report by Reuters": the outlet's own work
-    before = left[:np_start][-120:]
-    verb_cue = _verb_cue(ctx, tv, key, before, right[post_m.end() + len(obj) :] if post_m else right, det)
+            r.issuer = r.issuer or r.possessor
+    r.lead = _leading_proper(r.mods)
+    if r.lead and ctx.outlet(r.lead):
+        r.outlet_author = r.outlet_author or ctx.outlet(r.lead)
+
+
+def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
+    """What makes the noun a cited document: a verb, an outlet, an issuer, a telling modifier."""
+    tv, key = r.tv, r.key
+    after = r.right[r.post_end :]
+    verb_cue = _verb_cue(ctx, tv, key, r.left[: r.np_start][-120:], after, r.det)
     if verb_cue:
-        cue, cued = cue or verb_cue[0], True
+        r.cue_if_none(verb_cue[0])
+        r.speaks = verb_cue[2]
         if verb_cue[1] and not ctx.outlet(verb_cue[1]):  # "The New York Times reviewed the letter": not its author
-            issuer = issuer or verb_cue[1]
-    if via:
-        cue, cued = cue or via_verb, True
-    if not issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST and lead.lower().rstrip(".") not in _DATE_WORDS:
-        issuer = lead
-    if not cued and tv.doc_type is DocType.RESOLUTION and (ctx.vocab.resolution_issuer.search(mods) or key in tv.vote_nouns):
-        cue, cued = "resolution of " + (lead or mods), True
-    if not cued and tv.cue_modifiers and _has_cue_modifier(mods, tv.cue_modifiers):
-        cue, cued = f"{mods} {key}", True
-    if not cued and lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead):
-        cue, cued = f"{lead} {key}", True
-    if not cued and post and prep not in ("in",):
-        cue, cued = prep, True
-    if tv.doc_type is DocType.SOCIAL_POST and key in tv.needs_platform:
-        if not (_is_platform(ctx, mods) or re.search(r"\bposted\b", text, re.IGNORECASE) or ctx.vocab.platform_re.search(obj)):
-            return None
-        cued = True
-    if key in tv.court_cue_nouns and not ctx.vocab.court_re.search(text[max(0, match.start() - 40) : match.end() + 40]):
+            r.issuer = r.issuer or verb_cue[1]
+    if r.via:
+        r.cue_if_none(via_verb)
+    lead = r.lead
+    if not r.issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST:
+        r.issuer = None if lead.lower().rstrip(".") in _DATE_WORDS else lead
+    if r.cued:
+        return
+    if tv.doc_type is DocType.RESOLUTION and (ctx.vocab.resolution_issuer.search(r.mods) or key in tv.vote_nouns):
+        r.cue_if_none("resolution of " + (lead or r.mods))
+    elif tv.cue_modifiers and _has_cue_modifier(r.mods, tv.cue_modifiers):
+        r.cue_if_none(f"{r.mods} {key}")
+    elif lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead):
+        r.cue_if_none(f"{lead} {key}")
+    elif r.post and r.prep != "in":
+        r.cue_if_none(r.prep)
+
+
+def _context_ok(ctx: _Context, r: _Reading) -> bool:
+    """Nouns that are ordinary words elsewhere need their context: a platform, a court."""
+    if r.tv.doc_type is DocType.SOCIAL_POST and r.key in r.tv.needs_platform:
+        if not (_is_platform(ctx, r.mods) or re.search(r"\bposted\b", r.text, re.IGNORECASE) or ctx.vocab.platform_re.search(r.obj)):
+            return False
+        r.cued = True
+    if r.key in r.tv.court_cue_nouns:
+        return bool(ctx.vocab.court_re.search(r.text[max(0, r.span[0] - 40) : r.span[1] + 40]))
+    return True
+
+
+def _clean_issuer(ctx: _Context, r: _Reading) -> str | None:
+    issuer = r.issuer
+    if not issuer:
         return None
-    if issuer:
-        issuer = _resolve_pronoun(issuer, sent.text[: match.start()] + " " + (ctx.sents[i - 1].text if i else ""), ctx.vocab) if re.match(r"(?i)^(his|her)\s", issuer) else issuer
-        issuer = re.sub(r"^(?:the|a|an)\s+", "", issuer.strip(" ,"), flags=re.IGNORECASE)
-        issuer = _TRAILING_DATE.sub("", issuer) or None
-    return _Mention(
-        vocab=tv,
-        noun=noun,
-        sent=i,
-        evidence=Evidence(sent.text, sent.start, sent.end),
-        det="another" if ctx.vocab.another_before.search((left[: np_start] + left[np_start:].split(" ")[0])[-30:] + " ") else det,
-        mods=mods,
-        post=post,
-        issuer=issuer or None,
-        via=via,
-        cue=cue or key,
-        cued=cued,
-        speaks=bool(verb_cue and verb_cue[2]),
-        date=None,
-        plural=key in tv.plural,
-    )
+    if re.match(r"(?i)^(his|her)\s", issuer):
+        before = r.left + " " + (ctx.sents[r.i - 1].text if r.i else "")
+        issuer = _resolve_pronoun(issuer, before, ctx.vocab)
+    issuer = re.sub(r"^(?:the|a|an)\s+", "", issuer.strip(" ,"), flags=re.IGNORECASE)
+    return _TRAILING_DATE.sub("", issuer) or None
+
+
+def _det_window(r: _Reading) -> str:
+    """The words up to the first of the phrase, where "another" would stand."""
+    left = r.left
+    return (left[: r.np_start] + left[r.np_start :].split(" ")[0])[-30:] + " "
 
 
 _BARE_NOT_DOC = frozenset("report reports post posts tweet tweets cable suit complaint petition motion vote".split())
@@ -750,7 +833,7 @@ def _is_platform(ctx: _Context, text: str) -> bool:
     return bool(text) and bool(ctx.vocab.platform_re.search(text))
 
 
-def _cancelled(tv: DocType_, key: str, left: str, right: str, mods: str, det: str) -> bool:
+def _cancelled(tv: DocType_, left: str, right: str) -> bool:
     prev = left.rstrip().split()[-2:] if left.strip() else []
     prev1 = prev[-1].lower().strip(",") if prev else ""
     prev2 = " ".join(prev).lower() if prev else ""
@@ -775,6 +858,7 @@ _TO_OUTLET = re.compile(
 _NEAR_TO = re.compile(r"\s*,?\s*(?:[a-z]+\s+){0,3}?(?:to|with)\s+(?:the\s+)?[A-Z]")
 _NAME_RUN = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*")
 _DATE_WORDS = frozenset(_WEEKDAYS + _MONTHS + tuple(m[:3] for m in _MONTHS) + ("sept",))
+_TIME_WORDS = _DATE_WORDS | {"today", "yesterday", "week", "month", "year", "tonight"}
 
 
 def _whole_name(ctx: _Context, text: str, start: int, end: int, outlet: Outlet) -> Outlet | None:
