@@ -81,17 +81,16 @@ def unflatten(F: nx.Graph, json_keys: Iterable[str]) -> nx.DiGraph:
 JSON_ATTRS = ("cues", "evidence", "articles", "domains")
 
 
-def graphml_text(G: nx.DiGraph) -> str:
+def graphml_text(G: nx.DiGraph, flat: nx.DiGraph | None = None) -> str:
+    """GraphML; ``flat`` is ``flatten(G)`` when the caller already has it."""
     buffer = io.BytesIO()
-    nx.write_graphml(flatten(G), buffer, encoding="utf-8", named_key_ids=True)
+    nx.write_graphml(flat if flat is not None else flatten(G), buffer, encoding="utf-8", named_key_ids=True)
     return buffer.getvalue().decode("utf-8")
 
 
-def gexf_text(G: nx.DiGraph) -> str:
+def gexf_text(G: nx.DiGraph, flat: nx.DiGraph | None = None) -> str:
     """GEXF 1.2 without the writer's ``lastmodifieddate`` (a clock value)."""
-    F = flatten(G)
-    for _, d in F.nodes(data=True):  # the GEXF writer treats "label" as the node label, keep it too
-        d.setdefault("label", "")
+    F = flat if flat is not None else flatten(G)
     buffer = io.BytesIO()
     nx.write_gexf(F, buffer, encoding="utf-8")
     text = buffer.getvalue().decode("utf-8")
@@ -115,14 +114,14 @@ def _columns(items: Iterable[dict[str, Any]]) -> list[str]:
     return sorted({k for d in items for k in d})
 
 
-def nodes_csv(G: nx.DiGraph) -> str:
-    F = flatten(G)
+def nodes_csv(G: nx.DiGraph, flat: nx.DiGraph | None = None) -> str:
+    F = flat if flat is not None else flatten(G)
     cols = _columns(d for _, d in F.nodes(data=True))
     return _csv_text(["id", *cols], ([n, *(_csv_cell(d.get(c)) for c in cols)] for n, d in F.nodes(data=True)))
 
 
-def edges_csv(G: nx.DiGraph) -> str:
-    F = flatten(G)
+def edges_csv(G: nx.DiGraph, flat: nx.DiGraph | None = None) -> str:
+    F = flat if flat is not None else flatten(G)
     cols = _columns(d for _, _, d in F.edges(data=True))
     rows = ([u, v, *(_csv_cell(d.get(c)) for c in cols)] for u, v, d in F.edges(data=True))
     return _csv_text(["source", "target", *cols], rows)
@@ -139,12 +138,13 @@ def _csv_cell(value: Any) -> str:
 def write_exports(G: nx.DiGraph, out_dir: Path) -> list[Path]:
     """Write the five exports into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
+    flat = flatten(G)
     files = {
-        "graph.graphml": graphml_text(G),
-        "graph.gexf": gexf_text(G),
+        "graph.graphml": graphml_text(G, flat),
+        "graph.gexf": gexf_text(G, flat),
         "graph.json": node_link_text(G),
-        "nodes.csv": nodes_csv(G),
-        "edges.csv": edges_csv(G),
+        "nodes.csv": nodes_csv(G, flat),
+        "edges.csv": edges_csv(G, flat),
     }
     for name, text in files.items():
         atomic_write_bytes(out_dir / name, text.encode("utf-8"))

@@ -77,7 +77,10 @@ def outlet_pagerank(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
     >>> pr = outlet_pagerank(G); pr["outlet:CNN"] > pr["outlet:X"]
     True
     """
-    P = outlet_projection(G)
+    return _pagerank(outlet_projection(G), options)
+
+
+def _pagerank(P: nx.DiGraph, options: MetricsOptions) -> dict[str, float]:
     if P.number_of_nodes() == 0:
         return {}
     ranks = nx.pagerank(P, weight="weight")
@@ -97,7 +100,10 @@ def outlet_betweenness(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()
     >>> outlet_betweenness(build_graph(arts, cits))["outlet:CNN"]
     0.5
     """
-    P = outlet_projection(G)
+    return _betweenness(outlet_projection(G), options)
+
+
+def _betweenness(P: nx.DiGraph, options: MetricsOptions) -> dict[str, float]:
     n = P.number_of_nodes()
     if n == 0:
         return {}
@@ -115,12 +121,18 @@ def communities(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> di
     """Louvain communities (seeded) of outlets and of co-cited sources.
 
     ``outlets``: on the undirected outlet projection; ``sources``: on the
-    co-citation graph. Singletons are left out; groups are sorted, largest first.
+    co-citation graph of the sources cited by at least two articles (a source
+    cited once would only form a group with the rest of its one article).
+    Singletons are left out; groups are sorted, largest first.
     """
-    P = outlet_projection(G).to_undirected()
+    return _communities(G, outlet_projection(G), options)
+
+
+def _communities(G: nx.DiGraph, P: nx.DiGraph, options: MetricsOptions) -> dict[str, list[list[str]]]:
     C = co_citation(G)
+    shared = [n for n in C if sum(1 for _, _, r in G.in_edges(n, data="relation") if r == "cites") > 1]
     result = {}
-    for name, graph in (("outlets", P), ("sources", C)):
+    for name, graph in (("outlets", P.to_undirected()), ("sources", C.subgraph(shared))):
         if graph.number_of_edges() == 0:
             result[name] = []
             continue
@@ -304,13 +316,14 @@ def summary(G: nx.DiGraph) -> dict[str, Any]:
 def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> dict[str, Any]:
     """Every metric above in one JSON-ready dict (written to ``out/metrics.json``)."""
     require_citation_graph(G)
+    P = outlet_projection(G)
     return {
         "summary": summary(G),
         "most_cited": {kind: most_cited(G, kind) for kind in RANKED_KINDS},
-        "pagerank": outlet_pagerank(G, options),
-        "betweenness": outlet_betweenness(G, options),
-        "betweenness_sampled": outlet_projection(G).number_of_nodes() > options.sample_above,
-        "communities": communities(G, options),
+        "pagerank": _pagerank(P, options),
+        "betweenness": _betweenness(P, options),
+        "betweenness_sampled": P.number_of_nodes() > options.sample_above,
+        "communities": _communities(G, P, options),
         "chains": citation_chains(G),
         "single_source": single_source_articles(G),
         "unsourced": unsourced_articles(G),

@@ -464,7 +464,7 @@ table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}th,td{border:1px s
 text-align:left;vertical-align:top}th{background:#f2f2f2}h3{margin-top:1.6em}nav a{margin-right:1em}
 .chart{display:block;margin:1em 0;max-width:100%;height:auto}.chart .bar{fill:#2f6db5}.chart .bar:hover{fill:#174a85}
 .chart .point{fill:#c2410c}.chart .line{fill:none;stroke:#c2410c;stroke-width:2}.chart text{font-size:12px}
-.chart .axis{stroke:#666}:target{background:#fff3b0}
+.chart .axis{stroke:#666}span:target{background:#fff3b0}
 """
 
 
