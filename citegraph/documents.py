@@ -77,7 +77,7 @@ _ADJ_ED = frozenset(
     strongly-worded strongly worded""".split()
 )
 _GENERIC = frozenset(
-    """us u.s. uk u.k. un u.n. american united states national federal government state department
+    """x twitter facebook instagram telegram tiktok youtube us u.s. uk u.k. un u.n. american united states national federal government state department
     embassy council ministry office the a an of for and in president minister secretary official
     officials new""".split()
 )
@@ -148,6 +148,7 @@ class DocType_:
     issuers: tuple[str, ...]
     vote_nouns: frozenset[str]
     cue_modifiers: frozenset[str]
+    author_verbs: frozenset[str]  # verbs whose subject issues this type: "the Council adopted a resolution"
     cancel_phrases: tuple[str, ...]  # multi-word cancel_after entries
     plural_needs_name: bool
     vote_issuers: re.Pattern[str] | None
@@ -173,6 +174,8 @@ class DocumentVocabulary:
     another_before: re.Pattern[str]
     court_re: re.Pattern[str]
     platform_re: re.Pattern[str]
+    platform_words: frozenset[str]  # lower-cased platform names, for the candidate search
+    posted_on: re.Pattern[str]  # "wrote on X", "posted on Telegram"
     skip_line: re.Pattern[str]
     caption_markers: tuple[str, ...]
     not_determiners: frozenset[str]
@@ -222,6 +225,7 @@ def _type_vocab(name: str, table: dict[str, Any]) -> DocType_:
         issuers=tuple(table.get("issuers", [])),
         vote_nouns=_lower_set(table.get("vote_nouns", [])),
         cue_modifiers=_lower_set(table.get("cue_modifiers", [])),
+        author_verbs=_lower_set(table.get("author_verbs", [])),
         cancel_phrases=tuple(sorted(p for p in _lower_set(table.get("cancel_after", [])) if " " in p)),
         plural_needs_name=bool(table.get("plural_needs_name", False)),
         vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'])})$", re.IGNORECASE)
@@ -253,7 +257,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         ),
         via_before=re.compile(
             rf"(?:\s+(?:has|had|have|also|first|exclusively|recently|previously))*\s+"
-            rf"(?P<verb>{_words(cues['via_active'])})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|portions\s+of\s+|excerpts\s+(?:of|from)\s+)?$",
+            rf"(?P<verb>{_words(cues['via_active'])})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|(?:the\s+)?(?:existence|contents?|details|text|portions|excerpts)\s+(?:of|from)\s+)?$",
             flags,
         ),
         author_verbs=_lower_set(cues["author_verbs"]),
@@ -274,6 +278,11 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         ),
         another_before=re.compile(rf"\b(?:{_words(cues['another'])})\s+$", flags),
         court_re=re.compile(rf"\b(?:{_words(cues['court_words'])})\b", flags),
+        platform_words=_minimal({p.lower() for p in cues["posting_platforms"] if len(p) > 2}) | {" on x"},
+        posted_on=re.compile(
+            rf"\b(?P<verb>{_words(cues['posting_verbs'])})\s+(?:(?:a|an)\s+(?:\w+\s+)?(?:message|video|statement)\s+)?"
+            rf"(?:on|to)\s+(?:(?:his|her|their|its|the)\s+)?(?:official\s+)?(?P<platform>{_words(cues['posting_platforms'])})(?![\w-])"
+        ),
         platform_re=re.compile(rf"(?<![\w-])(?:{_words(cues['platforms'])})(?![\w-])"),
         caption_markers=tuple(cues["caption_markers"]),
         not_determiners=_lower_set(cues["not_determiners"]),
@@ -313,6 +322,7 @@ class _Mention:
     cue: str
     cued: bool
     speaks: bool  # the document is the subject of a speech verb: "the statement said"
+    named: bool  # a modifier makes it a document: "draft resolution", "diplomatic cable"
     plural: bool
 
     @property
@@ -425,7 +435,7 @@ def _premods(left: str, vocab: DocumentVocabulary) -> tuple[str, str, str, int]:
         i -= 1
     if det == "none":
         mods = _unbounded(mods)
-    np_start = tokens[i].start() if det != "none" else mods[-1].start() if mods else len(left.rstrip())
+    np_start = tokens[i].start() if det != "none" else mods[-1].start() if mods else len(left)
     text = left[mods[-1].start() :].strip() if mods else ""
     return det, text, possessor, np_start
 
@@ -651,6 +661,7 @@ class _Reading:
     speaks: bool = False
     outlet_author: Outlet | None = None
     post_end: int = 0  # offset in ``right`` where the post-modifier ends
+    named: bool = False
 
     @property
     def left(self) -> str:
@@ -669,6 +680,8 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     r = _phrase(ctx, i, match)
     if r is None:
         return None
+    if r.tv.outlet_work and _outlet_after(ctx, r):
+        return None  # "a report in The Washington Post", "a report aired on Channel 12"
     r.via, via_verb = _via(ctx, i, r.np_start, r.span[1])
     _read_post(ctx, r, via_verb)
     _read_names(ctx, r)
@@ -691,8 +704,25 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         cue=r.cue or r.key,
         cued=r.cued,
         speaks=r.speaks,
+        named=r.named,
         plural=r.key in r.tv.plural,
     )
+
+
+_OUTLET_PREP = re.compile(r"^\s*,?\s*(?:(?:aired|broadcast|published|carried|posted)\s+)?(?:in|on|by|from|at)\s+(?:the\s+)?")
+_AIRED = re.compile(r"^\s*,?\s*(?:aired|broadcast|televised)\b", re.IGNORECASE)
+
+
+def _outlet_after(ctx: _Context, r: _Reading) -> bool:
+    """True when the phrase goes on to name an outlet as where the report ran."""
+    right = r.right
+    if _AIRED.match(right):
+        return True
+    m = _OUTLET_PREP.match(right)
+    if not m:
+        return False
+    nearby = ctx.outlets_near(r.i, r.span[1], r.span[1] + m.end() + 40)
+    return any(start == r.span[1] + m.end() for start, _, _ in nearby)
 
 
 def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
@@ -770,8 +800,10 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
         return
     if tv.doc_type is DocType.RESOLUTION and (ctx.vocab.resolution_issuer.search(r.mods) or key in tv.vote_nouns):
         r.cue_if_none("resolution of " + (lead or r.mods))
+        r.named = True
     elif tv.cue_modifiers and _has_cue_modifier(r.mods, tv.cue_modifiers):
         r.cue_if_none(f"{r.mods} {key}")
+        r.named = True
     elif lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead):
         r.cue_if_none(f"{lead} {key}")
     elif r.post and r.prep != "in":
@@ -917,7 +949,8 @@ def _verb_cue(ctx: _Context, tv: DocType_, key: str, before: str, after: str, de
     m = vocab.doc_verb_before.search(tail)
     if m:
         verb = " ".join(m.group("verb").lower().split())
-        return verb, _name_before(before[: cut + m.start()]) if verb in vocab.author_verbs else None, False
+        author = verb in vocab.author_verbs or verb in tv.author_verbs
+        return verb, _name_before(before[: cut + m.start()]) if author else None, False
     m = vocab.according_before.search(tail)
     if m and m.group("cue").lower() != "in":
         return m.group("cue").lower(), None, False
@@ -958,7 +991,8 @@ def _can_start(m: _Mention) -> bool:
     needs = m.vocab.needs_cue or m.noun.lower() in m.vocab.needs_cue_nouns
     if needs and not m.cued:
         return False
-    if m.det in ("def", "pron") and m.vocab.weak and not (m.informative or m.via or m.speaks):
+    speaks = m.speaks and not m.vocab.outlet_work  # "Axios reported ... The report said": the outlet's story
+    if m.det in ("def", "pron") and m.vocab.weak and not (m.informative or m.via or speaks or m.named):
         return False
     return True
 
@@ -1037,6 +1071,29 @@ def _match_info(m: _Mention, same: list[_Doc]) -> _Doc | None:
 # ------------------------------------------------------------------ public API
 
 
+def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
+    """A post named by its verb: "Netanyahu wrote on X that ...", "posted on Telegram"."""
+    sent = ctx.sents[i]
+    tv = next(t for t in ctx.vocab.by_noun.values() if t.doc_type is DocType.SOCIAL_POST)
+    issuer = _name_before(sent.text[: match.start()])
+    return _Mention(
+        vocab=tv,
+        noun="post",
+        sent=i,
+        evidence=Evidence(sent.text, sent.start, sent.end),
+        det="none",  # refers back to a post already in play, unless it names someone else
+        mods="",
+        post=f"on {match.group('platform')}",
+        issuer=re.sub(r"^(?:the|a|an)\s+", "", issuer, flags=re.IGNORECASE) if issuer else None,
+        via=None,
+        cue=" ".join(match.group("verb").split()),
+        cued=True,
+        speaks=False,
+        named=True,
+        plural=False,
+    )
+
+
 def _candidates(body: str, sents: list[Sentence], heads: frozenset[str]) -> list[int]:
     """Indices of the sentences that contain a document head noun (plain substring search: fast)."""
     starts = [s.start for s in sents]
@@ -1065,17 +1122,17 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     """
     vocab = _vocab()
     ctx = _Context(article, sents, gazetteer, vocab)
-    mentions: list[_Mention] = []
-    for i in _candidates(_fold(article.body), sents, vocab.heads):
+    found: list[tuple[int, int, _Mention]] = []
+    for i in _candidates(_fold(article.body), sents, vocab.heads | vocab.platform_words):
         sent = sents[i]
-        low = _fold(sent.text)
         if not _is_article_text(_line_of(article.body, sent), vocab):
             continue
-        for match in vocab.noun_re.finditer(low):
+        for match in vocab.noun_re.finditer(_fold(sent.text)):
             mention = _read_mention(ctx, i, match)
             if mention is not None:
-                mentions.append(mention)
-    docs = _link(mentions)
+                found.append((i, match.start(), mention))
+        found += [(i, m.start(), _platform_post(ctx, i, m)) for m in vocab.posted_on.finditer(sent.text)]
+    docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
     return [_citation(article, doc) for doc in docs]
 
