@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl",)
-_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 _SNIFF = 4096
 _ASCII = bytes(range(128))
 _SPARSE_SHARE = 0.01  # at most this share of non-ASCII bytes: read as cp1252
@@ -83,6 +82,12 @@ def iter_articles(inputs: list[Path], options: ReadOptions) -> Iterator[Article 
         except _Unreadable as err:
             log.info("skipped %s: %s", source.path, err)
             yield Skip(path=str(source.path), reason=str(err))
+        except OSError as err:
+            yield Skip(path=str(source.path), reason=f"cannot be opened ({err.strerror or err}); check its permissions")
+        except Exception as err:  # noqa: BLE001 - hostile input must not stop the batch
+            log.debug("reader failed on %s", source.path, exc_info=True)
+            reason = f"reader failed ({type(err).__name__}: {err}); please report this file"
+            yield Skip(path=str(source.path), reason=reason)
 
 
 def discover(inputs: list[Path], options: ReadOptions) -> list[_Source]:
@@ -228,6 +233,10 @@ def _read_jsonl(source: _Source, data: bytes) -> Iterator[Article | Skip]:
         except _Unreadable as err:
             yield Skip(path=f"{source.path}#{number}", reason=str(err))
             continue
+        except Exception as err:  # noqa: BLE001 - one bad record must not stop the file
+            log.debug("reader failed on %s#%d", source.path, number, exc_info=True)
+            yield Skip(path=f"{source.path}#{number}", reason=f"reader failed ({type(err).__name__}: {err})")
+            continue
         yield article
 
 
@@ -239,7 +248,9 @@ def _jsonl_article(line: str, rel: str, path: str, repairs: tuple[str, ...]) -> 
     if not isinstance(record, dict) or not isinstance(record.get("html") or record.get("text"), str):
         raise _Unreadable('JSONL record needs a "text" or "html" string field')
     fmt = "html" if isinstance(record.get("html"), str) and record["html"].strip() else "text"
-    article = _parse(record[fmt if fmt == "html" else "text"], fmt, rel, path, repairs, url=record.get("url"))
+    content = record["html"] if fmt == "html" else record.get("text") or ""
+    url = record.get("url") if isinstance(record.get("url"), str) else None
+    article = _parse(content, fmt, rel, path, repairs, url=url)
     overrides = {key: record[key] for key in ("title", "publisher", "url") if isinstance(record.get(key), str)}
     published = textdump.iso_date(str(record.get("published") or ""))
     if published:
