@@ -64,7 +64,7 @@ _STOP = frozenset(
     """despite although though because unless whether during amid following including like unlike
     without within against among between through across toward towards upon around once
     some many several few all both other most more such now just already still even only soon
-    recently previously currently
+    recently previously currently he she they we i you it
     a an the this that these those its his her their our my your of to in on at by for from with
     and or but as than then so if was were is are be been being has have had do does did will would
     can could should may might must not no also which who whom whose what when where while after
@@ -471,8 +471,8 @@ def _possessor(tokens: list[re.Match[str]], i: int) -> str:
             break
         words.insert(0, tok)
         j -= 1
-    while words and words[0].lower() in ("of", "for", "and"):
-        words.pop(0)
+    while words and (words[0].lower() in ("of", "for", "and") or words[0].lower() in _STOP or words[0].lower() in _OPENERS):
+        words.pop(0)  # "From Bush's post": the sentence opener is no part of the name
     return " ".join(words)
 
 
@@ -494,6 +494,8 @@ def _post_object(right: str, verbs: frozenset[str] = frozenset()) -> str:
             break
         if out and low in ("on", "in", "last", "this", "earlier") and _starts_date(right[m.end() :]):
             break
+        if out and low.endswith("ing") and core.islower() and low not in _ADJ_ED:
+            break  # "a tweet from X featuring ...": a participle clause, no part of the name
         if out and low.endswith("ed") and core.islower() and out[-1].islower() and out[-1] not in _DET_WORDS and not out[-1][:1].isdigit():
             nxt = right[m.end() :].split(" ", 2)[1:2] if right[m.end() :].startswith(" ") else []
             if not nxt or nxt[0].lower() not in ("by", "in", "to", "for", "from", "with"):
@@ -541,7 +543,7 @@ _OPENERS = frozenset(
     despite because unless whether following during amid
     indeed now today yesterday previously separately here there""".split()
 )
-_PRONOUNS = frozenset("i we you he she it they who this that one".split())
+_PRONOUNS = frozenset("i we you he she it they who this that one its his her their our".split())
 
 
 def _name_before(text: str) -> str | None:
@@ -551,8 +553,8 @@ def _name_before(text: str) -> str | None:
     for m in _CAPS_RUN.finditer(clause):
         if m.end() == len(clause):
             words = m.group().split()
-            while words and (words[0].lower() in _STOP or words[0].lower() in _OPENERS):
-                words.pop(0)  # "But Mr Crosby", "While Trump"
+            while words and (words[0].lower() in _STOP or words[0].lower() in _OPENERS or words[0].lower() in _PRONOUNS):
+                words.pop(0)  # "But Mr Crosby", "While Trump", "Its executive board"
             name = " ".join(words)
             return name if name and name.lower() not in _PRONOUNS else None
     words = clause.split()
@@ -870,7 +872,7 @@ def _cancelled(tv: DocType_, left: str, right: str) -> bool:
     prev1 = prev[-1].lower().strip(",") if prev else ""
     prev2 = " ".join(prev).lower() if prev else ""
     nxt = right.split()[:1]
-    nxt1 = nxt[0].lower().strip(",.;:") if nxt else ""
+    nxt1 = nxt[0].lower().strip(",.;:\"'“”‘’()") if nxt else ""
     if prev1 in tv.cancel_before or prev2 in tv.cancel_before or nxt1 in tv.cancel_after:
         return True
     if tv.cancel_phrases and right.lstrip().lower().startswith(tv.cancel_phrases):
