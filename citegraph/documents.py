@@ -746,8 +746,15 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
     return _Reading(i, text, (match.start(), match.end()), noun, key, tv, det, mods, possessor, np_start)
 
 
+_DOC_NUMBER = re.compile(r"^\s+((?:No\.\s*)?\d{1,5}(?:/\d{1,5})?)(?![\w%,.]\d)(?!\s*(?:percent|per cent|%))")
+
+
 def _read_post(ctx: _Context, r: _Reading, via_verb: str) -> None:
     """The post-modifier ("from the US Embassy in Oman") and the issuer it names."""
+    number = _DOC_NUMBER.match(r.right)
+    if number and (r.noun[:1].isupper() or number.group(1).startswith("No")):  # "Resolution 2728", "Memorandum No. 14"
+        r.post, r.post_end = number.group(1), number.end()
+        return
     post_m = ctx.vocab.post_re.match(r.right)
     if not post_m:
         return

@@ -164,11 +164,30 @@ def test_seed_lines_that_are_not_document_citations(seeds, seed, words):
         "A copy of the memo is seen on a desk in Washington, Nov. 8, 2023. (AP Photo/Jane Doe)",
         "Read more: Memo warns of delays at the border",
         "Leaked memo reveals plan to close the border",
+        "He made a statement to reporters outside the court.",
+        "According to a report in The Washington Post, the talks stalled.",
+        "Axios reported that the talks stalled. The report said officials were angry.",
+        "He was listening to certain cable shows all day.",
     ],
 )
 def test_ordinary_words_are_not_documents(gaz, text):
     article = Article(id="t.txt", title="", body=text)
     assert _docs(article, gaz) == []
+
+
+@pytest.mark.parametrize(
+    "text, doc_type, name, issuer",
+    [
+        ("Netanyahu wrote on X that the talks had failed.", DocType.SOCIAL_POST, "post on X", "Netanyahu"),
+        ("The UN Security Council adopted Resolution 2728 on Monday.", DocType.RESOLUTION, "Resolution 2728", "UN Security Council"),
+        ("The Israeli military said in a statement that it struck 40 targets.", DocType.STATEMENT,
+         "statement by Israeli military", "Israeli military"),
+        ("The draft resolution was vetoed by the United States.", DocType.RESOLUTION, "draft resolution", None),
+    ],
+)
+def test_cue_grammar(gaz, text, doc_type, name, issuer):
+    (doc,) = _docs(Article(id="t.txt", title="", body=text), gaz)
+    assert (doc.doc_type, doc.name, doc.issuer) == (doc_type, name, issuer)
 
 
 def test_an_outlets_own_report_is_not_a_document(gaz):
@@ -211,6 +230,11 @@ def test_wikinews_statements_keep_their_issuers_apart(gaz):
          DocType.REPORT, "State Department's inspector general", None),
         ("polnear/train/text/breitbart_2016-01-01_jeb-bush-super-pac-chief-praises.txt",
          DocType.OTHER, "Center for Responsive Politics", None),
+        ("polnear/train/text/usa-today_2016-04-29_right-wing-parties-threaten-to-j.txt",
+         DocType.SOCIAL_POST, "Matteo Salvini", None),  # "... wrote on Facebook"
+        ("polnear/train/text/huff-post_2016-04-27_why-does-israel-refuse-to-recogn.txt",
+         DocType.RESOLUTION, "European Parliament", None),  # the parliament passed it
+        ("polnear/train/text/nyt_2016-08-02_how-an-aide-to-trump-held-sway-i.txt", DocType.CABLE, "State Department", None),
         ("bbc-fulltext/bbc/tech/211.txt", DocType.REPORT, "telecoms giant BT", None),
         ("bbc-fulltext/bbc/entertainment/151.txt", DocType.STATEMENT, "BBC", None),
     ],
