@@ -13,8 +13,9 @@ name) or removes one (``disabled = true``)::
     kind = "magazine"
     ambiguous = ["FP"]   # names that are also ordinary words, or shared
 
-``find_mentions(text)`` finds every name, alias, abbreviation or domain in one
-pass of a single compiled pattern (a character trie, longest match first).
+``find_mentions(text)`` finds every name, alias, abbreviation or domain: one
+pass over the words of the text with a first-word index (longest match
+first), and one pass for domains keyed on their top-level label.
 Names are matched case-sensitively ("AP", not "ap"); domains in any case.
 """
 
@@ -91,7 +92,9 @@ class Gazetteer:
         self.outlets: tuple[Outlet, ...] = tuple(sorted(outlets, key=lambda o: o.name.casefold()))
         self._by_key = _lookup_index(self.outlets)
         self._surfaces, self._domains = _surface_index(self.outlets)
-        self._pattern = _compile(self._surfaces, self._domains)
+        self._by_first = _first_word_index(self._surfaces)
+        self._tld = _tld_pattern(self._domains)
+        self._starts = _start_pattern(self._by_first)
 
     @classmethod
     def load(cls, user_file: Path | None = None) -> Gazetteer:
@@ -133,19 +136,55 @@ class Gazetteer:
 
     def find_mentions(self, text: str) -> list[Mention]:
         """Every outlet name in ``text``, left to right, longest match at each place."""
-        mentions = []
-        for match in self._pattern.finditer(text):
-            surface = match.group()
-            if match.lastgroup == "domain":
-                outlet = self.lookup_domain(surface)
-                if outlet is not None:
-                    mentions.append(Mention(match.start(), match.end(), surface, outlet, False, (outlet,), "domain"))
+        mentions = self._domain_mentions(text)
+        taken = [(m.start, m.end) for m in mentions]
+        end = -1
+        for token in self._starts.finditer(text):
+            start = token.start()
+            entry = self._by_first.get(token.group())
+            if entry is None or start < end or (start and text[start - 1] in "@#") or (taken and _inside(start, taken)):
                 continue
-            entries = self._surfaces[surface]
-            outlets = tuple(e.outlet for e in entries)
-            ambiguous = len(outlets) > 1 or entries[0].ambiguous
-            mentions.append(Mention(match.start(), match.end(), surface, outlets[0], ambiguous, outlets, entries[0].form))
-        return mentions
+            singles, by_second = entry
+            following = _WORD.search(text, token.end(), token.end() + 40) if by_second else None
+            longer = by_second.get(following.group(), ()) if following else ()
+            for surface in longer + singles:
+                stop = start + len(surface)
+                if text.startswith(surface, start) and (stop == len(text) or not _is_word(text[stop])):
+                    mentions.append(self._mention(start, stop, surface))
+                    end = stop
+                    break
+        return sorted(mentions)
+
+    def _mention(self, start: int, end: int, surface: str) -> Mention:
+        entries = self._surfaces[surface]
+        outlets = tuple(e.outlet for e in entries)
+        ambiguous = len(outlets) > 1 or entries[0].ambiguous
+        return Mention(start, end, surface, outlets[0], ambiguous, outlets, entries[0].form)
+
+    def _domain_mentions(self, text: str) -> list[Mention]:
+        found = []
+        for match in self._tld.finditer(text):
+            start = match.start()
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-_"):
+                start -= 1
+            if start > 0 and text[start - 1] in "@/":
+                continue
+            surface = text[start : match.end()]
+            outlet = self.lookup_domain(surface)
+            if outlet is not None and "." in surface.strip("."):
+                found.append(Mention(start, match.end(), surface, outlet, False, (outlet,), "domain"))
+        return found
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
 
 
 # ---------------------------------------------------------------- indexes
@@ -196,36 +235,41 @@ def _surface_index(outlets: tuple[Outlet, ...]) -> tuple[dict[str, list[_Entry]]
 # ---------------------------------------------------------------- matcher
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, preferring the longest, as a character trie."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _node_regex(trie)
+def _first_word_index(surfaces: dict[str, list[_Entry]]) -> dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]]:
+    """First word -> (one-word surfaces, {second word -> longer surfaces}), longest first."""
+    singles: dict[str, list[str]] = {}
+    pairs: dict[str, dict[str, list[str]]] = {}
+    for surface in surfaces:
+        words = _WORD.findall(surface)
+        if not words or not surface.startswith(words[0]):
+            continue
+        if len(words) == 1:
+            singles.setdefault(words[0], []).append(surface)
+        else:
+            pairs.setdefault(words[0], {}).setdefault(words[1], []).append(surface)
+
+    def longest_first(group: list[str]) -> tuple[str, ...]:
+        return tuple(sorted(group, key=lambda s: (-len(s), s)))
+
+    return {
+        word: (longest_first(singles.get(word, [])), {w: longest_first(g) for w, g in pairs.get(word, {}).items()})
+        for word in set(singles) | set(pairs)
+    }
 
 
-def _node_regex(node: dict[str, Any]) -> str:
-    terminal = "" in node
-    branches = [re.escape(ch) + _node_regex(child) for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if terminal:
-        return "(?:" + body + ")?"
-    return body
+def _start_pattern(index: dict) -> re.Pattern[str]:
+    """Words that may start a name: capitalised or numeric ones, and the few lower-case first words."""
+    lower = sorted((w for w in index if not (w[0].isupper() or w[0].isdigit())), key=lambda w: (-len(w), w))
+    extra = "|" + "|".join(map(re.escape, lower)) if lower else ""
+    return re.compile(r"(?<!\w)(?:[A-Z0-9\u00c0-\u00de]\w*" + extra + r")(?!\w)")
 
 
-def _compile(surfaces: dict[str, list[_Entry]], domains: dict[str, Outlet]) -> re.Pattern[str]:
-    parts = []  # domains first: "RadarOnline.com" is a domain, not the name "RadarOnline"
-    if domains:
-        host = _trie_regex(sorted(domains))
-        parts.append(r"(?<![\w.@/-])(?P<domain>(?i:(?:www\.)?" + host + r"))(?![\w-]|\.\w)")
-    if surfaces:
-        parts.append(r"(?<![\w@#])(?P<name>" + _trie_regex(surfaces) + r")(?![\w])")
-    return re.compile("|".join(parts) if parts else r"(?!x)x")
+def _tld_pattern(domains: dict[str, Outlet]) -> re.Pattern[str]:
+    """The last labels of known domains (".com", ".co.uk"), found fast by their leading dot."""
+    tlds = sorted({d.rsplit(".", 1)[1] for d in domains if "." in d}, key=lambda t: (-len(t), t))
+    if not tlds:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"\.(?i:" + "|".join(map(re.escape, tlds)) + r")(?![\w-])")
 
 
 # ---------------------------------------------------------------- loading

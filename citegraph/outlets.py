@@ -61,6 +61,7 @@ class Cues:
     discover_name_first: re.Pattern[str]
     discover_noun_first: re.Pattern[str]
     noun_word: re.Pattern[str]
+    outlet_noun_hit: re.Pattern[str]
     person_noun: re.Pattern[str]
     not_names: frozenset[str]
     descriptors: frozenset[str]
@@ -126,6 +127,7 @@ def _compile_cues(data: dict) -> Cues:
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?(?:{descriptors}|[A-Z][\w'’-]*\s+){{1,3}}{outlet_noun}\s+{name}"
         ),
         person_noun=re.compile(rf"(?:[\w-]+\s+)*{person_nouns}"),
+        outlet_noun_hit=re.compile(rf"(?<![\w-])(?:{_alt(disc['outlet_nouns'])})(?![\w-])"),
         noun_word=re.compile(rf"(?i:{nouns}|{_alt(disc['outlet_nouns'])})"),
         not_names=frozenset(disc["not_names"]),
         descriptors=frozenset(d.casefold() for d in disc["descriptors"]) - {w.casefold() for w in disc["name_words"]},
@@ -224,14 +226,22 @@ class OutletFinder:
 
     def _discover(self, body: str) -> Iterator[_Candidate]:
         """Names introduced as outlets: "the Egyptian daily X", "the X news agency"."""
-        for pattern in (self.cues.discover_name_first, self.cues.discover_noun_first):
-            for match in pattern.finditer(body):
-                name_start, name = self._clean_name(match.start("name"), match.group("name"))
-                if not name or not self._heads_phrase(body, match):
-                    continue
+        for match in self._discover_matches(body):
+            name = self._clean_name(match.group("name"))
+            if name and self._heads_phrase(body, match):
                 known = self.gazetteer.lookup(name)
-                outlets = (known,) if known else ()
-                yield _Candidate(match.start(), match.end(), outlets, False, name)
+                yield _Candidate(match.start(), match.end(), (known,) if known else (), False, name)
+
+    def _discover_matches(self, body: str) -> Iterator[re.Match[str]]:
+        """Matches of the discovery patterns, tried only around an outlet noun (fast)."""
+        seen = set()
+        for noun in self.cues.outlet_noun_hit.finditer(body):
+            lo, hi = max(0, noun.start() - _WINDOW), min(len(body), noun.end() + _WINDOW)
+            for pattern in (self.cues.discover_name_first, self.cues.discover_noun_first):
+                for match in pattern.finditer(body, lo, hi):
+                    if match.start("noun") == noun.start() and match.span() not in seen:
+                        seen.add(match.span())
+                        yield match
 
     def _heads_phrase(self, body: str, match: re.Match[str]) -> bool:
         """False for "a New Hampshire paper" (a place, not a name) or "the Trump television interview"."""
@@ -245,17 +255,16 @@ class OutletFinder:
         following = _NEXT_WORD.match(body, match.end())
         return not (following and self.cues.noun_word.fullmatch(following.group(1)))
 
-    def _clean_name(self, start: int, name: str) -> tuple[int, str]:
+    def _clean_name(self, name: str) -> str:
         words = name.split()
         while words and (words[0].title() in self.cues.not_names or words[0].casefold() in self.cues.descriptors):
-            start += len(words[0]) + 1
             words.pop(0)
         while words and words[-1] in self.cues.not_names:
             words.pop()
         cleaned = " ".join(words)
         if re.search(r"['’]s?\b", cleaned) or cleaned.casefold() in self.cues.outlet_nouns | self.cues.descriptors:
-            return start, ""  # a possessive ("Arsenal's website") or a bare common word
-        return start, cleaned
+            return ""  # a possessive ("Arsenal's website") or a bare common word
+        return cleaned
 
     def _cue(self, body: str, sent: Sentence, start: int, end: int) -> str | None:
         """The cue phrase that makes the name at ``body[start:end]`` a citation, or None."""
