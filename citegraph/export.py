@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from .fsutil import atomic_write_bytes, atomic_write_text, dumps_json
+from .fsutil import atomic_write_bytes, dumps_json
 from .graph import EDGE_FIELDS, NODE_FIELDS
 from .metrics import compute_metrics
 from .records import Skip
