@@ -18,8 +18,14 @@ _ABBREVIATIONS = frozenset(
     la calif fla ill mass mich minn wash wis ariz colo conn ky md mo nev okla ore pa tenn tex va""".split()
 )
 
-_BOUNDARY = re.compile(r"""[.!?]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+# Sentence-final punctuation (with closing quotes/brackets) followed, on the
+# same line, by a capital or digit.
+_BOUNDARY = re.compile(
+    r"""[.!?]+["'”’)\]]*(?=[ \t\u00a0]+["'“‘(\[]?[A-Z0-9])"""
+)
+_LINE = re.compile(r"[^\n]+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
 @dataclass(frozen=True, order=True)
@@ -31,40 +37,30 @@ class Sentence:
     text: str
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """True when the '.' at ``dot`` closes an abbreviation or an initial."""
-    if text[dot] != ".":
-        return False
-    begin = dot
-    while begin > 0 and not text[begin - 1].isspace() and text[begin - 1] not in "\"'“(":
-        begin -= 1
-    token = text[begin:dot].lower()
+def _closes_abbreviation(token: str) -> bool:
+    """True when a '.' after ``token`` closes an abbreviation or an initial, not a sentence."""
+    token = token.lower()
     if not token:
         return False
     if token in _ABBREVIATIONS:
         return True
     # Single initials ("John F. Kennedy") and dotted acronyms ("U.S.").
-    return len(token) == 1 and token.isalpha() or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
+    return (len(token) == 1 and token.isalpha()) or _DOTTED.fullmatch(token) is not None
 
 
-def _split_paragraph(text: str, offset: int) -> Iterator[Sentence]:
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        if _is_abbreviation(text, match.start()) and match.end() - match.start() == 1:
-            continue
-        yield from _emit(text, start, end, offset)
-        start = end
-    yield from _emit(text, start, len(text), offset)
+def _word_before(body: str, at: int) -> str:
+    """The word that ends at ``at`` (after any opening quote or bracket)."""
+    begin = max(body.rfind(" ", 0, at), body.rfind("\t", 0, at), body.rfind("\n", 0, at)) + 1
+    return body[begin:at].lstrip("\"'“‘([")
 
 
-def _emit(text: str, start: int, end: int, offset: int) -> Iterator[Sentence]:
-    while start < end and text[start].isspace():
+def _emit(body: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and body[start].isspace():
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and body[end - 1].isspace():
         end -= 1
     if end > start:
-        yield Sentence(offset + start, offset + end, text[start:end])
+        out.append(Sentence(start, end, body[start:end]))
 
 
 def paragraphs(body: str) -> Iterator[tuple[int, str]]:
@@ -77,11 +73,17 @@ def paragraphs(body: str) -> Iterator[tuple[int, str]]:
 
 
 def sentences(body: str) -> list[Sentence]:
-    """Split ``body`` into sentences; a sentence never crosses a paragraph or a line break."""
+    """Split ``body`` into sentences; a sentence never crosses a line break."""
     out: list[Sentence] = []
-    for para_start, para in paragraphs(body):
-        line_start = 0
-        for line in para.split("\n"):
-            out.extend(_split_paragraph(line, para_start + line_start))
-            line_start += len(line) + 1
+    for line in _LINE.finditer(body):
+        line_end = line.end()
+        start = line.start()
+        for match in _BOUNDARY.finditer(body, start, line_end):
+            dot = match.start()
+            if match.end() - dot == 1 and body[dot] == "." and _closes_abbreviation(_word_before(body, dot)):
+                continue
+            end = match.end()
+            _emit(body, start, end, out)
+            start = end
+        _emit(body, start, line_end, out)
     return out
