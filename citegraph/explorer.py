@@ -24,11 +24,12 @@ import json
 import logging
 import math
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 import networkx as nx
@@ -126,7 +127,8 @@ def compute_layout(H: nx.DiGraph, scores: dict[str, int], options: ExplorerOptio
     ranked = sorted(H, key=lambda n: (-scores[n], n))
     hubs = ranked[: options.hub_count]
     positions = _hub_positions(H, hubs, options.seed)
-    _place_around(H, [n for n in ranked if n not in positions], positions)
+    _place_around(H, hubs, positions)
+    _place_on_grid([n for n in ranked if n not in positions], positions)
     return {n: (round(x), round(y)) for n, (x, y) in positions.items()}
 
 
@@ -139,26 +141,17 @@ def _hub_positions(H: nx.DiGraph, hubs: list[str], seed: int) -> dict[str, tuple
     return {n: (float(raw[n][0]), float(raw[n][1])) for n in hubs}
 
 
-def _place_around(H: nx.DiGraph, pending: list[str], positions: dict[str, tuple[float, float]]) -> None:
-    """Place ``pending`` nodes in passes: each beside its already placed neighbours."""
+def _place_around(H: nx.DiGraph, hubs: list[str], positions: dict[str, tuple[float, float]]) -> None:
+    """Breadth-first from the hubs: each node goes beside its neighbours placed so far."""
+    adjacency = {n: sorted({*H.successors(n), *H.predecessors(n)}) for n in H}
     slots: dict[tuple[str, ...], int] = {}
-    while pending:
-        left = []
-        for node in pending:
-            anchors = sorted(m for m in _neighbours(H, node) if m in positions)
-            if anchors:
+    queue = deque(hubs)
+    while queue:
+        for node in adjacency[queue.popleft()]:
+            if node not in positions:
+                anchors = [m for m in adjacency[node] if m in positions]
                 positions[node] = _spiral_slot(anchors, positions, slots)
-            else:
-                left.append(node)
-        if len(left) == len(pending):
-            _place_on_grid(left, positions)
-            return
-        pending = left
-
-
-def _neighbours(H: nx.DiGraph, node: str) -> Iterable[str]:
-    yield from H.successors(node)
-    yield from H.predecessors(node)
+                queue.append(node)
 
 
 def _spiral_slot(anchors: list[str], positions: dict, slots: dict) -> tuple[float, float]:
@@ -173,7 +166,9 @@ def _spiral_slot(anchors: list[str], positions: dict, slots: dict) -> tuple[floa
 
 
 def _place_on_grid(nodes: list[str], positions: dict[str, tuple[float, float]]) -> None:
-    """Unconnected leftovers go on a grid to the right of everything else."""
+    """Nodes not linked to any hub go on a grid to the right of everything else."""
+    if not nodes:
+        return
     right = max((x for x, _ in positions.values()), default=0.0) + 200.0
     top = min((y for _, y in positions.values()), default=0.0)
     width = max(1, math.ceil(math.sqrt(len(nodes))))
@@ -204,9 +199,9 @@ def build_payload(
     net = Network(directed=True, height="100%", width="100%")
     cited = _cited_counts(H)
     for node in sorted(H):
-        net.add_node(node, **_vis_node(node, H.nodes[node], cited.get(node, 0), positions.get(node), options))
+        _add_node(net, node, _vis_node(node, H.nodes[node], cited.get(node, 0), positions.get(node), options))
     for i, (u, v) in enumerate(sorted(H.edges())):
-        net.add_edge(u, v, **_vis_edge(i, H.edges[u, v]))
+        _add_edge(net, u, v, _vis_edge(i, H.edges[u, v]))
     return {
         "meta": _meta(G, H, bool(positions), options),
         "kinds": _legend(H),
@@ -214,6 +209,25 @@ def build_payload(
         "edges": net.edges,
         "options": _vis_options(net, bool(positions), options),
     }
+
+
+def _add_node(net, node: str, data: dict[str, Any]) -> None:
+    """``Network.add_node`` without its duplicate check, a list scan per call
+    (quadratic: 6 s at 10,000 nodes); graph node ids are unique already."""
+    from pyvis.node import Node
+
+    shape = data.pop("shape")
+    item = Node(node, shape, label=data.pop("label"), **data).options
+    net.nodes.append(item)
+    net.node_ids.append(node)
+    net.node_map[node] = item
+
+
+def _add_edge(net, source: str, target: str, data: dict[str, Any]) -> None:
+    """``Network.add_edge`` without its two node-list scans per call (19 s at 13,000 edges)."""
+    from pyvis.edge import Edge
+
+    net.edges.append(Edge(source, target, directed=True, **data).options)
 
 
 def _cited_counts(H: nx.DiGraph) -> dict[str, int]:

@@ -130,13 +130,17 @@ def test_hostile_text_is_data_not_markup(hostile_page):
     raw_data = DATA_SCRIPT.search(hostile_page).group(1)
     assert not set("<>&") & set(raw_data)
     data = payload_of(hostile_page)
-    names = {n["name"] for n in data["nodes"]}
-    assert "<img src=x onerror=\"window.__citegraph_pwned=1;alert('outlet')\"> Herald" in names
-    assert "The Evil</script><script>window.__citegraph_pwned=1</script> Gazette" in names
+    G = graph_of(HOSTILE_OPTIONS)
+    names = {n["id"]: n["name"] for n in data["nodes"]}
+    assert names == {n: " ".join(label.split()) for n, label in G.nodes(data="label")}
+    hostile = [name for name in names.values() if "<" in name and "__citegraph_pwned" in name]
+    assert len(hostile) >= 4, "titles, publishers and cited outlets carry markup"
+    assert any(n.startswith("outlet:") and "</script>" in n for n in names), "a cited outlet name carries </script>"
     titles = {n["attrs"].get("title") for n in data["nodes"] if n["kind"] == "article"}
-    assert "<img src=x onerror=\"window.__citegraph_pwned=1;alert('title')\"> Ministers \"quoted\" C:\\path\\to\\leak" in titles
-    evidence = " ".join(t for e in data["edges"] for t in e["evidence"])
-    assert "<img src=x onerror=" in evidence
+    assert titles == {t for _, t in G.nodes(data="title") if t}
+    evidence = [t for e in data["edges"] for t in e["evidence"]]
+    assert evidence == [" ".join(x["text"].split()) for _, _, d in sorted(G.edges(data=True)) for x in d.get("evidence", [])]
+    assert any("</script><script>" in t for t in evidence)
 
 
 def test_only_http_links_get_an_href(hostile_page):

@@ -4,6 +4,7 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("citegraph-data").textContent);
+  var parsedMs = performance.now();
   var meta = data.meta;
   var byId = new Map();
   var inEdges = new Map();
@@ -12,7 +13,7 @@
   var state = { kinds: new Set(), publisher: "", outlet: "", from: "", to: "", minCited: 0, focus: null };
   var visible = new Set();
   var ready = false;
-  window.citegraphState = { ready: false, readyMs: null, drawn: 0, shown: meta.shown_nodes };
+  window.citegraphState = { ready: false, readyMs: null, parsedMs: parsedMs, networkMs: null, drawn: 0, shown: meta.shown_nodes };
 
   function $(id) { return document.getElementById(id); }
 
@@ -95,23 +96,27 @@
 
   /* -------------------------------------------------------------- graph */
 
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  /* Filters toggle each node's `hidden` flag; vis then leaves out the node
+   * and every edge touching it, keeping positions for when it comes back. */
+  var hidden = new Map();
   computeVisible();
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return visible.has(n.id); } });
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return visible.has(e.from) && visible.has(e.to); } });
-  var network = new vis.Network($("graph"), { nodes: nodeView, edges: edgeView }, data.options);
+  /* vis gets only what it draws: the DataSet copies items it hands out, and
+   * copying every evidence sentence would slow the first draw. */
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    hidden.set(n.id, !visible.has(n.id));
+    return { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size, x: n.x, y: n.y, hidden: hidden.get(n.id) };
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e) {
+    return { id: e.id, from: e.from, to: e.to, width: e.width, dashes: e.dashes, color: e.color, arrows: e.arrows };
+  }));
+  var network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, data.options);
+  window.citegraphState.networkMs = performance.now();
   window.citegraph = {
     network: network, nodes: nodes, edges: edges, state: state,
     visibleIds: function () { return Array.from(visible).sort(); },
     drawnIds: function () { return network.body.nodeIndices.slice().sort(); },
     select: selectNode
   };
-
-  function keepPositions(ids) {
-    var pos = network.getPositions(ids);
-    nodes.update(Object.keys(pos).map(function (id) { return { id: id, x: pos[id].x, y: pos[id].y }; }));
-  }
 
   function markReady() {
     if (ready) return;
@@ -127,7 +132,6 @@
   if (data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      keepPositions();
       network.fit({ animation: false });
       network.moveTo({ scale: network.getScale() * 0.92, animation: false });
       network.once("afterDrawing", markReady);
@@ -136,12 +140,15 @@
   } else {
     network.once("afterDrawing", markReady);
   }
-  network.on("dragEnd", function (p) { if (p.nodes.length) keepPositions(p.nodes); });
 
   function refresh() {
     computeVisible();
-    nodeView.refresh();
-    edgeView.refresh();
+    var changes = [];
+    data.nodes.forEach(function (n) {
+      var hide = !visible.has(n.id);
+      if (hide !== hidden.get(n.id)) { hidden.set(n.id, hide); changes.push({ id: n.id, hidden: hide }); }
+    });
+    if (changes.length) nodes.update(changes);
     showStatus();
   }
 
