@@ -87,14 +87,14 @@ _MONTHS = (
     "october", "november", "december",
 )
 _MONTH_RE = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+# dates are capitalised in English; a case-sensitive pattern is much faster
 _DATE = re.compile(
     rf"\b(?:(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})|(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"(?:,?\s+(?P<year>\d{{4}}))?|(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH_RE})(?:\s+(?P<year2>\d{{4}}))?|"
-    rf"(?P<weekday>{'|'.join(_WEEKDAYS)}))\b",
-    re.IGNORECASE,
+    rf"(?P<weekday>{'|'.join(d.capitalize() for d in _WEEKDAYS)}))\b"
 )
 _WORD = re.compile(r"[^\s]+")
 _CAPS_RUN = re.compile(
@@ -152,6 +152,7 @@ class DocType_:
     cancel_phrases: tuple[str, ...]  # multi-word cancel_after entries
     plural_needs_name: bool
     vote_issuers: re.Pattern[str] | None
+    vote_issuer_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ class DocumentVocabulary:
     platform_words: frozenset[str]  # lower-cased platform names, for the candidate search
     posted_on: re.Pattern[str]  # "wrote on X", "posted on Telegram"
     skip_line: re.Pattern[str]
-    caption_markers: tuple[str, ...]
+    caption_markers: re.Pattern[str]
     not_determiners: frozenset[str]
     verbs: frozenset[str]  # lower-case verbs that never modify a document noun ("filed")
     titled_name: re.Pattern[str]
@@ -197,6 +198,16 @@ class DocumentVocabulary:
                 f"documents vocabulary is invalid ({err}); fix citegraph/data/documents.toml "
                 "so that it follows the layout described at its top"
             ) from err
+
+
+def _heads(types: list[DocType_]) -> frozenset[str]:
+    """Substrings a sentence must contain to hold a document noun ("vote" only after "Security Council")."""
+    words: set[str] = set()
+    for t in types:
+        words |= {n.split()[-1] for n in t.nouns if n not in t.vote_nouns}
+        if t.vote_nouns and t.vote_issuers is not None:
+            words |= {w.lower() for w in t.vote_issuer_names}
+    return _minimal(words)
 
 
 def _minimal(words: set[str]) -> frozenset[str]:
@@ -231,6 +242,7 @@ def _type_vocab(name: str, table: dict[str, Any]) -> DocType_:
         vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'])})$", re.IGNORECASE)
         if table.get("vote_issuers")
         else None,
+        vote_issuer_names=tuple(table.get("vote_issuers", [])),
     )
 
 
@@ -248,7 +260,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
     return DocumentVocabulary(
         by_noun=by_noun,
         noun_re=re.compile(rf"(?<![\w-]){_trie(by_noun)}(?![\w-])"),
-        heads=_minimal({n.split()[-1] for n in by_noun}),
+        heads=_heads(types),
         via_stems=_minimal({w.split()[0][:4] for w in cues["via_passive"] + cues["via_active"]}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
@@ -284,7 +296,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
             rf"(?:on|to)\s+(?:(?:his|her|their|its|the)\s+)?(?:official\s+)?(?P<platform>{_words(cues['posting_platforms'])})(?![\w-])"
         ),
         platform_re=re.compile(rf"(?<![\w-])(?:{_words(cues['platforms'])})(?![\w-])"),
-        caption_markers=tuple(cues["caption_markers"]),
+        caption_markers=re.compile("|".join(re.escape(m) for m in cues["caption_markers"])),
         not_determiners=_lower_set(cues["not_determiners"]),
         verbs=_lower_set(w for w in cues["doc_verbs"] + cues["author_verbs"] if " " not in w) - _ADJ_ED,
         skip_line=re.compile(rf"^\W*(?:{_words(cues['skip_line_prefixes'])})\b\s*[:|>-]", flags),
@@ -399,9 +411,9 @@ _TERMINAL = re.compile(r"""(?:[.!?:;…]["'”’)\]]*|["”’])$""")
 
 def _is_article_text(line: str, vocab: DocumentVocabulary) -> bool:
     """False for headlines, captions and link lines ("Read more: ...")."""
-    if vocab.skip_line.match(line) or any(marker in line for marker in vocab.caption_markers):
+    if not (_TERMINAL.search(line[-4:]) or len(line) > 300):
         return False
-    return bool(_TERMINAL.search(line)) or len(line.split()) > 40
+    return not (vocab.skip_line.match(line) or vocab.caption_markers.search(line))
 
 
 # ------------------------------------------------------------------ phrase parts
@@ -1134,13 +1146,15 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     found: list[tuple[int, int, _Mention]] = []
     for i in _candidates(_fold(article.body), sents, vocab.heads | vocab.platform_words):
         sent = sents[i]
-        if not _is_article_text(_line_of(article.body, sent), vocab):
+        matches = list(vocab.noun_re.finditer(_fold(sent.text)))
+        posts = list(vocab.posted_on.finditer(sent.text)) if " on " in sent.text or " to " in sent.text else []
+        if not (matches or posts) or not _is_article_text(_line_of(article.body, sent), vocab):
             continue
-        for match in vocab.noun_re.finditer(_fold(sent.text)):
+        for match in matches:
             mention = _read_mention(ctx, i, match)
             if mention is not None:
                 found.append((i, match.start(), mention))
-        found += [(i, m.start(), _platform_post(ctx, i, m)) for m in vocab.posted_on.finditer(sent.text)]
+        found += [(i, m.start(), _platform_post(ctx, i, m)) for m in posts]
     docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
     return [_citation(article, doc) for doc in docs]
