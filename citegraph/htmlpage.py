@@ -42,9 +42,13 @@ from htmldate import find_date
 from trafilatura import bare_extraction
 
 from .records import Article, ImageCredit, Link
-from .textdump import iso_date
+from .textdump import DumpRules, iso_date, load_rules
 
 log = logging.getLogger(__name__)
+# trafilatura warns about each page's broken markup ("empty link"): not actionable
+# for a user, so it is quietened unless the application configured that logger.
+if logging.getLogger("trafilatura").level == logging.NOTSET:
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _FALLBACK_SHARE = 0.5  # precision-mode text shorter than this share of the default's is not trusted
@@ -147,14 +151,20 @@ def _find_date(tree: Any, url: str | None) -> str | None:
 def serialise(body: Any, captions: set[str], base: str | None = None) -> tuple[str, list[Link]]:
     """Paragraphs ("\n\n"-joined) and their links from trafilatura's XML body.
 
-    Paragraphs that repeat a caption are dropped, and so are trailing widget
-    labels ("Join The Conversation", "Advertisement"): short last paragraphs
-    without sentence punctuation.
+    Paragraphs that repeat a caption are dropped, and so are teaser links and
+    page controls from ``data/pagedump.toml`` ("Related: ...", "Advertisement"),
+    and trailing widget labels ("Join The Conversation"): short last
+    paragraphs without sentence punctuation.
     """
     if body is None:
         return "", []
     normal_captions = {" ".join(c.split()) for c in captions}
-    blocks = [(para, refs) for para, refs in map(_inline, _blocks(body)) if para and para not in normal_captions]
+    rules = load_rules()
+    blocks = [
+        (para, refs)
+        for para, refs in map(_inline, _blocks(body))
+        if para and para not in normal_captions and not _is_teaser(para.casefold(), rules)
+    ]
     while blocks and _is_widget_label(blocks[-1][0]):
         blocks.pop()
     text, links = "", []
@@ -172,6 +182,11 @@ def _is_web_link(href: str) -> bool:
 
 def _resolve(href: str, base: str | None) -> str:
     return urljoin(base, href) if base else href
+
+
+def _is_teaser(folded: str, rules: DumpRules) -> bool:
+    """A "Related: <headline>" / "Read more: ..." link to another story, or a page control."""
+    return folded.startswith(rules.link_prefixes) or folded in rules.ui_lines
 
 
 def _is_widget_label(paragraph: str) -> bool:
