@@ -292,3 +292,21 @@ def test_strict_build_fails_on_a_skipped_file_and_names_it(tmp_path):
     result = CliRunner().invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "out"), "--strict"])
     assert result.exit_code == 1
     assert f"first {tmp_path / 'empty.txt'}: empty file" in result.output
+
+
+def test_polnear_annotation_offsets_map_onto_the_body(corpora):
+    """Span offsets into the file, minus ``plain_body_offset``, index the body (title spans excepted)."""
+    folder = need_shared(CORPORA / "polnear" / "dev")
+    checked = 0
+    for ann in sorted((folder / "attributions").glob("*.ann"))[:15]:
+        text_path = folder / "text" / (ann.stem.rsplit("_", 1)[0] + ".txt")
+        [article] = read_all(text_path)
+        text = text_path.read_text("utf-8")
+        offset = plain_body_offset(text)
+        for line in ann.read_text("utf-8").splitlines():
+            match = re.match(r"T\d+\t\w+ (\d+) (\d+)\t(.*)$", line)
+            if match and int(match.group(1)) >= offset:
+                start, end = int(match.group(1)) - offset, int(match.group(2)) - offset
+                assert article.body[start:end] == match.group(3).replace("\xa0", " ")
+                checked += 1
+    assert checked > 100
