@@ -161,7 +161,6 @@ class DocumentVocabulary:
 
     by_noun: dict[str, DocType_]
     noun_re: re.Pattern[str]  # case-sensitive, over lower-cased text
-    heads: frozenset[str]  # last word of every noun: a cheap test before the regex
     via_stems: frozenset[str]  # stems of the via verbs: only where one occurs are outlets looked up
     via_after: re.Pattern[str]
     via_before: re.Pattern[str]
@@ -175,7 +174,8 @@ class DocumentVocabulary:
     another_before: re.Pattern[str]
     court_re: re.Pattern[str]
     platform_re: re.Pattern[str]
-    platform_words: frozenset[str]  # lower-cased platform names, for the candidate search
+    head_words: frozenset[bytes]  # a sentence holds a document noun only if it has one of these words
+    platform_head_words: frozenset[bytes]  # words of platform names (for "wrote on X")
     posted_on: re.Pattern[str]  # "wrote on X", "posted on Telegram"
     skip_line: re.Pattern[str]
     caption_markers: re.Pattern[str]
@@ -200,14 +200,17 @@ class DocumentVocabulary:
             ) from err
 
 
-def _heads(types: list[DocType_]) -> frozenset[str]:
-    """Substrings a sentence must contain to hold a document noun ("vote" only after "Security Council")."""
+def _head_words(types: list[DocType_]) -> frozenset[bytes]:
+    """Words a text must contain to hold a document noun ("vote" only with "Council" or "UNSC")."""
     words: set[str] = set()
     for t in types:
         words |= {n.split()[-1] for n in t.nouns if n not in t.vote_nouns}
-        if t.vote_nouns and t.vote_issuers is not None:
-            words |= {w.lower() for w in t.vote_issuer_names}
-    return _minimal(words)
+        words |= {name.lower().split()[-1].strip(".") for name in t.vote_issuer_names}
+    return frozenset(w.encode() for w in words)
+
+
+def _platform_words(cues: dict[str, Any]) -> frozenset[bytes]:
+    return frozenset(p.lower().split()[0].encode() for p in cues["posting_platforms"])
 
 
 def _minimal(words: set[str]) -> frozenset[str]:
@@ -260,7 +263,6 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
     return DocumentVocabulary(
         by_noun=by_noun,
         noun_re=re.compile(rf"(?<![\w-]){_trie(by_noun)}(?![\w-])"),
-        heads=_heads(types),
         via_stems=_minimal({w.split()[0][:4] for w in cues["via_passive"] + cues["via_active"]}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
@@ -290,7 +292,8 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         ),
         another_before=re.compile(rf"\b(?:{_words(cues['another'])})\s+$", flags),
         court_re=re.compile(rf"\b(?:{_words(cues['court_words'])})\b", flags),
-        platform_words=_minimal({p.lower() for p in cues["posting_platforms"] if len(p) > 2}) | {" on x"},
+        head_words=_head_words(types) | _platform_words(cues),
+        platform_head_words=_platform_words(cues),
         posted_on=re.compile(
             rf"\b(?P<verb>{_words(cues['posting_verbs'])})\s+(?:(?:a|an)\s+(?:\w+\s+)?(?:message|video|statement)\s+)?"
             rf"(?:on|to)\s+(?:(?:his|her|their|its|the)\s+)?(?:official\s+)?(?P<platform>{_words(cues['posting_platforms'])})(?![\w-])"
@@ -1115,18 +1118,33 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
     )
 
 
-def _candidates(body: str, sents: list[Sentence], heads: frozenset[str]) -> list[int]:
-    """Indices of the sentences that contain a document head noun (plain substring search: fast)."""
+# every byte but letters, digits and "-" becomes a space, so ``split`` yields words (fast, in C)
+_WORD_BYTES = bytes(b if chr(b).isalnum() and b < 128 or b == ord("-") else 32 for b in range(256))
+
+
+def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> tuple[list[int], set[int]]:
+    """Sentences that may hold a document noun, and those that name a platform ("wrote on X").
+
+    A set of the body's words tells which head words occur at all; only
+    those are then located, with plain substring search.
+    """
+    words = set(body.encode("utf-8", "ignore").translate(_WORD_BYTES).split())
+    present = [w for w in vocab.head_words if w in words]
+    if not present:
+        return [], set()
     starts = [s.start for s in sents]
     found: set[int] = set()
-    for head in heads:
+    platform: set[int] = set()
+    for word in present:
+        head = word.decode()
+        into = platform if word in vocab.platform_head_words else found
         pos = body.find(head)
         while pos >= 0:
             i = bisect.bisect_right(starts, pos) - 1
             if i >= 0 and pos < sents[i].end:
-                found.add(i)
+                into.add(i)
             pos = body.find(head, pos + len(head))
-    return sorted(found)
+    return sorted(found | platform), platform
 
 
 def _fold(text: str) -> str:
@@ -1144,10 +1162,11 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     vocab = _vocab()
     ctx = _Context(article, sents, gazetteer, vocab)
     found: list[tuple[int, int, _Mention]] = []
-    for i in _candidates(_fold(article.body), sents, vocab.heads | vocab.platform_words):
+    candidates, platform = _candidates(_fold(article.body), sents, vocab)
+    for i in candidates:
         sent = sents[i]
         matches = list(vocab.noun_re.finditer(_fold(sent.text)))
-        posts = list(vocab.posted_on.finditer(sent.text)) if " on " in sent.text or " to " in sent.text else []
+        posts = list(vocab.posted_on.finditer(sent.text)) if i in platform else []
         if not (matches or posts) or not _is_article_text(_line_of(article.body, sent), vocab):
             continue
         for match in matches:
