@@ -468,8 +468,12 @@ def _unbounded(mods: list[re.Match[str]]) -> list[re.Match[str]]:
     return out
 
 
+_MODIFIER_TOKEN = re.compile(r"^[\w][\w.&'’-]*$")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
 def _is_modifier(tok: str, low: str) -> bool:
-    if low in _STOP or not re.match(r"^[\w][\w.&'’-]*$", tok):
+    if low in _STOP or not _MODIFIER_TOKEN.match(tok):
         return False
     if tok[:1].isupper() or tok[:1].isdigit():
         return True
@@ -649,7 +653,7 @@ class _Context:
         return [(m.start + lo, m.end + lo, m) for m in self.gazetteer.find_mentions(self.sents[i].text[lo:hi])]
 
     def outlet(self, name: str) -> Outlet | None:
-        name = re.sub(r"^(?:the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
+        name = _ARTICLE.sub("", name.strip())
         return self.gazetteer.lookup(name) if name else None
 
 
@@ -852,7 +856,7 @@ def _clean_issuer(ctx: _Context, r: _Reading) -> str | None:
     if re.match(r"(?i)^(his|her)\s", issuer):
         before = r.left + " " + (ctx.sents[r.i - 1].text if r.i else "")
         issuer = _resolve_pronoun(issuer, before, ctx.vocab)
-    issuer = re.sub(r"^(?:the|a|an)\s+", "", issuer.strip(" ,"), flags=re.IGNORECASE)
+    issuer = _ARTICLE.sub("", issuer.strip(" ,"))
     return _TRAILING_DATE.sub("", issuer) or None
 
 
@@ -904,6 +908,7 @@ def _cancelled(tv: DocType_, left: str, right: str) -> bool:
     return False
 
 
+_TRAILING_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _TO_OUTLET = re.compile(
     r"^\s*,?\s*(?:(?:which|that)\s+(?:was|were)\s+)?(?:(?:sent|given|provided|emailed|released|leaked|shared|"
     r"made\s+available|forwarded)\s+)?(?:exclusively\s+)?(?:to|with)\s+$",
@@ -948,7 +953,7 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
             continue
         if start >= np_end:
             gap = text[np_end:start]
-            gap = re.sub(r"(?i)\bthe\s+$", "", gap)
+            gap = _TRAILING_THE.sub("", gap)
             m = ctx.vocab.via_after.match(gap)
             if m and not ctx.vocab.noun_re.search(gap.lower()):
                 return outlet.name, m.group("verb").lower()
@@ -1108,7 +1113,7 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
         det="none",  # refers back to a post already in play, unless it names someone else
         mods="",
         post=f"on {match.group('platform')}",
-        issuer=re.sub(r"^(?:the|a|an)\s+", "", issuer, flags=re.IGNORECASE) if issuer else None,
+        issuer=_ARTICLE.sub("", issuer) if issuer else None,
         via=None,
         cue=" ".join(match.group("verb").split()),
         cued=True,
