@@ -8,6 +8,7 @@ about the corpus (article counts, the one Latin-1 BBC file).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ CORPORA_EXPECTED = {
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+@lru_cache(maxsize=None)
 def read(folder: Path) -> tuple[list[Article], list[Skip]]:
     items = list(iter_articles([folder], ReadOptions()))
     return [a for a in items if isinstance(a, Article)], [s for s in items if isinstance(s, Skip)]
