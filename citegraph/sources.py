@@ -81,6 +81,7 @@ class Lexicon:
     be_forms: frozenset[str]
     between: frozenset[str]
     caption_words: frozenset[str]
+    time_words: frozenset[str]
     titles: frozenset[str]
     honorifics: frozenset[str]
     particles: frozenset[str]
@@ -140,6 +141,7 @@ class Lexicon:
             be_forms=words("context", "be_forms"),
             between=words("context", "between"),
             caption_words=words("context", "caption_words"),
+            time_words=words("context", "time_words"),
             titles=words("people", "titles"),
             honorifics=words("people", "honorifics"),
             particles=words("people", "particles"),
@@ -247,6 +249,17 @@ def _opens(text: str, at: int) -> bool:
     return (before.isspace() or before in "([—–") and not after.isspace()
 
 
+def _caption_lines(body: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Offsets of the lines that are photo captions: a caption's every sentence is passed over."""
+    out = []
+    pos = 0
+    for line in body.split("\n"):
+        if line.rstrip(" \t.").endswith(")") and _is_caption(line, lex):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
 def _is_caption(text: str, lex: Lexicon) -> bool:
     """A photo caption ends with a credit in brackets: "(AP)", "(AP Photo/Jane Doe)"."""
     match = _CAPTION.search(text)
@@ -342,9 +355,22 @@ def _postmodified_head(t: _Toks, j: int, lex: Lexicon) -> int | None:
     return None
 
 
+def _skip_time(t: _Toks, j: int, lex: Lexicon) -> int:
+    """Step left over a time phrase that ends at ``j`` ("on Wednesday, Aug. 24, 2011")."""
+    k = j
+    while k >= 0 and not t.quoted[k]:
+        low = t.low[k]
+        if low in lex.time_words or low[0].isdigit() or (low == "," and k > 0 and (t.low[k - 1] in lex.time_words or t.low[k - 1][0].isdigit())):
+            k -= 1
+        else:
+            break
+    named = any(t.low[n] in lex.time_words and t.low[n] not in ("on", "in", "this", "last", "early", "late") for n in range(k + 1, j + 1))
+    return k if named else j
+
+
 def _subject_before(t: _Toks, i: int, lex: Lexicon) -> tuple[list[str], list[str]] | None:
     """The subject of the verb at ``i``: (words, qualifier); None when the verb is passive."""
-    j = i - 1
+    j = _skip_time(t, i - 1, lex)
     while j >= 0 and t.low[j] in lex.between and not t.quoted[j]:
         if t.low[j] in _NEGATIONS:  # "officials have not said why"
             return None
@@ -638,7 +664,7 @@ class _NameIndex:
                 words = self.body[max(0, at - 60) : at].split()[-4:] + [surname]
                 runs = _name_runs(words, self.lex)
                 if runs and runs[-1][-1] == surname:
-                    out.append((at, " ".join(runs[-1])))
+                    out.append((at, " ".join(_person_name(runs[-1]))))
             at = self.body.find(surname, at + 1)
         return out
 
@@ -669,7 +695,7 @@ class _Sources:
     def __init__(self, article: Article, lex: Lexicon, outlet_names: frozenset[str]) -> None:
         self.article = article
         self.lex = lex
-        self.outlets = _normalised(outlet_names)
+        self.outlet_names = outlet_names
         self._index: _NameIndex | None = None
         self.entries: dict[tuple[CitationKind, str], _Entry] = {}
         self.last_person: _Entry | None = None
@@ -711,12 +737,17 @@ class _Sources:
         return self._entry(CitationKind.ANONYMOUS, ref.name, cue)
 
     def _entry(self, kind: CitationKind, name: str, cue: str) -> _Entry | None:
-        if _norm(name) in self.outlets or any(_norm(w) in self.outlets for w in name.split() if _ACRONYM.fullmatch(w)):
+        if self._is_outlet(name):
             return None
         key = (kind, name.lower())
         if key not in self.entries:
             self.entries[key] = _Entry(kind, name, cue, [], set(), -1)
         return self.entries[key]
+
+    def _is_outlet(self, name: str) -> bool:
+        """True for an outlet's name, or a name holding an outlet's acronym ("CNN", "BBC Persian")."""
+        outlets = _normalised(self.outlet_names)  # cached: the extractor passes the same names each time
+        return _norm(name) in outlets or any(_norm(w) in outlets for w in name.split() if _ACRONYM.fullmatch(w))
 
     def _surname(self, surname: str, pos: int) -> str | None:
         low = surname.lower()
@@ -755,7 +786,7 @@ class _Sources:
                 kind=e.kind,
                 name=e.name,
                 cue=e.cue,
-                evidence=tuple(sorted(e.evidence)),
+                evidence=tuple(sorted(e.evidence, key=lambda ev: (ev.start, ev.end))),
             )
             for e in self.entries.values()
             if e.evidence
@@ -774,9 +805,10 @@ def find_sources(article: Article, sents: list[Sentence], outlet_names: frozense
     cues = lex.cue_positions(article.body)
     starts = [s.start for s in sents]
     with_cue = sorted({bisect.bisect_right(starts, at) - 1 for at in cues})
+    captions = _caption_lines(article.body, lex) if ")" in article.body else []
     for n in with_cue:
         sent = sents[n]
-        if n < 0 or _is_caption(sent.text, lex):
+        if n < 0 or any(begin <= sent.start < end for begin, end in captions):
             continue
         for phrase in _phrases(_Toks(sent.text), lex):
             for ref in _classify(phrase, lex):
