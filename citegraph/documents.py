@@ -270,7 +270,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
             flags,
         ),
         via_before=re.compile(
-            rf"(?:\s+(?:has|had|have|also|first|exclusively|recently|previously))*\s+"
+            rf",?(?:\s+(?:has|had|have|also|first|exclusively|recently|previously))*\s+"
             rf"(?P<verb>{_words(cues['via_active'])})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|(?:the\s+)?(?:existence|contents?|details|text|portions|excerpts)\s+(?:of|from)\s+)?$",
             flags,
         ),
@@ -285,8 +285,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         ),
         according_before=re.compile(rf"\b(?P<cue>{_words(cues['according'])})\s+$", flags),
         said_in_before=re.compile(
-            r"(?P<verb>said|says|wrote|writes|stated|states|announced|announces|added|adds|warned|warns|"
-            r"argued|argues|posted|posts|tweeted|tweets|wrote|responded|responds|confirmed|confirms)"
+            rf"\b(?P<verb>{_words(cues['said_in_verbs'])})"
             r"\s+(?:(?:on\s+\w+\s+)|(?:late\s+\w+\s+))?(?:in|on|via|through)\s+$",
             flags,
         ),
@@ -704,7 +703,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     if r.tv.outlet_work and _outlet_after(ctx, r):
         return None  # "a report in The Washington Post", "a report aired on Channel 12"
     r.via, via_verb = _via(ctx, i, r.np_start, r.span[1])
-    _read_post(ctx, r, via_verb)
+    _read_post(ctx, r)
     _read_names(ctx, r)
     if r.outlet_author is not None and r.tv.outlet_work:
         return None  # "a CNN report", "a report by Reuters": the outlet's own work
@@ -768,7 +767,7 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
 _DOC_NUMBER = re.compile(r"^\s+((?:No\.\s*)?\d{1,5}(?:/\d{1,5})?)(?![\w%,.]\d)(?!\s*(?:percent|per cent|%))")
 
 
-def _read_post(ctx: _Context, r: _Reading, via_verb: str) -> None:
+def _read_post(ctx: _Context, r: _Reading) -> None:
     """The post-modifier ("from the US Embassy in Oman") and the issuer it names."""
     number = _DOC_NUMBER.match(r.right)
     if number and (r.noun[:1].isupper() or number.group(1).startswith("No")):  # "Resolution 2728", "Memorandum No. 14"
@@ -788,7 +787,7 @@ def _read_post(ctx: _Context, r: _Reading, via_verb: str) -> None:
     if prep in ctx.vocab.issuer_preps:
         obj = re.split(r"\s+(?:on|about|regarding|concerning|over)\s+", obj, maxsplit=1)[0]
         r.outlet_author = ctx.outlet(obj)
-        if r.outlet_author is None and not (r.via and via_verb):
+        if r.outlet_author is None:
             r.issuer, r.cue, r.cued = obj, prep, True
     r.prep, r.obj = prep, obj
     if not (r.via and prep in ("by", "obtained by", "seen by")):
@@ -1027,7 +1026,7 @@ def _can_start(m: _Mention) -> bool:
 
 
 _STRONG_PLURAL = frozenset(
-    "according to|cited in|obtained|reviewed|leaked|released|published|filed|unsealed|show|shows|showed|revealed|reveal|found".split("|")
+    "citing|according to|cited in|obtained|reviewed|leaked|released|published|filed|unsealed|show|shows|showed|revealed|reveal|found".split("|")
 )
 
 
