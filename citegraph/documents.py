@@ -508,7 +508,7 @@ def _post_object(right: str, verbs: frozenset[str] = frozenset()) -> str:
         tok = m.group()
         core = tok.strip(",;:.!?\"“”()")
         low = core.lower()
-        if not core or low in _POST_STOP or (low in verbs and core.islower()) or tok[:1] in "\"“(" or low in _WEEKDAYS:
+        if not core or tok in ("-", "–", "—") or low in _POST_STOP or (low in verbs and core.islower()) or tok[:1] in "\"“(" or low in _WEEKDAYS:
             break
         if out and low in ("on", "in", "last", "this", "earlier") and _starts_date(right[m.end() :]):
             break
