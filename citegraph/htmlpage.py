@@ -60,7 +60,8 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
               "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate")
 _CREDIT_TAIL = re.compile(r"(?:\(([^()]{2,80})\)|(?:Photo(?:graph)?|Image|Credit|Picture)s?\s*:\s*([^.;]{2,80}))\s*\.?\s*$", re.I)
 _MAX_CREDITS = 50
-_CREDIT_LABEL = re.compile(r"^(?:credits?|photo(?:graph)?s?|images?|pictures?)\b\s*:?\s*", re.I)
+_CREDIT_LABEL = re.compile(r"^(?:(?:credits?|photo(?:graph)?s?|images?|pictures?|video)\b\s*:?\s*)*(?:by\s+)?", re.I)
+_CAPTION_MIN_WORDS = 3
 _MIN_WORDS = 10
 _WIDGET_WORDS = 4  # a last paragraph this short, without punctuation, is a page control
 _SITE_NAME_WORDS = 8  # a longer og:site_name is a headline put there by mistake
@@ -249,15 +250,16 @@ def image_credits(tree: Any) -> tuple[ImageCredit, ...]:
 
 
 def _credit_of(node: Any, caption: str) -> str | None:
+    """The credit of one caption: its credit element, else a trailing "(AP)" / "Photo: X"."""
+    if len(caption.split()) < _CAPTION_MIN_WORDS:
+        return None
     marked = node.xpath(".//*[contains(@class, 'credit') or contains(@class, 'copyright')]")
-    if marked:
-        credit = _CREDIT_LABEL.sub("", " ".join(marked[0].text_content().split()))
-        return credit[:120] or None
-    match = _CREDIT_TAIL.search(caption)
-    if match and len(caption.split()) >= 3:
-        credit = (match.group(1) or match.group(2)).strip()
-        return credit if credit[:1].isupper() else None
-    return None
+    text = " ".join(marked[0].text_content().split()) if marked else ""
+    if not text or text == caption:  # no credit element, or one wrapping the whole caption
+        match = _CREDIT_TAIL.search(caption)
+        text = (match.group(1) or match.group(2)).strip() if match else ""
+    credit = _CREDIT_LABEL.sub("", text).strip()
+    return credit[:120] if credit[:1].isupper() else None
 
 
 # -- metadata -------------------------------------------------------------

@@ -310,3 +310,13 @@ def test_polnear_annotation_offsets_map_onto_the_body(corpora):
                 assert article.body[start:end] == match.group(3).replace("\xa0", " ")
                 checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize("page, credit", [("wapo-2", "Reuters"), ("theverge", "Vjeran Pavic / The Verge"),
+                                          ("telegraph", "STR/AFP"), ("guardian-1", "Adrian Malloch for the Guardian")])
+def test_html_caption_credits_are_metadata_not_body(corpora, page, credit):
+    [article] = read_all(need_shared(CORPORA / "readability-testpages" / page / "source.html"))
+    found = [c for c in article.image_credits if c.credit == credit]
+    assert found, article.image_credits
+    paragraphs = set(article.body.split("\n\n"))
+    assert not any(c.caption in paragraphs for c in article.image_credits)
