@@ -660,8 +660,10 @@ class _NameIndex:
         at = self.body.find(surname)
         while at >= 0:
             after = self.body[at + len(surname) : at + len(surname) + 1]
-            if not (after.isalnum() or (at and self.body[at - 1].isalnum())):
-                words = self.body[max(0, at - 60) : at].split()[-4:] + [surname]
+            before = self.body[max(0, at - 60) : at]
+            previous = before.split()[-4:]
+            if previous and previous[-1][:1].isupper() and not (after.isalnum() or before[-1:].isalnum()):
+                words = previous + [surname]
                 runs = _name_runs(words, self.lex)
                 if runs and runs[-1][-1] == surname:
                     out.append((at, " ".join(_person_name(runs[-1]))))
