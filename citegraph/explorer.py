@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from itertools import count
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import networkx as nx
@@ -109,9 +110,26 @@ def importance(G: nx.DiGraph) -> dict[str, int]:
 
 
 def select_nodes(G: nx.DiGraph, scores: dict[str, int], max_nodes: int) -> list[str]:
-    """The ``max_nodes`` most important nodes, ties broken by id; sorted by id."""
+    """The ``max_nodes`` most important nodes (ties broken by id), sorted by id.
+
+    A node in that top none of whose neighbours is in it would float alone:
+    it gives way to the next most important node linked to the selection,
+    as long as there is one.
+    """
     ranked = sorted(G, key=lambda n: (-scores[n], n))
-    return sorted(ranked[:max_nodes])
+    if len(ranked) <= max_nodes:
+        return sorted(ranked)
+    chosen = set(ranked[:max_nodes])
+    linked = lambda n: any(m in chosen for m in (*G.successors(n), *G.predecessors(n)))  # noqa: E731
+    lone = [n for n in ranked[:max_nodes] if not linked(n)]
+    chosen.difference_update(lone)
+    for node in ranked[max_nodes:]:
+        if len(chosen) == max_nodes:
+            break
+        if node not in chosen and linked(node):
+            chosen.add(node)
+    refill = max_nodes - len(chosen)
+    return sorted(chosen | set(lone[:refill] if refill > 0 else []))
 
 
 # ------------------------------------------------------------------- layout
@@ -119,33 +137,59 @@ def select_nodes(G: nx.DiGraph, scores: dict[str, int], max_nodes: int) -> list[
 
 def compute_layout(H: nx.DiGraph, scores: dict[str, int], options: ExplorerOptions) -> dict[str, tuple[int, int]]:
     """Fixed positions for a large graph: a seeded spring layout of the hubs,
-    every other node on a spiral around the hubs it is linked to.
+    every other node on a spiral around the nodes it is linked to.
 
-    Linear in the size of the graph past the hubs, so 10,000 nodes take
-    about a second; deterministic for the same graph and seed.
+    The hubs are the most cited nodes of the largest connected part, pulled
+    together when the same articles cite them. Smaller parts start from
+    cells to the right. Past the
+    hubs this is linear in the size of the graph (10,000 nodes in about a
+    second) and deterministic for the same graph and seed.
     """
     ranked = sorted(H, key=lambda n: (-scores[n], n))
-    hubs = ranked[: options.hub_count]
-    positions = _hub_positions(H, hubs, options.seed)
-    _place_around(H, hubs, positions)
-    _place_on_grid([n for n in ranked if n not in positions], positions)
+    rank = {n: i for i, n in enumerate(ranked)}
+    main_part = max(nx.weakly_connected_components(H), key=lambda part: (len(part), -min(rank[n] for n in part)))
+    hubs = [n for n in ranked if n in main_part][: options.hub_count]
+    adjacency = {n: sorted({*H.successors(n), *H.predecessors(n)}) for n in H}
+    positions = _hub_positions(adjacency, hubs, len(H), options.seed)
+    slots: dict[tuple[str, ...], int] = {}
+    _place_around(adjacency, hubs, positions, slots)
+    cells = _cells(positions)
+    for node in ranked:
+        if node not in positions:
+            positions[node] = next(cells)
+            _place_around(adjacency, [node], positions, slots)
     return {n: (round(x), round(y)) for n, (x, y) in positions.items()}
 
 
-def _hub_positions(H: nx.DiGraph, hubs: list[str], seed: int) -> dict[str, tuple[float, float]]:
+def _hub_positions(adjacency: dict[str, list[str]], hubs: list[str], size: int, seed: int) -> dict:
+    """Spring layout of the hubs, linked directly or through articles citing both."""
+    hub_set = set(hubs)
     core = nx.Graph()
     core.add_nodes_from(hubs)
-    core.add_edges_from((u, v) for u, v in H.subgraph(hubs).edges())
-    scale = 90.0 * math.sqrt(len(H))
-    raw = nx.spring_layout(core, seed=seed, scale=scale, iterations=60)
-    return {n: (float(raw[n][0]), float(raw[n][1])) for n in hubs}
+    for node, neighbours in adjacency.items():
+        linked = [m for m in neighbours if m in hub_set]
+        pairs = [(node, m) for m in linked] if node in hub_set else zip(linked, linked[1:] + linked[:1])
+        for u, v in pairs:
+            if u != v:
+                weight = core.get_edge_data(u, v, {"weight": 0})["weight"]
+                core.add_edge(u, v, weight=weight + 1)
+    scale = 60.0 * math.sqrt(size)
+    raw = nx.spring_layout(core, seed=seed, scale=scale, iterations=60, weight=None)
+    return {n: _spread(float(raw[n][0]), float(raw[n][1]), scale) for n in hubs}
 
 
-def _place_around(H: nx.DiGraph, hubs: list[str], positions: dict[str, tuple[float, float]]) -> None:
-    """Breadth-first from the hubs: each node goes beside its neighbours placed so far."""
-    adjacency = {n: sorted({*H.successors(n), *H.predecessors(n)}) for n in H}
-    slots: dict[tuple[str, ...], int] = {}
-    queue = deque(hubs)
+def _spread(x: float, y: float, scale: float) -> tuple[float, float]:
+    """Pull outliers in and open up the dense core: radius r becomes sqrt(r * scale)."""
+    r = math.hypot(x, y)
+    if r == 0:
+        return x, y
+    factor = math.sqrt(r * scale) / r
+    return x * factor, y * factor
+
+
+def _place_around(adjacency: dict[str, list[str]], start: list[str], positions: dict, slots: dict) -> None:
+    """Breadth-first from ``start``: each node goes beside its neighbours placed so far."""
+    queue = deque(start)
     while queue:
         for node in adjacency[queue.popleft()]:
             if node not in positions:
@@ -165,15 +209,13 @@ def _spiral_slot(anchors: list[str], positions: dict, slots: dict) -> tuple[floa
     return cx + radius * math.cos(angle), cy + radius * math.sin(angle)
 
 
-def _place_on_grid(nodes: list[str], positions: dict[str, tuple[float, float]]) -> None:
-    """Nodes not linked to any hub go on a grid to the right of everything else."""
-    if not nodes:
-        return
-    right = max((x for x, _ in positions.values()), default=0.0) + 200.0
-    top = min((y for _, y in positions.values()), default=0.0)
-    width = max(1, math.ceil(math.sqrt(len(nodes))))
-    for i, node in enumerate(nodes):
-        positions[node] = (right + 60.0 * (i % width), top + 60.0 * (i // width))
+def _cells(positions: dict) -> Iterator[tuple[float, float]]:
+    """Grid cells to the right of everything placed, for parts not linked to a hub."""
+    xs = [x for x, _ in positions.values()] or [0.0]
+    ys = [y for _, y in positions.values()] or [0.0]
+    left, top, width = max(xs) + 300.0, min(ys), max(1, int((max(ys) - min(ys)) // 180) + 1)
+    for i in count():
+        yield left + 180.0 * (i // width), top + 180.0 * (i % width)
 
 
 # ------------------------------------------------------------------ payload
