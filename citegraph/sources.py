@@ -63,6 +63,15 @@ _CLAUSE_END = frozenset(",.;:!?()[]—–-\"“”")
 _CONNECTORS = frozenset(["of", "for", "on", "to", "and", "in", "at", "&"])
 _CONJUNCTIONS = frozenset(["and", "but", "or", "nor"])
 _NEGATIONS = frozenset(["not", "never"])
+_QUESTION_OPENERS = frozenset("how what why when where who which whom whose has have had did do does is are was were will would can could should".split())
+# Words that may stand between a verb and its "that" ("told reporters on Monday that").
+_ADVERBIAL = frozenset(["to", "in", "on", "at", "of", "last", "this", "reporters", "him", "her", "them", "me", "us", "again", "also"])
+# Words before a noun phrase that show it starts a clause (so it may be a subject).
+_CLAUSE_OPENERS = frozenset(
+    "and but or so yet that while as because when after before since although though if then also "
+    "whereas where said says told".split()
+)
+_PREPOSITIONS = frozenset("to of for by with from about into against among between than like via per toward towards".split())
 _AFTER_COMPLEMENT = frozenset(["that", ":", ",", ".", "?", "!", "\"", "“", "”"])
 _RELATIVES = frozenset(["who", "which", "that", "whom"])
 _HAS_QUOTE = re.compile("[\"“”]")
@@ -311,6 +320,8 @@ def _walk_back(t: _Toks, j: int, lex: Lexicon) -> int:
     while k >= 0 and j - k < 12:
         if t.quoted[k] or not t.word(k):
             break
+        if t.low[k] == "that":  # "revealed that Blinken stressed": a conjunction here
+            break
         if _is_determiner(t, k, lex) and not (t.low[k] == "the" and k > 0 and t.low[k - 1] in _CONNECTORS):
             return k if k < j else j + 1
         if _POSSESSIVE.search(t.text[k]) and k < j:
@@ -337,6 +348,8 @@ def _walk_forward(t: _Toks, k: int, lex: Lexicon) -> tuple[int, int, int]:
     while k > start and _joins(t, k - 1, lex):
         k -= 1
     end = k
+    if k < t.n and t.low[k] in lex.doc_nouns:  # "according to F.A.A. records": a document
+        return start, start, start
     if k > start and t.low[k - 1] in lex.anon_heads and k < t.n and t.low[k] in lex.post_openers:
         while k < t.n and t.word(k) and k - end < 12 and not t.quoted[k]:
             k += 1
@@ -386,17 +399,39 @@ def _subject_before(t: _Toks, i: int, lex: Lexicon) -> tuple[list[str], list[str
         if k < 1 or t.text[k] != "," or t.text[k - 1] in _QUOTES:
             return [], []
         j = k - 1
-    if j < 0 or t.low[j] in _CONJUNCTIONS or t.low[j] in _RELATIVES:
-        return [], []
+    if j < 0 or t.low[j] in _CONJUNCTIONS or t.low[j] in _RELATIVES or t.low[j] in lex.determiners:
+        return [], []  # "and said", "who said", "his claim": no subject here
     head = _postmodified_head(t, j, lex)
     if head is not None:
-        return t.text[_walk_back(t, head, lex) : head + 1], t.text[head + 1 : j + 1]
+        start = _walk_back(t, head, lex)
+        return (t.text[start : head + 1], t.text[head + 1 : j + 1]) if _opens_clause(t, start, lex) else ([], [])
     start = _walk_back(t, j, lex)
     if start <= j and start > 1 and t.low[start - 1] == "and":  # "One U.S. official and two Israeli officials"
         more = _walk_back(t, start - 2, lex)
         if more <= start - 2 and t.low[more] not in lex.pronouns:
             start = more
-    return t.text[start : j + 1], []
+    return (t.text[start : j + 1], []) if _opens_clause(t, start, lex) else ([], [])
+
+
+def _opens_clause(t: _Toks, start: int, lex: Lexicon) -> bool:
+    """A subject starts a clause: "asked people in the audience to clap" has none.
+
+    A phrase with a common-noun head ("officials") must follow punctuation, a
+    conjunction or an adverb; a name only must not follow a preposition.
+    """
+    if start <= 0 or not t.word(start - 1) or t.quoted[start - 1]:
+        return True
+    before = t.low[start - 1]
+    if before in _PREPOSITIONS:
+        return False
+    if t.text[start][0].isupper() and t.low[start] not in lex.anon_heads:
+        return True
+    return (
+        before in _CLAUSE_OPENERS
+        or before in lex.between
+        or before in lex.time_words
+        or t.text[start - 1] in lex.stop_caps
+    )
 
 
 def _forward_cue(t: _Toks, i: int, lex: Lexicon) -> int:
@@ -408,7 +443,7 @@ def _forward_cue(t: _Toks, i: int, lex: Lexicon) -> int:
 
 
 def _speech_verb(t: _Toks, i: int, lex: Lexicon) -> bool:
-    if t.low[i] not in lex.verbs:
+    if t.low[i] not in lex.verbs or not t.text[i][0].islower():  # "the United States" is no verb
         return False
     if i + 1 < t.n and t.low[i + 1] in lex.passive_after:
         return False
@@ -420,10 +455,11 @@ def _complement_follows(t: _Toks, i: int) -> bool:
     if i + 1 >= t.n or t.text[i + 1] in ".?!":
         return True
     for k in range(i + 1, min(t.n, i + 7)):
-        if t.text[k] in ".;?!":
-            return False
-        if t.low[k] in _AFTER_COMPLEMENT:
+        low = t.low[k]
+        if low in _AFTER_COMPLEMENT:
             return True
+        if not (low in _ADVERBIAL or low.endswith("ly") or t.text[k][0].isupper() or low[0].isdigit()):
+            return False
     return False
 
 
@@ -460,8 +496,18 @@ def _phrase_at(t: _Toks, i: int, lex: Lexicon) -> _Phrase | None:
     return _Phrase(tuple(words), tuple(post), low)
 
 
+def _headline_or_question(t: _Toks) -> bool:
+    """An all-capitals headline, or a question the article asks itself ("How has X responded?")."""
+    words = [w for w, q in zip(t.text, t.quoted) if w[0].isalpha() and not q]
+    if len(words) >= 2 and all(w.isupper() for w in words):
+        return True
+    return t.n > 2 and t.text[-1] == "?" and not t.quoted[-1] and t.low[0] in _QUESTION_OPENERS
+
+
 def _phrases(t: _Toks, lex: Lexicon) -> list[_Phrase]:
     """Every (speaker phrase, cue) in one sentence, left to right."""
+    if _headline_or_question(t):
+        return []
     out = []
     for i, low in enumerate(t.low):
         if low in lex.cue_words and not t.quoted[i]:
