@@ -329,11 +329,28 @@ def _walk_back(t: _Toks, j: int, lex: Lexicon) -> int:
         if _is_np_word(t, k, lex) or (k < j and _joins(t, k, lex)):
             k -= 1
             continue
+        if _noun_modifier(t, k, j, lex):  # "Florida election officials"
+            k -= 1
+            continue
         break
     start = k + 1
     while start <= j and _joins(t, start, lex) and not t.text[start][0].isupper():
         start += 1
     return start
+
+
+def _noun_modifier(t: _Toks, k: int, j: int, lex: Lexicon) -> bool:
+    """A lower-case noun between a capitalised word and an unnamed-source head."""
+    return (
+        k < j
+        and t.low[j] in lex.anon_heads
+        and t.text[k].isalpha()
+        and t.text[k].islower()
+        and k > 0
+        and t.text[k - 1][0].isupper()
+        and t.text[k - 1] not in lex.stop_caps
+        and t.low[k] not in lex.verbs
+    )
 
 
 def _walk_forward(t: _Toks, k: int, lex: Lexicon) -> tuple[int, int, int]:
@@ -391,7 +408,11 @@ def _subject_before(t: _Toks, i: int, lex: Lexicon) -> tuple[list[str], list[str
     if j >= 0 and t.low[j].endswith(("n't", "n’t")):
         return None
     if j >= 0 and t.low[j] in lex.be_forms:
-        return None
+        if not t.low[i].endswith("ing"):  # "officials were told": a passive
+            return None
+        j -= 1  # "the campaign is claiming": progressive
+        while j >= 0 and t.low[j] in lex.between and not t.quoted[j]:
+            j -= 1
     if j >= 0 and t.text[j] == ",":  # "Kirby, the NSC spokesman, said"
         k = j - 1
         while k >= 0 and t.text[k] != "," and j - k <= 16 and t.text[k] not in _QUOTES:
@@ -620,9 +641,13 @@ def _classify_one(words: list[str], post: list[str], det: str, lex: Lexicon) -> 
         return _Ref("person", " ".join(run), roles)
     if any(w.lower() in lex.org_cues for w in words) and (org := _organization(words, lex)):
         return org
+    if head in lex.anon_heads and (len(words) == 1 or run[-1:] != words[-1:]):  # "Aides said", "a Trump adviser"
+        return _anonymous(words, post, det, lex)
     if len(run) == 1 and not post:
         titled = len(words) > 1 and words[-2].lower() in lex.honorifics
         return _Ref("surname", run[0], roles, definite=titled)
+    if head in lex.org_lower and len(words) == 1 and det == "the" and not post:
+        return _Ref("institution", head)  # "the campaign said": the campaign named before
     if head in lex.org_lower and words[-1].islower() and len(words) >= 2 and not post:
         caps = [_strip_possessive(w) for w in words[:-1]]
         if all(c[:1].isupper() for c in caps):
@@ -645,6 +670,8 @@ def _anonymous(words: list[str], post: list[str], det: str, lex: Lexicon) -> _Re
             return org
         if det == "the" and len(words) == 1:
             return _Ref("role", head)
+        if len(words) > 1 and _POSSESSIVE.search(words[-2]):  # "Cameron's spokesman"
+            return _Ref("anonymous", _describe(words, post, lex))
         return None
     if head in lex.anon_need_post and not post:
         return None
@@ -766,6 +793,9 @@ class _Sources:
             return recent if recent and n - recent.last <= 2 else None
         if ref.kind == "role":
             return self._by_role(ref.name)
+        if ref.kind == "institution":
+            named = [e for e in self.entries.values() if e.kind is CitationKind.ORGANIZATION and e.name.lower().endswith(" " + ref.name)]
+            return max(named, key=lambda e: e.last) if named else None
         if ref.kind == "surname":
             full = self._surname(ref.name, sent.start)
             if full:
