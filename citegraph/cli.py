@@ -84,7 +84,7 @@ def build_cmd(
         _fail(err)
         return
     typer.echo(
-        f"Read {len(result.articles)} article(s), found {len(result.citations)} citation(s), "
+        f"Read {result.article_count} article(s), found {result.citation_count} citation(s), "
         f"skipped {len(result.skips)} file(s)."
     )
     for skip in result.skips:

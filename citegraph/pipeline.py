@@ -53,6 +53,8 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     update: UpdateSummary | None = None  # what the store update read, dropped and re-extracted
     regenerated: bool = True  # False when the outputs were already current and left alone
+    article_count: int = 0  # articles and citations in the build, also when the lists were not loaded
+    citation_count: int = 0
 
 
 def read_all(options: BuildOptions) -> tuple[list[Article], list[Skip]]:
@@ -96,7 +98,8 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     every article and citation, and only new or changed files are read
     again (see ``parallel.update_store``); ``progress`` is called as batches
     finish. When nothing the outputs depend on changed and they all exist,
-    they are left alone.
+    they are left alone and, to keep that fast, ``articles`` and
+    ``citations`` are not loaded (``regenerated`` is False; the counts are set).
 
     Every stage writes into a staging folder beside ``options.out``; only when
     all have succeeded do the new files replace the old, so an interrupted or
@@ -112,6 +115,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
             result.outputs, result.regenerated = current, False
             return result
         store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
+        result.articles, result.citations = list(store.articles()), list(store.citations())
         with staged_output(options.out) as stage:
             result = _build_into(dataclasses.replace(options, out=stage), store, result)
         result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
@@ -120,7 +124,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
 
 
 def _update(store, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
-    """Bring the store up to date and load what it holds."""
+    """Bring the store up to date; the result has its skips and counts."""
     from .parallel import UpdateOptions, update_store
 
     update = UpdateOptions(
@@ -136,7 +140,8 @@ def _update(store, options: BuildOptions, progress: ProgressHook | None) -> Buil
             f"{len(skips)} input(s) skipped under --strict, first {first.path}: {first.reason}. "
             "Fix or --exclude them, or drop --strict."
         )
-    return BuildResult(articles=list(store.articles()), citations=list(store.citations()), skips=skips, update=summary)
+    articles, citations, _ = store.counts()
+    return BuildResult(skips=skips, update=summary, article_count=articles, citation_count=citations)
 
 
 def _output_inputs(options: BuildOptions) -> tuple[str, ...]:
