@@ -75,7 +75,7 @@ _PREPOSITIONS = frozenset("to of for by with from about into against among betwe
 _AFTER_COMPLEMENT = frozenset(["that", ":", ",", ".", "?", "!", "\"", "“", "”"])
 _RELATIVES = frozenset(["who", "which", "that", "whom"])
 _HAS_QUOTE = re.compile("[\"“”]")
-_INVERSION = frozenset(["\"", "“", "”", ","])
+_INVERSION = frozenset(["\"", "“", "”", ",", "'", "’"])
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,8 @@ class _Toks:
     __slots__ = ("text", "low", "quoted", "n")
 
     def __init__(self, text: str) -> None:
+        if "''" in text or "``" in text:  # ''quoted'' (as some papers write) is "quoted"
+            text = text.replace("''", '"').replace("``", '"')
         if _HAS_QUOTE.search(text):
             self.text, self.quoted = _quoted_tokens(text)
         else:

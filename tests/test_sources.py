@@ -178,6 +178,13 @@ CORPUS_SOURCES = [
         PERSON,
         "Juanita Broaddrick",
     ),
+    # quotation marks written as two apostrophes, the speaker after the quotation
+    (
+        "polnear/train/text/nyt_2016-04-12_ryan-wages-campaign-to-counter-t.txt",
+        "said Senator Tim Scott, Republican of South Carolina",
+        PERSON,
+        "Tim Scott",
+    ),
 ]
 
 
