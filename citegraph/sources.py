@@ -358,6 +358,8 @@ def _noun_modifier(t: _Toks, k: int, j: int, lex: Lexicon) -> bool:
 def _walk_forward(t: _Toks, k: int, lex: Lexicon) -> tuple[int, int, int]:
     """The noun phrase that starts at token ``k``: (start, end of the words, end of the qualifier)."""
     start = k
+    if k < t.n and t.low[k] == "that":  # "alleged that the DNC ...": a clause, not a speaker
+        return k, k, k
     if k < t.n and _is_determiner(t, k, lex) and not t.quoted[k]:
         k += 1
     while k < t.n and k - start < 12:
@@ -409,6 +411,8 @@ def _subject_before(t: _Toks, i: int, lex: Lexicon) -> tuple[list[str], list[str
         j -= 1
     if j >= 0 and t.low[j].endswith(("n't", "n’t")):
         return None
+    if t.low[i].endswith("ing") and not (j >= 0 and t.low[j] in lex.be_forms):
+        return None  # "saying" without "is": a participle, see _main_subject
     if j >= 0 and t.low[j] in lex.be_forms:
         if not t.low[i].endswith("ing"):  # "officials were told": a passive
             return None
@@ -514,7 +518,8 @@ def _phrase_at(t: _Toks, i: int, lex: Lexicon) -> _Phrase | None:
     words, post = found
     if not words and i > 0 and t.text[i - 1] in _INVERSION:  # '"...," said Miller.'
         start, end, stop = _walk_forward(t, i + 1, lex)
-        if stop >= t.n or t.text[stop] in _CLAUSE_END:
+        after_quote = t.text[i - 1] != "," or (i > 1 and t.text[i - 2] in _INVERSION)
+        if (stop >= t.n or t.text[stop] in _CLAUSE_END) and (after_quote or stop >= t.n - 1):
             words, post = t.text[start:end], t.text[end:stop]
     return _Phrase(tuple(words), tuple(post), low)
 
@@ -556,6 +561,8 @@ class _Ref:
 def _name_like(word: str, lex: Lexicon) -> bool:
     low = word.lower()
     if word in lex.stop_caps or low in lex.titles or low in lex.org_cues or _POSSESSIVE.search(word):
+        return False
+    if low in lex.time_words and low != "may":  # "Year", "Week"; "Theresa May" stays a name
         return False
     return bool(_NAME.fullmatch(word))
 
