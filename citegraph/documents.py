@@ -29,6 +29,7 @@ once per process.
 from __future__ import annotations
 
 import bisect
+import itertools
 import datetime as dt
 import functools
 import logging
@@ -1126,6 +1127,28 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
 _WORD_BYTES = bytes(b if chr(b).isalnum() and b < 128 or b == ord("-") else 32 for b in range(256))
 
 
+_MAX_SENTENCE = 1500  # characters; longer "sentences" (lists, hostile input) are cut at spaces
+_MAX_NOUNS = 12  # document nouns read per sentence
+
+
+def _bounded(sents: list[Sentence]) -> list[Sentence]:
+    """The sentences, with any longer than ``_MAX_SENTENCE`` cut into pieces, so work per mention stays bounded."""
+    if all(len(s.text) <= _MAX_SENTENCE for s in sents):
+        return sents
+    out: list[Sentence] = []
+    for sent in sents:
+        text, start = sent.text, 0
+        while len(text) - start > _MAX_SENTENCE:
+            cut = text.rfind(" ", start + _MAX_SENTENCE // 2, start + _MAX_SENTENCE)
+            cut = cut if cut > start else start + _MAX_SENTENCE
+            out.append(Sentence(sent.start + start, sent.start + cut, text[start:cut]))
+            start = cut
+            while start < len(text) and text[start].isspace():
+                start += 1
+        out.append(Sentence(sent.start + start, sent.end, text[start:]))
+    return out
+
+
 def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> tuple[list[int], set[int]]:
     """Sentences that may hold a document noun, and those that name a platform ("wrote on X").
 
@@ -1164,12 +1187,13 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     outlets that may have obtained a document (``via``).
     """
     vocab = _vocab()
+    sents = _bounded(sents)
     ctx = _Context(article, sents, gazetteer, vocab)
     found: list[tuple[int, int, _Mention]] = []
     candidates, platform = _candidates(_fold(article.body), sents, vocab)
     for i in candidates:
         sent = sents[i]
-        matches = list(vocab.noun_re.finditer(_fold(sent.text)))
+        matches = list(itertools.islice(vocab.noun_re.finditer(_fold(sent.text)), _MAX_NOUNS))
         posts = list(vocab.posted_on.finditer(sent.text)) if i in platform else []
         if not (matches or posts) or not _is_article_text(_line_of(article.body, sent), vocab):
             continue

@@ -245,3 +245,10 @@ def test_corpus_documents(gaz, path, doc_type, issuer, via):
     assert any(d.doc_type is doc_type and d.issuer == issuer and d.via == via for d in docs), [
         (d.doc_type.value, d.name, d.issuer, d.via) for d in docs
     ]
+
+
+def test_endless_sentence_is_read_in_bounded_pieces(gaz):
+    body = "Officials said the memo was real and " * 400 + "the memo said so."
+    docs = _docs(Article(id="t.txt", title="", body=body), gaz)
+    evidence = [e for d in docs for e in d.evidence]
+    assert evidence and all(body[e.start : e.end] == e.text and len(e.text) <= 1500 for e in evidence)
