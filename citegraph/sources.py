@@ -524,17 +524,17 @@ def _phrase_at(t: _Toks, i: int, lex: Lexicon) -> _Phrase | None:
     return _Phrase(tuple(words), tuple(post), low)
 
 
-def _headline_or_question(t: _Toks) -> bool:
+def _headline_or_question(text: str, t: _Toks) -> bool:
     """An all-capitals headline, or a question the article asks itself ("How has X responded?")."""
-    words = [w for w, q in zip(t.text, t.quoted) if w[0].isalpha() and not q]
-    if len(words) >= 2 and all(w.isupper() for w in words):
+    if text.isupper() and t.n > 2:
         return True
     return t.n > 2 and t.text[-1] == "?" and not t.quoted[-1] and t.low[0] in _QUESTION_OPENERS
 
 
-def _phrases(t: _Toks, lex: Lexicon) -> list[_Phrase]:
+def _phrases(text: str, lex: Lexicon) -> list[_Phrase]:
     """Every (speaker phrase, cue) in one sentence, left to right."""
-    if _headline_or_question(t):
+    t = _Toks(text)
+    if _headline_or_question(text, t):
         return []
     out = []
     for i, low in enumerate(t.low):
@@ -780,6 +780,7 @@ class _Sources:
         self.article = article
         self.lex = lex
         self.outlet_names = outlet_names
+        self._outlets: frozenset[str] | None = None
         self._index: _NameIndex | None = None
         self.entries: dict[tuple[CitationKind, str], _Entry] = {}
         self.last_person: _Entry | None = None
@@ -833,7 +834,9 @@ class _Sources:
 
     def _is_outlet(self, name: str) -> bool:
         """True for an outlet's name, or a name holding an outlet's acronym ("CNN", "BBC Persian")."""
-        outlets = _normalised(self.outlet_names)  # cached: the extractor passes the same names each time
+        if self._outlets is None:
+            self._outlets = _normalised(self.outlet_names)  # cached across articles with the same names
+        outlets = self._outlets
         return _norm(name) in outlets or any(_norm(w) in outlets for w in name.split() if _ACRONYM.fullmatch(w))
 
     def _surname(self, surname: str, pos: int) -> str | None:
@@ -897,7 +900,7 @@ def find_sources(article: Article, sents: list[Sentence], outlet_names: frozense
         sent = sents[n]
         if n < 0 or any(begin <= sent.start < end for begin, end in captions):
             continue
-        for phrase in _phrases(_Toks(sent.text), lex):
+        for phrase in _phrases(sent.text, lex):
             for ref in _classify(phrase, lex):
                 found.add(ref, phrase.cue, sent, n)
     return found.citations()
