@@ -29,9 +29,9 @@ once per process.
 from __future__ import annotations
 
 import bisect
-import itertools
 import datetime as dt
 import functools
+import itertools
 import logging
 import re
 import tomllib
@@ -131,7 +131,7 @@ def _trie(words: Iterable[str]) -> str:
 
 
 @dataclass(frozen=True)
-class DocType_:
+class TypeVocabulary:
     """The vocabulary of one document type (see ``data/documents.toml``)."""
 
     doc_type: DocType
@@ -160,7 +160,7 @@ class DocType_:
 class DocumentVocabulary:
     """Every compiled pattern ``find_documents`` uses; build once with ``load``."""
 
-    by_noun: dict[str, DocType_]
+    by_noun: dict[str, TypeVocabulary]
     noun_re: re.Pattern[str]  # case-sensitive, over lower-cased text
     via_stems: frozenset[str]  # stems of the via verbs: only where one occurs are outlets looked up
     via_after: re.Pattern[str]
@@ -201,7 +201,7 @@ class DocumentVocabulary:
             ) from err
 
 
-def _head_words(types: list[DocType_]) -> frozenset[bytes]:
+def _head_words(types: list[TypeVocabulary]) -> frozenset[bytes]:
     """Words a text must contain to hold a document noun ("vote" only with "Council" or "UNSC")."""
     words: set[str] = set()
     for t in types:
@@ -223,8 +223,8 @@ def _lower_set(items: Iterable[str]) -> frozenset[str]:
     return frozenset(" ".join(i.lower().split()) for i in items)
 
 
-def _type_vocab(name: str, table: dict[str, Any]) -> DocType_:
-    return DocType_(
+def _type_vocab(name: str, table: dict[str, Any]) -> TypeVocabulary:
+    return TypeVocabulary(
         doc_type=DocType(name),
         nouns=_lower_set(table["nouns"]),
         plural=_lower_set(table.get("plural", [])),
@@ -252,7 +252,7 @@ def _type_vocab(name: str, table: dict[str, Any]) -> DocType_:
 
 def _compile(data: dict[str, Any]) -> DocumentVocabulary:
     types = [_type_vocab(name, table) for name, table in data["types"].items()]
-    by_noun: dict[str, DocType_] = {}
+    by_noun: dict[str, TypeVocabulary] = {}
     for t in types:
         for noun in t.nouns:
             by_noun.setdefault(noun, t)
@@ -325,7 +325,7 @@ def _vocab() -> DocumentVocabulary:
 class _Mention:
     """One mention of a document in one sentence."""
 
-    vocab: DocType_
+    vocab: TypeVocabulary
     noun: str
     sent: int
     evidence: Evidence
@@ -666,7 +666,7 @@ class _Reading:
     span: tuple[int, int]
     noun: str
     key: str
-    tv: DocType_
+    tv: TypeVocabulary
     det: str
     mods: str
     possessor: str
@@ -893,7 +893,7 @@ def _is_platform(ctx: _Context, text: str) -> bool:
     return bool(text) and bool(ctx.vocab.platform_re.search(text))
 
 
-def _cancelled(tv: DocType_, left: str, right: str) -> bool:
+def _cancelled(tv: TypeVocabulary, left: str, right: str) -> bool:
     prev = left.rstrip().split()[-2:] if left.strip() else []
     prev1 = prev[-1].lower().strip(",") if prev else ""
     prev2 = " ".join(prev).lower() if prev else ""
@@ -967,7 +967,7 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
     return None, ""
 
 
-def _verb_cue(ctx: _Context, tv: DocType_, key: str, before: str, after: str, det: str) -> tuple[str, str | None, bool] | None:
+def _verb_cue(ctx: _Context, tv: TypeVocabulary, key: str, before: str, after: str, det: str) -> tuple[str, str | None, bool] | None:
     """A cue verb around the noun phrase, and the issuer it names: ``("filed", "CCR")``."""
     vocab = ctx.vocab
     cut = max(0, len(before) - 40)  # the cue words sit right before the phrase: search a short tail
@@ -1079,11 +1079,13 @@ def _overlap(a: str, b: str) -> bool:
 
 
 def _acronym_match(a: str, b: str) -> bool:
-    acr_a = {t for t in _proper_tokens(a) if t.isupper() and len(t) >= 3}
-    acr_b = {t for t in _proper_tokens(b) if t.isupper() and len(t) >= 3}
-    return bool(acr_a and _acronym(b).find(next(iter(acr_a))) >= 0 and len(_acronym(b)) >= 3) or bool(
-        acr_b and _acronym(a).find(next(iter(acr_b))) >= 0 and len(_acronym(a)) >= 3
-    )
+    """True when one side abbreviates a name on the other: "USAID" and "US Agency for International Development"."""
+    return _abbreviates(a, b) or _abbreviates(b, a)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    initials = _acronym(long)
+    return len(initials) >= 3 and any(t in initials for t in _proper_tokens(short) if t.isupper() and len(t) >= 3)
 
 
 def _match_info(m: _Mention, same: list[_Doc]) -> _Doc | None:
@@ -1097,7 +1099,7 @@ def _match_info(m: _Mention, same: list[_Doc]) -> _Doc | None:
     return None
 
 
-# ------------------------------------------------------------------ public API
+# ------------------------------------------------------------------ per article
 
 
 def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
@@ -1180,6 +1182,9 @@ def _fold(text: str) -> str:
     return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+# ------------------------------------------------------------------ public API
+
+
 def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazetteer) -> list[Citation]:
     """The documents ``article`` cites, one ``Citation`` each, in order of first mention.
 
@@ -1204,6 +1209,7 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
         found += [(i, m.start(), _platform_post(ctx, i, m)) for m in posts]
     docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
+    log.debug("%s: %d document mention(s), %d document(s)", article.id, len(found), len(docs))
     return [_citation(article, doc) for doc in docs]
 
 
