@@ -714,9 +714,16 @@ def _norm(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", low)
 
 
-@lru_cache(maxsize=8)
+_LAST_OUTLETS: list[tuple[frozenset[str], frozenset[str]]] = [(frozenset(), frozenset())]
+
+
 def _normalised(names: frozenset[str]) -> frozenset[str]:
-    return frozenset(_norm(n) for n in names)
+    """Normalised outlet names; the last pair is kept, as a run passes equal sets for every article."""
+    given, normalised = _LAST_OUTLETS[0]  # one read: safe if threads replace it meanwhile
+    if names is not given and names != given:
+        normalised = frozenset(_norm(n) for n in names)
+        _LAST_OUTLETS[0] = (names, normalised)
+    return normalised
 
 
 class _NameIndex:
