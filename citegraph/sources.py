@@ -646,13 +646,15 @@ def _classify_one(words: list[str], post: list[str], det: str, lex: Lexicon) -> 
         return None
     roles = frozenset(w.lower() for w in words if w.lower() in lex.titles)
     run = _person_name(_trailing_name(words, lex))
+    if len(run) == 3 and len(words) > 3 and words[-4].lower() in ("of", "for"):  # "Governor of Washington Chris Gregoire"
+        run = run[1:]
     if len(run) >= 2 and _is_full_name(run, lex):
         return _Ref("person", " ".join(run), roles)
     if any(w.lower() in lex.org_cues for w in words) and (org := _organization(words, lex)):
         return org
     if head in lex.anon_heads and (len(words) == 1 or run[-1:] != words[-1:]):  # "Aides said", "a Trump adviser"
         return _anonymous(words, post, det, lex)
-    if len(run) == 1 and not post:
+    if len(run) == 1 and not post and not (len(words) > 1 and words[-2].lower() in _CONNECTORS):
         titled = len(words) > 1 and words[-2].lower() in lex.honorifics
         return _Ref("surname", run[0], roles, definite=titled)
     if head in lex.org_lower and len(words) == 1 and det == "the" and not post:

@@ -142,6 +142,7 @@ CORPUS_SOURCES = [
     ("gum-wikinews/text/GUM_news_clock.txt", "Islamic Relations Alia Salem said", PERSON, "Alia Salem"),
     ("gum-wikinews/text/GUM_news_clock.txt", "Jafari said she felt", PERSON, "Amneh Jafari"),
     ("gum-wikinews/text/GUM_news_defector.txt", "Scientology officials have stated", ANON, "Scientology officials"),
+    ("gum-wikinews/text/GUM_news_nasa.txt", "Governor of Washington Chris Gregoire said", PERSON, "Chris Gregoire"),
     (
         "polnear/train/text/wash-post_2016-01-13_democratic-tensions-escalate-ove.txt",
         "people familiar with the session said",
@@ -201,6 +202,8 @@ NOT_CITED = [
     ("gum-wikinews/text/GUM_news_asylum.txt", "The US State Department said John Kerry", "John Kerry"),
     # a negated verb attributes nothing
     ("gum-wikinews/text/GUM_news_afghan.txt", "U.S. officials have not said why", "US officials"),
+    # a journal "of Australia" is no person, and "this week," is no appositive
+    ("gum-wikinews/text/GUM_news_iodine.txt", "published in the Medical Journal of Australia this week, revealed", "Food Standards Australia"),
     # "said" inside someone else's quotation
     ("polnear/train/text/west-journal_2016-01-18_woman-steps-forward-with-bombshe.txt", "approached her “and said", "Hillary Clinton"),
     # the subject of a sentence attributed to someone else
