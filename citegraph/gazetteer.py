@@ -13,9 +13,10 @@ name) or removes one (``disabled = true``)::
     kind = "magazine"
     ambiguous = ["FP"]   # names that are also ordinary words, or shared
 
-``find_mentions(text)`` finds every name, alias, abbreviation or domain: one
-pass over the words of the text with a first-word index (longest match
-first), and one pass for domains keyed on their top-level label.
+``find_mentions(text)`` finds every name, alias, abbreviation or domain: the
+capitalised words of the text pick the few first words that occur, and one
+literal-led trie pattern per such word finds its names (longest match
+first); domains are found from a dot followed by a known top-level label.
 Names are matched case-sensitively ("AP", not "ap"); domains in any case.
 """
 
@@ -92,9 +93,11 @@ class Gazetteer:
         self.outlets: tuple[Outlet, ...] = tuple(sorted(outlets, key=lambda o: o.name.casefold()))
         self._by_key = _lookup_index(self.outlets)
         self._surfaces, self._domains = _surface_index(self.outlets)
-        self._by_first = _first_word_index(self._surfaces)
-        self._tld = _tld_pattern(self._domains)
-        self._starts = _start_pattern(self._by_first)
+        self._by_first = _first_word_patterns(self._surfaces)
+        self._first_words = frozenset(self._by_first)
+        self._lower_firsts = tuple(sorted(w for w in self._by_first if not _CAPITAL_WORD.fullmatch(w)))
+        self._tlds = _tld_set(self._domains)
+        self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
 
     @classmethod
     def load(cls, user_file: Path | None = None) -> Gazetteer:
@@ -135,35 +138,41 @@ class Gazetteer:
         return None
 
     def find_mentions(self, text: str) -> list[Mention]:
-        """Every outlet name in ``text``, left to right, longest match at each place."""
+        """Every outlet name in ``text``, left to right, longest match at each place.
+
+        The capitalised words of the text are collected once; only the names
+        whose first word occurs are searched for, each first word with one
+        pattern that starts with that word as a literal (fast to scan for).
+        """
         mentions = self._domain_mentions(text)
         taken = [(m.start, m.end) for m in mentions]
+        firsts = set(_CAPITAL_WORD.findall(text)) & self._first_words
+        firsts.update(w for w in self._lower_firsts if w in text)
+        found = sorted(
+            (match.start(), -match.end())
+            for word in firsts
+            for match in self._by_first[word].finditer(text)
+        )
         end = -1
-        for token in self._starts.finditer(text):
-            start = token.start()
-            entry = self._by_first.get(token.group())
-            if entry is None or start < end or (start and text[start - 1] in "@#") or (taken and _inside(start, taken)):
+        for start, stop in found:
+            stop = -stop
+            if start < end or (taken and _inside(start, taken)):
                 continue
-            singles, by_second = entry
-            following = _WORD.search(text, token.end(), token.end() + 40) if by_second else None
-            longer = by_second.get(following.group(), ()) if following else ()
-            for surface in longer + singles:
-                stop = start + len(surface)
-                if text.startswith(surface, start) and (stop == len(text) or not _is_word(text[stop])):
-                    mentions.append(self._mention(start, stop, surface))
-                    end = stop
-                    break
+            if text.startswith("the ", start - 4) and "the " + text[start:stop] in self._templates:
+                start -= 4  # "the Washington Post": the article belongs to the name
+            mentions.append(self._mention(start, stop, text[start:stop]))
+            end = stop
         return sorted(mentions)
 
     def _mention(self, start: int, end: int, surface: str) -> Mention:
-        entries = self._surfaces[surface]
-        outlets = tuple(e.outlet for e in entries)
-        ambiguous = len(outlets) > 1 or entries[0].ambiguous
-        return Mention(start, end, surface, outlets[0], ambiguous, outlets, entries[0].form)
+        outlets, ambiguous, form = self._templates[surface]
+        return Mention(start, end, surface, outlets[0], ambiguous, outlets, form)
 
     def _domain_mentions(self, text: str) -> list[Mention]:
         found = []
-        for match in self._tld.finditer(text):
+        for match in _DOT_LABEL.finditer(text):
+            if match.group(1).casefold() not in self._tlds:
+                continue
             start = match.start()
             while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-_"):
                 start -= 1
@@ -177,10 +186,6 @@ class Gazetteer:
 
 
 _WORD = re.compile(r"\w+")
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -235,41 +240,63 @@ def _surface_index(outlets: tuple[Outlet, ...]) -> tuple[dict[str, list[_Entry]]
 # ---------------------------------------------------------------- matcher
 
 
-def _first_word_index(surfaces: dict[str, list[_Entry]]) -> dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]]:
-    """First word -> (one-word surfaces, {second word -> longer surfaces}), longest first."""
-    singles: dict[str, list[str]] = {}
-    pairs: dict[str, dict[str, list[str]]] = {}
+_CAPITAL_WORD = re.compile(r"[A-Z0-9\u00c0-\u00de](?<!\w.)\w*")
+
+
+def _template(entries: list[_Entry]) -> tuple[tuple[Outlet, ...], bool, str]:
+    """What every mention of one surface shares: its outlets, whether it is ambiguous, its form."""
+    outlets = tuple(e.outlet for e in entries)
+    return outlets, len(outlets) > 1 or entries[0].ambiguous, entries[0].form
+
+
+def _first_word_patterns(surfaces: dict[str, list[_Entry]]) -> dict[str, re.Pattern[str]]:
+    """First word -> a pattern for every surface that starts with it, longest first.
+
+    The pattern begins with the word itself as a literal, which the regex
+    engine scans for quickly; a name starts a word and is not a handle or
+    a hashtag ("@CNN", "#CNN"), and ends a word. Lower-case "the X" is found
+    through "X" (``find_mentions`` takes the article in).
+    """
+    groups: dict[str, list[str]] = {}
     for surface in surfaces:
         words = _WORD.findall(surface)
-        if not words or not surface.startswith(words[0]):
-            continue
-        if len(words) == 1:
-            singles.setdefault(words[0], []).append(surface)
-        else:
-            pairs.setdefault(words[0], {}).setdefault(words[1], []).append(surface)
-
-    def longest_first(group: list[str]) -> tuple[str, ...]:
-        return tuple(sorted(group, key=lambda s: (-len(s), s)))
-
-    return {
-        word: (longest_first(singles.get(word, [])), {w: longest_first(g) for w, g in pairs.get(word, {}).items()})
-        for word in set(singles) | set(pairs)
-    }
+        if words and surface.startswith(words[0]) and not surface.startswith("the "):
+            groups.setdefault(words[0], []).append(surface[len(words[0]) :])
+    patterns = {}
+    for word, tails in groups.items():
+        head = re.escape(word)
+        patterns[word] = re.compile(rf"{head}(?<![\w@#]{head}){_trie(tails)}")
+    return patterns
 
 
-def _start_pattern(index: dict) -> re.Pattern[str]:
-    """Words that may start a name: capitalised or numeric ones, and the few lower-case first words."""
-    lower = sorted((w for w in index if not (w[0].isupper() or w[0].isdigit())), key=lambda w: (-len(w), w))
-    extra = "|" + "|".join(map(re.escape, lower)) if lower else ""
-    return re.compile(r"(?<!\w)(?:[A-Z0-9\u00c0-\u00de]\w*" + extra + r")(?!\w)")
+def _trie(tails: list[str]) -> str:
+    """A pattern for the strings ``tails``, branching on one character at a time, longest match first.
+
+    Each string must end a word. ``_trie(["", " News", " Newsroom"])`` tries
+    " Newsroom", then " News", then the bare word.
+    """
+    tree: dict = {}
+    for tail in tails:
+        node = tree
+        for char in tail:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(r"(?!\w)")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build(tree)
 
 
-def _tld_pattern(domains: dict[str, Outlet]) -> re.Pattern[str]:
-    """The last labels of known domains (".com", ".co.uk"), found fast by their leading dot."""
-    tlds = sorted({d.rsplit(".", 1)[1] for d in domains if "." in d}, key=lambda t: (-len(t), t))
-    if not tlds:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"\.(?i:" + "|".join(map(re.escape, tlds)) + r")(?![\w-])")
+def _tld_set(domains: dict[str, Outlet]) -> frozenset[str]:
+    """The last labels of known domains ("com", "uk"), lower-cased."""
+    return frozenset(d.rsplit(".", 1)[1] for d in domains if "." in d)
+
+
+_DOT_LABEL = re.compile(r"\.([A-Za-z][\w-]*)")  # a dot with a word right after it: rare in prose
 
 
 # ---------------------------------------------------------------- loading
