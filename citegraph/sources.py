@@ -608,8 +608,17 @@ def _describe(words: list[str], post: list[str], lex: Lexicon) -> str:
             low = low[:at]
     text = re.sub(r"\bU\.S\.?(?=\s|$)", "US", text)
     text = re.sub(r"\bU\.N\.?(?=\s|$)", "UN", text)
-    out = [w if (w[0].isupper() and w not in lex.stop_caps) or _ACRONYM.fullmatch(w) else w.lower() for w in text.split()]
-    return " ".join(out)
+    return " ".join(_description_word(w, lex) for w in text.split())
+
+
+def _description_word(word: str, lex: Lexicon) -> str:
+    """Acronyms and names keep their case; "Aides" and "Senior" at a sentence start do not."""
+    if len(word) > 1 and word.isupper():
+        return word
+    low = word.lower()
+    if low in lex.anon_heads or word in lex.stop_caps or not word[0].isupper():
+        return low
+    return word
 
 
 def _classify(phrase: _Phrase, lex: Lexicon) -> list[_Ref]:
@@ -645,6 +654,9 @@ def _classify_one(words: list[str], post: list[str], det: str, lex: Lexicon) -> 
     if head in lex.doc_nouns or (post and post[0].lower() in lex.doc_nouns):
         return None
     roles = frozenset(w.lower() for w in words if w.lower() in lex.titles)
+    person = _person_before_affiliation(words, lex)
+    if person:
+        return person
     run = _person_name(_trailing_name(words, lex))
     if len(run) == 3 and len(words) > 3 and words[-4].lower() in ("of", "for"):  # "Governor of Washington Chris Gregoire"
         run = run[1:]
@@ -670,6 +682,20 @@ def _classify_one(words: list[str], post: list[str], det: str, lex: Lexicon) -> 
     if org is None and all(w.lower() in lex.titles for w in words) and det == "the":
         return _Ref("role", words[-1].lower(), roles)
     return org
+
+
+def _person_before_affiliation(words: list[str], lex: Lexicon) -> _Ref | None:
+    """ "Mr. Burman of the Tax Policy Center": the person, not the institution."""
+    if "of" not in words[1:]:
+        return None
+    left = words[: words.index("of", 1)]
+    run = _trailing_name(left, lex)
+    roles = frozenset(w.lower() for w in left if w.lower() in lex.titles)
+    if len(run) >= 2 and _is_full_name(run, lex):
+        return _Ref("person", " ".join(_person_name(run)), roles)
+    if len(run) == 1 and len(left) > 1 and left[-2].lower() in lex.honorifics:
+        return _Ref("surname", run[0], roles, definite=True)
+    return None
 
 
 def _anonymous(words: list[str], post: list[str], det: str, lex: Lexicon) -> _Ref | None:
