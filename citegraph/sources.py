@@ -50,11 +50,6 @@ _TOKEN = re.compile(
     r"|\w[\w'’&-]*"  # "Éric"
     r"|[^\w\s]"
 )
-_NAME = re.compile(
-    r"[A-Z]\."  # initial
-    r"|[A-Z][a-zA-Z]*[a-z][a-zA-Z]*(?:[-'’][A-Z]?[a-zA-Z]+)*"
-    r"|(?:al|el|Al|El)-[A-Z][a-zA-Z'’-]+"
-)
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}|(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 _CAPTION = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
@@ -564,7 +559,21 @@ def _name_like(word: str, lex: Lexicon) -> bool:
         return False
     if low in lex.time_words and low != "may":  # "Year", "Week"; "Theresa May" stays a name
         return False
-    return bool(_NAME.fullmatch(word))
+    return _name_shape(word)
+
+
+def _name_shape(word: str) -> bool:
+    """Capitalised with a lower-case letter ("Blinken", "DeSantis", "Ramírez", "Thomas-Greenfield"), or an initial."""
+    if len(word) == 2 and word[1] == "." and word[0].isupper():
+        return True
+    if word[:3].lower() in ("al-", "el-"):
+        word = word[3:]
+    return (
+        word[:1].isupper()
+        and any(c.islower() for c in word)
+        and all(c.isalpha() or c in "-'’" for c in word)
+        and word[-1].isalpha()
+    )
 
 
 def _trailing_name(words: list[str], lex: Lexicon) -> list[str]:
@@ -889,8 +898,10 @@ class _Sources:
         first, last = full.split()[0].lower(), full.split()[-1].lower()
         for entry in self.entries.values():
             parts = entry.name.lower().split()
-            if entry.kind is CitationKind.PERSON and len(parts) > 1 and parts[-1] == last and parts[0] == first:
-                return entry.name
+            if entry.kind is not CitationKind.PERSON or len(parts) < 2:
+                continue
+            if (parts[-1] == last and parts[0] == first) or entry.name.lower().endswith(" " + full.lower()):
+                return entry.name  # "Lily Eskelsen García", later "Eskelsen García"
         return full
 
     def _by_role(self, role: str) -> _Entry | None:

@@ -179,6 +179,13 @@ CORPUS_SOURCES = [
         PERSON,
         "Juanita Broaddrick",
     ),
+    # a two-word surname later resolves to the full name; accented letters are letters
+    (
+        "polnear/train/text/politico_2016-04-06_hillary-clinton-s-union-problem.txt",
+        "Eskelsen García said down-ballot races",
+        PERSON,
+        "Lily Eskelsen García",
+    ),
     # quotation marks written as two apostrophes, the speaker after the quotation
     (
         "polnear/train/text/nyt_2016-04-12_ryan-wages-campaign-to-counter-t.txt",
