@@ -13,10 +13,10 @@ name) or removes one (``disabled = true``)::
     kind = "magazine"
     ambiguous = ["FP"]   # names that are also ordinary words, or shared
 
-``find_mentions(text)`` finds every name, alias, abbreviation or domain: the
-capitalised words of the text pick the few first words that occur, and one
-literal-led trie pattern per such word finds its names (longest match
-first); domains are found from a dot followed by a known top-level label.
+``find_mentions(text)`` finds every name, alias, abbreviation or domain: each
+capitalised word that starts a known name is tried with one trie pattern of
+that word's names (longest match first); domains are found from a dot
+followed by a known top-level label.
 Names are matched case-sensitively ("AP", not "ap"); domains in any case.
 """
 
@@ -94,7 +94,6 @@ class Gazetteer:
         self._by_key = _lookup_index(self.outlets)
         self._surfaces, self._domains = _surface_index(self.outlets)
         self._by_first = _first_word_patterns(self._surfaces)
-        self._first_words = frozenset(self._by_first)
         self._lower_firsts = tuple(sorted(w for w in self._by_first if not _CAPITAL_WORD.fullmatch(w)))
         self._tlds = _tld_set(self._domains)
         self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
@@ -140,22 +139,23 @@ class Gazetteer:
     def find_mentions(self, text: str) -> list[Mention]:
         """Every outlet name in ``text``, left to right, longest match at each place.
 
-        The capitalised words of the text are collected once; only the names
-        whose first word occurs are searched for, each first word with one
-        pattern that starts with that word as a literal (fast to scan for).
+        Each capitalised word that starts a known name is tried with that
+        word's trie pattern; the few lower-case first words ("dpa", "the")
+        are looked for only when they occur in the text.
         """
         mentions = self._domain_mentions(text)
         taken = [(m.start, m.end) for m in mentions]
-        firsts = set(_CAPITAL_WORD.findall(text)) & self._first_words
-        firsts.update(w for w in self._lower_firsts if w in text)
-        found = sorted(
-            (match.start(), -match.end())
-            for word in firsts
-            for match in self._by_first[word].finditer(text)
-        )
+        found = []
+        for token in _CAPITAL_WORD.finditer(text):
+            pattern = self._by_first.get(token.group())
+            match = pattern.match(text, token.start()) if pattern else None
+            if match:
+                found.append(match.span())
+        for word in self._lower_firsts:
+            if word in text:
+                found += [m.span() for m in self._by_first[word].finditer(text)]
         end = -1
-        for start, stop in found:
-            stop = -stop
+        for start, stop in sorted(found, key=lambda span: (span[0], -span[1])):
             if start < end or (taken and _inside(start, taken)):
                 continue
             if text.startswith("the ", start - 4) and "the " + text[start:stop] in self._templates:
