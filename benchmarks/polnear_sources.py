@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from citegraph.records import Article, Citation, CitationKind  # noqa: E402
+from citegraph.records import Article, Citation  # noqa: E402
 from citegraph.sources import _POSSESSIVE, _name_like, _strip_possessive, default_lexicon, find_sources  # noqa: E402
 from citegraph.text import sentences  # noqa: E402
 
