@@ -214,6 +214,8 @@ def _variants(name: str) -> list[str]:
         forms += ["The " + stripped, "the " + stripped, stripped]
     if len(stripped) >= 5 and not stripped.isupper():
         forms.append(stripped.upper())
+        if stripped != name:
+            forms.append("THE " + stripped.upper())
     return forms
 
 

@@ -38,6 +38,7 @@ _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+|or\s+|/\s*|[-–]\s*
 _QUOTES = re.compile(r"[\"“”]|(?<!\w)[‘']")
 _NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
 _TITLE_TAIL = re.compile(r"[:|]\s*([^:|]{2,80}?)\s*$")
+_TITLE_HEAD = re.compile(r"\s*([^:|]{2,60}?)\s*:\s+\S")
 _SOURCE_SPLIT = re.compile(r"\s*(?:\+|,|;|&|/|\band\b)\s*")
 
 
@@ -108,6 +109,7 @@ def _compile_cues(data: dict) -> Cues:
     partner = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s*(?:,\s*)?(?:and|&|/)\s*)?"
     poss = r"(?:'s|’s|'|’)"
     adjectives = rf"(?:(?i:{_alt(after['adjectives'])})\s+){{0,3}}"
+    product = r"(?:[A-Z][\w&.'’-]*\s+){0,2}"  # a programme or edition: "the Daybreak tracking poll"
     person = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2}"
     verbs = _alt(after["verbs"])
     nouns = _alt(after["nouns"])
@@ -132,7 +134,7 @@ def _compile_cues(data: dict) -> Cues:
         after=re.compile(
             r"(?:[/-][A-Z][^\s/]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w&.'’-]*){0,4}?)?(?:\s*\([^()]{1,20}\))?"
             rf"(?:\s+(?i:{_alt(disc['outlet_nouns'])}))?(?:"
-            rf"(?P<poss>{poss})?\s+{adjectives}(?P<noun>(?i:{nouns}))(?![\w-])"
+            rf"(?P<poss>{poss})?\s+{product}{adjectives}(?P<noun>(?i:{nouns}))(?![\w-])"
             rf"|{poss}\s+(?P<person>{person})"
             rf"|(?:\s*,[^,;()]{{1,80}},|\s*[—–]{{1,2}}[^—–]{{1,80}}[—–]{{1,2}})?\s*(?<=[\s,—–])(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-]))"
         ),
@@ -358,11 +360,29 @@ class OutletFinder:
         return [_Hit(o, o.name, "source line", evidence) for o in outlets if o]
 
     def _title_hits(self, article: Article) -> list[_Hit]:
-        match = _TITLE_TAIL.search(article.title or "")
+        """A title that ends ": CNN", or starts with an outlet speaking ("NY Post: ...", "AP-GfK Poll: ...")."""
+        title = article.title or ""
+        match = _TITLE_TAIL.search(title)
         outlet = self.gazetteer.lookup(match.group(1)) if match else None
+        head = _TITLE_HEAD.match(title)
+        if outlet is None and head:
+            outlet = self._title_speaker(head.group(1))
         if outlet is None:
             return []
-        return [_Hit(outlet, outlet.name, "title", Evidence(article.title, 0, len(article.title), "title"))]
+        return [_Hit(outlet, outlet.name, "title", Evidence(title, 0, len(title), "title"))]
+
+    def _title_speaker(self, head: str) -> Outlet | None:
+        """The outlet a headline's "<speaker>:" names: the outlet alone, or with a product noun ("Poll")."""
+        mentions = [m for m in self.gazetteer.find_mentions(head) if not m.ambiguous]
+        if len(mentions) != 1:
+            return None
+        mention = mentions[0]
+        if head[: mention.start].strip(" '\"‘“"):
+            return None
+        words = head[mention.end :].strip(" -–/").split()
+        if words and not (self.cues.noun_word.fullmatch(words[-1]) and all(w[0].isupper() for w in words)):
+            return None
+        return mention.outlet
 
     def _link_hits(self, article: Article, sents: list[Sentence], publisher: Outlet | None) -> list[_Hit]:
         hits = []
