@@ -92,3 +92,16 @@ def test_runner_choice(monkeypatch) -> None:
     assert isinstance(parallel.choose_runner(4, 3), parallel.InProcess)  # a pool costs more than it saves
     pool = parallel.choose_runner(0, 10_000)
     assert isinstance(pool, parallel.LocalPool) and pool.jobs == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.parametrize("flag, shown", [(["--progress"], True), ([], False), (["--no-progress"], False)])
+def test_cli_progress_bar_only_on_request_or_a_terminal(corpus: Path, tmp_path: Path, flag, shown) -> None:
+    from typer.testing import CliRunner
+
+    from citegraph.cli import app
+
+    result = CliRunner().invoke(app, ["build", str(corpus), "--out", str(tmp_path / "out"), "--jobs", "1", *flag])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Read 15 article(s), found ")
+    assert ("skipped 2" in result.stderr) is shown  # the bar's counts: read, extracted, skipped
+    assert ("read 15 · extracted 15" in result.stderr) is shown
