@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from citegraph.outlets import OutletFinder
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article
 from citegraph.text import sentences
+from citegraph.textdump import plain_body_offset
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "polnear"
@@ -61,11 +63,28 @@ def read_sources(ann_files: list[Path], gaz: Gazetteer) -> list[SourceSpan]:
     return [spans[k] for k in sorted(spans)]
 
 
-def body_offset(raw: str, article: Article) -> int:
-    """Where the article body starts in the raw file (the reader drops the title line)."""
-    probe = article.body[:80]
-    found = raw.find(probe)
-    return found if found >= 0 else 0
+_PERSON_NOUNS = re.compile(
+    r"(?i)\b(?:reporters?|correspondents?|journalists?|columnists?|editors?|anchors?|hosts?|moderators?|writers?"
+    r"|commentators?|contributors?|analysts?|producers?|pollsters?|critics?|presenters?|executives?|chiefs?"
+    r"|publishers?|bloggers?|employees?|representatives?|spokes(?:man|woman|person)|staff|chairman|president"
+    r"|vice president|team|aides?|founder|owner)\b"
+)
+_NAME = r"[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+"
+
+
+def span_kind(span: SourceSpan, gaz: Gazetteer) -> str:
+    """``person``: someone at an outlet ("CNN's Jake Tapper", "Lewandowski, a CNN commentator");
+    ``outlet``: the outlet itself, its product or a list of outlets ("A Reuters rolling poll")."""
+    text = span.text
+    for mention in gaz.find_mentions(text):
+        text = text.replace(mention.surface, " OUTLET ")
+    if _PERSON_NOUNS.search(text):
+        return "person"
+    if re.search(rf"OUTLET\s*(?:'s|’s|'|’)?\s+{_NAME}|{_NAME},?\s+(?:of|from|at|for|with)\s+(?:the\s+)?OUTLET", text):
+        return "person"
+    if re.match(r"\s*(?:(?:Mr|Ms|Mrs|Dr)\.\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+)*,", text):
+        return "person"  # "Ann Compton, who covered the White House for ABC News"
+    return "outlet"
 
 
 def check(corpus: Path, sample: int, show_misses: int) -> int:
@@ -86,24 +105,19 @@ def check(corpus: Path, sample: int, show_misses: int) -> int:
             stem = article.id[: -len(".txt")]
             spans = read_sources(sorted(ann_dir.glob(f"{stem}_*.ann")), gaz)
             cited = finder.find(article, sentences(article.body))
-            names = {c.name for c in cited}
+            shift = plain_body_offset(raw)
+            by_name = {c.name: c for c in cited}
             for span in spans:
+                kind = span_kind(span, gaz)
                 for outlet in sorted(span.outlets):
-                    totals[part]["gold"] += 1
-                    if outlet in names:
-                        totals[part]["found"] += 1
-                    elif part in ("train", "annotator-training"):
-                        misses.append(f"{article.id}: {outlet} <- [{span.text}]")
-            shift = body_offset(raw, article)
+                    found = outlet in by_name
+                    near = found and _covers(by_name[outlet], span, shift)
+                    totals[part].update({"gold": 1, "found": found, "near": near, f"gold {kind}": 1, f"found {kind}": found})
+                    if not found and part in ("train", "annotator-training"):
+                        misses.append(f"{article.id}: {outlet} ({kind}) <- [{span.text}]")
             for citation in cited:
-                body_ev = [e for e in citation.evidence if e.field == "body"]
-                inside = any(
-                    s.start < e.end + shift and e.start + shift < s.end and citation.name in s.outlets
-                    for e in body_ev
-                    for s in spans
-                )
                 totals[part]["reported"] += 1
-                if not inside:
+                if not any(citation.name in s.outlets and _covers(citation, s, shift) for s in spans):
                     totals[part]["outside"] += 1
                     ev = citation.evidence[0]
                     outside.append(f"{part}/{article.id}: {citation.name} [{citation.cue}] {ev.field}: {ev.text[:160]}")
@@ -111,17 +125,32 @@ def check(corpus: Path, sample: int, show_misses: int) -> int:
     return 0
 
 
+def _covers(citation, span: SourceSpan, shift: int) -> bool:
+    """Does one of the citation's evidence sentences overlap the span (title spans: title evidence)?"""
+    if span.end <= shift:
+        return any(e.field == "title" for e in citation.evidence)
+    return any(e.field == "body" and span.start < e.end + shift and e.start + shift < span.end for e in citation.evidence)
+
+
 def _print(totals, misses, outside, sample, show_misses) -> None:
     print("PolNeAR outlet check: annotated Source spans naming a gazetteer outlet")
-    print(f"{'part':<20}{'spans->outlets':>15}{'found':>8}{'recall':>8}{'reported':>10}{'outside':>9}")
+    print("recall: the article's citations include the outlet (strict: every such span counts);")
+    print("in-sentence: ... and one of its evidence sentences overlaps the span;")
+    print("outlet / person: spans headed by the outlet or its product vs. spans about someone at an outlet")
+    head = f"{'part':<20}{'spans->outlets':>15}{'found':>7}{'recall':>8}{'in-sent':>8}{'outlet':>13}{'person':>13}{'reported':>10}{'outside':>9}"
+    print(head)
     grand = Counter()
-    for part in PARTS:
-        t = totals.get(part)
+    for part in PARTS + ("all",):
+        t = grand if part == "all" else totals.get(part)
         if not t:
             continue
-        grand.update(t)
-        print(f"{part:<20}{t['gold']:>15}{t['found']:>8}{t['found'] / max(1, t['gold']):>8.3f}{t['reported']:>10}{t['outside']:>9}")
-    print(f"{'all':<20}{grand['gold']:>15}{grand['found']:>8}{grand['found'] / max(1, grand['gold']):>8.3f}{grand['reported']:>10}{grand['outside']:>9}")
+        if part != "all":
+            grand.update(t)
+        kinds = "".join(f"{_ratio(t[f'found {k}'], t[f'gold {k}']):>13}" for k in ("outlet", "person"))
+        print(
+            f"{part:<20}{t['gold']:>15}{t['found']:>7}{t['found'] / max(1, t['gold']):>8.3f}"
+            f"{t['near'] / max(1, t['gold']):>8.3f}{kinds}{t['reported']:>10}{t['outside']:>9}"
+        )
     print(f"\nMisses (train + annotator-training only, first {show_misses} of {len(misses)}):")
     for line in misses[:show_misses]:
         print("  " + line)
@@ -130,6 +159,10 @@ def _print(totals, misses, outside, sample, show_misses) -> None:
     print(f"\nReported outside any annotated Source span: {len(outside)}; a sample of {len(chosen)} to judge:")
     for line in chosen:
         print("  " + line)
+
+
+def _ratio(found: int, gold: int) -> str:
+    return f"{found}/{gold} {found / max(1, gold):.2f}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,6 +76,8 @@ class Cues:
     before_person: re.Pattern[str]
     after: re.Pattern[str]
     verb_anywhere: re.Pattern[str]
+    listed: re.Pattern[str]
+    verb_after_comma: re.Pattern[str]
     veto_before: re.Pattern[str]
     veto_after: re.Pattern[str]
     teaser: re.Pattern[str]
@@ -125,7 +127,7 @@ def _compile_cues(data: dict) -> Cues:
         before=re.compile(
             rf"(?<![\w/])(?P<cue>(?i:{_alt(before['phrases'])}))\s+{filler}{partner}$"
             rf"|(?<![\w/])(?P<noun_cue>(?i:{nouns}))\s+{filler}(?i:by|in|from|for)\s+{the}{partner}$"
-            rf"|[,“”\"’]\s*(?P<inverted>(?i:{_alt(before['inverted'])}))\s+{the}$"
+            rf"|[,“”\"’]\s*(?P<inverted>(?i:{_alt(before['inverted'])}))\s+{the}(?:[A-Z][\w-]*{poss}\s+)?$"
         ),
         before_person=re.compile(
             rf"(?<![\w/])(?P<cue>{person_nouns})\s+(?i:for|at|of|with|from)\s+{the}(?:[\w-]+\s+)?$"
@@ -139,6 +141,8 @@ def _compile_cues(data: dict) -> Cues:
             rf"|(?:\s*,[^,;()]{{1,80}},|\s*[—–]{{1,2}}[^—–]{{1,80}}[—–]{{1,2}})?\s*(?<=[\s,—–])(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-]))"
         ),
         verb_anywhere=re.compile(rf"(?<![\w-])(?i:{verbs})(?![\w-])"),
+        listed=re.compile(rf"(?<![\w])(?i:{_alt(before['list_intros'])})\s+{the}{partner}$"),
+        verb_after_comma=re.compile(rf"\s*,\s*(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-])"),
         veto_before=re.compile(rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$"),
         veto_after=re.compile(rf"\s*(?:{poss}\s*)?(?i:{_alt(veto['after'])})(?![\w])"),
         teaser=re.compile(rf"^\W*(?i:{_alt(data['labels']['teasers'])})\s*[:|>»-]"),
@@ -326,7 +330,7 @@ class OutletFinder:
             return " ".join((match.group("cue") or "of").split())
         match = self.cues.after.match(right)
         if not match:
-            return None
+            return self._listed_cue(left, right)
         if match.group("verb"):
             return " ".join(match.group("verb").split())
         noun = (match.group("noun") or "").casefold()
@@ -334,6 +338,11 @@ class OutletFinder:
         if needs_speech and not self._speech(right[match.end() :]):
             return None
         return " ".join((match.group("noun") or match.group("person") or "").split())
+
+    def _listed_cue(self, left: str, right: str) -> str | None:
+        """The verb of "Several fact checkers, including The Washington Post, have pointed out"."""
+        match = self.cues.verb_after_comma.match(right) if self.cues.listed.search(left) else None
+        return " ".join(match.group("verb").split()) if match else None
 
     def _speech(self, text: str) -> bool:
         """Does ``text`` (the rest of a sentence) report speech: a reporting verb or a quotation?"""
