@@ -35,7 +35,8 @@ from .text import Sentence
 
 _WINDOW = 160  # characters of context looked at on each side of a mention
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+|or\s+|/\s*|[-–]\s*)(?:the\s+)?", re.IGNORECASE)
-_QUOTES = re.compile(r"[\"“”]|(?<!\w)[‘']")
+_BARE_COMMA = re.compile(r"\s*,\s*(?:the\s+)?", re.IGNORECASE)
+_QUOTATION = re.compile(r"(?:[\"“]|(?<!\w)[‘'])\s*[^\s\"“”]+(?:\s+[^\s\"“”]+){3}")  # a quotation of four words or more, not a title
 _NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
 _TITLE_TAIL = re.compile(r"[:|]\s*([^:|]{2,80}?)\s*$")
 _TITLE_HEAD = re.compile(r"\s*([^:|]{2,60}?)\s*:\s+\S")
@@ -75,7 +76,7 @@ class Cues:
     before: re.Pattern[str]
     before_person: re.Pattern[str]
     after: re.Pattern[str]
-    verb_anywhere: re.Pattern[str]
+    speech_anywhere: re.Pattern[str]
     listed: re.Pattern[str]
     verb_after_comma: re.Pattern[str]
     veto_before: re.Pattern[str]
@@ -107,7 +108,7 @@ def load_cues(path: Path | None = None) -> Cues:
 
 def _compile_cues(data: dict) -> Cues:
     before, after, veto, disc = data["before"], data["after"], data["veto"], data["discover"]
-    filler = rf"(?:(?:{_alt(before['filler'])})\s+){{0,5}}"
+    filler = rf"(?:(?i:{_alt(before['filler'])})\s+){{0,5}}"
     partner = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s*(?:,\s*)?(?:and|&|/)\s*)?"
     poss = r"(?:'s|’s|'|’)"
     adjectives = rf"(?:(?i:{_alt(after['adjectives'])})\s+){{0,3}}"
@@ -140,7 +141,7 @@ def _compile_cues(data: dict) -> Cues:
             rf"|{poss}\s+(?P<person>{person})"
             rf"|(?:\s*,[^,;()]{{1,80}},|\s*[—–]{{1,2}}[^—–]{{1,80}}[—–]{{1,2}})?\s*(?<=[\s,—–])(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-]))"
         ),
-        verb_anywhere=re.compile(rf"(?<![\w-])(?i:{verbs})(?![\w-])"),
+        speech_anywhere=re.compile(rf"(?<![\w-])(?i:{_alt(after['speech_verbs'])})(?![\w-])"),
         listed=re.compile(rf"(?<![\w])(?i:{_alt(before['list_intros'])})\s+{the}{partner}$"),
         verb_after_comma=re.compile(rf"\s*,\s*(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-])"),
         veto_before=re.compile(rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$"),
@@ -346,7 +347,7 @@ class OutletFinder:
 
     def _speech(self, text: str) -> bool:
         """Does ``text`` (the rest of a sentence) report speech: a reporting verb or a quotation?"""
-        return bool(self.cues.verb_anywhere.search(text) or _QUOTES.search(text))
+        return bool(self.cues.speech_anywhere.search(text) or _QUOTATION.search(text))
 
     def _resolve(self, cand: _Candidate, in_play: dict[str, int], cue: str, evidence: Evidence) -> _Hit | None:
         if not cand.outlets:
@@ -454,10 +455,23 @@ def _chains(group: list[_Candidate], body: str) -> Iterator[list[_Candidate]]:
             chain.append(cand)
             continue
         if chain:
-            yield chain
+            yield from _split_commas(chain, body)
         chain = [cand]
     if chain:
-        yield chain
+        yield from _split_commas(chain, body)
+
+
+def _split_commas(chain: list[_Candidate], body: str) -> Iterator[list[_Candidate]]:
+    """A bare comma joins names only in a list that "and", "or" or "/" closes: "Variety, CNN" is two runs."""
+    bare = [bool(_BARE_COMMA.fullmatch(body[a.end : b.start])) for a, b in zip(chain, chain[1:])]
+    run = [chain[0]]
+    for i, cand in enumerate(chain[1:]):
+        if bare[i] and all(bare[i:]):
+            yield run
+            run = [cand]
+        else:
+            run.append(cand)
+    yield run
 
 
 def _merge(article_id: str, hits: list[_Hit], publisher: Outlet | None) -> list[Citation]:
