@@ -35,6 +35,7 @@ from .text import Sentence
 
 _WINDOW = 160  # characters of context looked at on each side of a mention
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+|or\s+|/\s*|[-–]\s*)(?:the\s+)?", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _BARE_COMMA = re.compile(r"\s*,\s*(?:the\s+)?", re.IGNORECASE)
 _QUOTATION = re.compile(r"(?:[\"“]|(?<!\w)[‘'])\s*[^\s\"“”]+(?:\s+[^\s\"“”]+){3}")  # a quotation of four words or more, not a title
 _NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
@@ -327,8 +328,8 @@ class OutletFinder:
         if match:
             return " ".join((match.group("cue") or match.group("noun_cue") or match.group("inverted")).split())
         match = self.cues.before_person.search(left)
-        if match and self._speech(right):
-            return " ".join((match.group("cue") or "of").split())
+        if match:  # "the anchor for Univision said"; without speech a job, not a source ("a co-host of the X podcast")
+            return " ".join((match.group("cue") or "of").split()) if self._speech(right) else None
         match = self.cues.after.match(right)
         if not match:
             return self._listed_cue(left, right)
@@ -354,12 +355,23 @@ class OutletFinder:
             return _Hit(None, cand.name, cue, evidence)
         if not cand.ambiguous:
             return _Hit(cand.outlets[0], cand.outlets[0].name, cue, evidence)
-        playing = [o for o in cand.outlets if o.name in in_play]
+        playing = [o for o in cand.outlets if o.name in in_play] or self._short_form(cand.name, in_play)
         if not playing:
             return None
         earlier = [o for o in playing if in_play[o.name] < cand.start]
         chosen = max(earlier, key=lambda o: in_play[o.name]) if earlier else playing[0]
         return _Hit(chosen, chosen.name, cue, evidence)
+
+    def _short_form(self, surface: str, in_play: dict[str, int]) -> list[Outlet]:
+        """Outlets in play whose name ends with ``surface``: "the Times" after "The New York Times"."""
+        words = _LEADING_THE.sub("", surface).casefold().split()
+        found = []
+        for name in in_play:
+            outlet = self.gazetteer.lookup(name)
+            names = (outlet.name, *outlet.aliases) if outlet else ()
+            if words and any(n.casefold().split()[-len(words) :] == words and len(n.split()) > len(words) for n in names):
+                found.append(outlet)
+        return found
 
     # ------------------------------------------------------------ other fields
 
@@ -483,7 +495,7 @@ def _merge(article_id: str, hits: list[_Hit], publisher: Outlet | None) -> list[
             by_name.setdefault(key, []).append(hit)
     citations = []
     for group in by_name.values():
-        group.sort(key=lambda h: (_FIELD_ORDER.get(h.evidence.field, 9), h.evidence.start, h.cue))
+        group.sort(key=lambda h: (_FIELD_ORDER.get(h.evidence.field, 9), h.evidence.start, h.cue == "link", h.cue))
         evidence = tuple(dict.fromkeys(h.evidence for h in group))
         first = group[0]
         citations.append(

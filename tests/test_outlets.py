@@ -1,0 +1,113 @@
+"""The outlet cue grammar on real sentences from the shared corpora.
+
+Each case names an article, a phrase that picks one of its sentences, the
+outlets that sentence cites and the names it mentions without citing them.
+The whole article is read (ambiguous names are resolved against the rest of
+it), and only the citations whose evidence holds that phrase are compared.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from citegraph.gazetteer import Gazetteer
+from citegraph.outlets import OutletFinder
+from citegraph.read import ReadOptions, iter_articles
+from citegraph.records import Article
+from citegraph.text import sentences
+
+from conftest import CORPORA, need_shared
+
+TRAIN = "polnear/train/text/"
+READABILITY = "readability-testpages/"
+
+CITED = [
+    # (article, phrase in the sentence, outlets it cites)
+    ("gum-wikinews/text/GUM_news_questionnaire.txt", "seen by Sky News", {"Sky News"}),
+    ("gum-wikinews/text/GUM_news_questionnaire.txt", "Officials tell BBC News", {"BBC News"}),
+    ("gum-wikinews/text/GUM_news_asylum.txt", "according to AFP", {"Agence France-Presse"}),
+    ("gum-wikinews/text/GUM_news_warming.txt", "told The Huffington Post", {"HuffPost"}),
+    ("gum-wikinews/text/GUM_news_korea.txt", "According to Yonhap news agency", {"Yonhap News Agency"}),
+    ("gum-wikinews/text/GUM_news_korea.txt", 'said KCNA', {"Korean Central News Agency"}),
+    ("bbc-fulltext/bbc/business/265.txt", "According to the Financial Times", {"Financial Times"}),
+    ("bbc-fulltext/bbc/politics/299.txt", "party sources told the BBC", {"BBC News"}),
+    ("bbc-fulltext/bbc/politics/268.txt", "Mr Milburn told Today", {"BBC News"}),
+    (READABILITY + "telegraph/source.html", "had spoken to people inside", {"Reuters"}),
+    (READABILITY + "cnet/source.html", "transcript reviewed by Business Insider", {"Business Insider"}),
+    (READABILITY + "seattletimes-1/source.html", "Yahoo Finance reported", {"Yahoo Finance"}),
+    (TRAIN + "wash-post_2016-08-06_clinton-acknowledges-that-she-mi.txt", "including The Washington Post, have pointed out", {"The Washington Post"}),
+    (TRAIN + "usa-today_2016-01-22_some-republicans-promote-sanders.txt", "RealClearPolitics average", {"RealClearPolitics"}),
+    (TRAIN + "nyt_2016-02-01_iowa-caucus-is-first-look-into-m.txt", "Register/Bloomberg Politics poll", {"Des Moines Register", "Bloomberg News"}),
+    (TRAIN + "usa-today_2016-07-29_oops-gunplay-didn-t-disrupt-gop-.txt", "opined Cleveland", {"The Plain Dealer"}),
+    (TRAIN + "huff-post_2016-06-09_rubio-i-still-believe-trump-can-.txt", "told THE WEEKLY STANDARD", {"The Weekly Standard"}),
+    (TRAIN + "usa-today_2015-11-23_trump-leads-pack-terrorism-a-top.txt", "released Sunday by The Washington Post", {"The Washington Post", "ABC News"}),
+    (TRAIN + "breitbart_2015-12-16_newspaper-defense-secretary-used.txt", "the Times said", {"The New York Times"}),
+]
+
+NOT_CITED = [
+    # (article, phrase in the sentence, names mentioned there that it does not cite)
+    (TRAIN + "west-journal_2015-12-03_cnn-just-responded-to-trump-s-ma.txt", "According to Variety, CNN", {"CNN"}),
+    (TRAIN + "usa-today_2016-02-11_sanders-faces-test-on-appeal-to-.txt", "hosts an MSNBC show", {"MSNBC"}),
+    (TRAIN + "wash-post_2016-01-31_state-calls-emails-of-clinton-to.txt", "Jason Leopold of Vice News", {"Vice News"}),
+    (TRAIN + "huff-post_2016-02-28_democrats-should-be-very-nervous.txt", "co-host of the HuffPost Politics podcast", {"HuffPost"}),
+    (TRAIN + "politico_2016-06-21_sanders-anti-superdelegate-push-.txt", "CBC Chairman", {"CBC News"}),
+    (TRAIN + "nyt_2016-08-18_trump-hires-conservative-website.txt", "now a paid CNN commentator", {"CNN"}),
+    ("bbc-fulltext/bbc/politics/268.txt", "Mr Milburn told Today", {"NBC News"}),
+    ("bbc-fulltext/bbc/business/254.txt", "Today, games often have budgets", {"BBC News", "NBC News"}),
+]
+
+
+@functools.lru_cache(maxsize=None)
+def _finder() -> OutletFinder:
+    return OutletFinder(Gazetteer.load())
+
+
+@functools.lru_cache(maxsize=None)
+def _article(path: str) -> Article:
+    items = [a for a in iter_articles([need_shared(CORPORA / path)], ReadOptions()) if isinstance(a, Article)]
+    assert len(items) == 1, path
+    return items[0]
+
+
+def _cited_in(path: str, phrase: str) -> set[str]:
+    """The outlets cited by the sentence of ``path`` that holds ``phrase``."""
+    article = _article(path)
+    assert phrase in article.body or phrase in article.title, f"{phrase!r} is not in {path}"
+    citations = _finder().find(article, sentences(article.body))
+    return {c.name for c in citations if any(phrase in e.text for e in c.evidence)}
+
+
+def _id(case: tuple) -> str:
+    return f"{case[0].rsplit('/', 1)[-1][:24]}:{case[1][:28]}"
+
+
+@pytest.mark.parametrize("path, phrase, outlets", CITED, ids=map(_id, CITED))
+def test_sentence_cites(path, phrase, outlets):
+    assert outlets <= _cited_in(path, phrase)
+
+
+@pytest.mark.parametrize("path, phrase, names", NOT_CITED, ids=map(_id, NOT_CITED))
+def test_sentence_does_not_cite(path, phrase, names):
+    assert not (names & _cited_in(path, phrase))
+
+
+@pytest.mark.parametrize(
+    "path, outlet",
+    [
+        (TRAIN + "breitbart_2016-04-07_ny-post-megyn-kelly-is-no-differ.txt", "New York Post"),  # "NY Post: Megyn Kelly ..."
+        (TRAIN + "breitbart_2015-11-17_wash-post-fact-check-if-obama-sa.txt", "The Washington Post"),  # "Wash Post Fact-Check: ..."
+    ],
+)
+def test_headline_speaker(path, outlet):
+    article = _article(path)
+    cited = {c.name: c for c in _finder().find(article, sentences(article.body))}
+    assert any(e.field == "title" for e in cited[outlet].evidence)
+
+
+@pytest.mark.parametrize("path", [TRAIN + "politico_2016-07-05_report-walker-to-speak-at-republ.txt"])
+def test_headline_of_a_person_is_no_outlet(path):
+    """'Trump: ...' style titles name a speaker who is not an outlet."""
+    article = _article(path)
+    assert not [c for c in _finder().find(article, sentences(article.body)) if any(e.field == "title" for e in c.evidence)]
