@@ -8,9 +8,14 @@ from __future__ import annotations
 import pytest
 
 from citegraph.evaluate import evaluate
+from citegraph.gazetteer import Gazetteer
+from citegraph.outlets import OutletFinder
 from citegraph.pipeline import BuildOptions
+from citegraph.read import ReadOptions, iter_articles
+from citegraph.records import Article
+from citegraph.text import sentences
 
-from conftest import DATA
+from conftest import CORPORA, DATA, need_shared
 
 FLOORS = {
     "outlets_precision": 1.0,
@@ -44,3 +49,35 @@ def test_floor(result, metric):
 
 def test_no_not_cited_name_reported_as_outlet(result):
     assert [(a.article, a.not_cited_predicted) for a in result.articles if a.not_cited_predicted] == []
+
+
+# Outlet recall on PolNeAR (benchmarks/polnear_check.py prints it with a breakdown):
+# annotated Source spans that name a gazetteer outlet, found among the article's citations.
+POLNEAR_RECALL_FLOOR = 0.89
+
+
+def _polnear_recall(corpus) -> float:
+    gaz = Gazetteer.load()
+    finder = OutletFinder(gaz)
+    gold = found = 0
+    for text_dir in sorted(corpus.glob("*/text")):
+        for article in iter_articles([text_dir], ReadOptions()):
+            if not isinstance(article, Article):
+                continue
+            names = {c.name for c in finder.find(article, sentences(article.body))}
+            spans = set()
+            for ann in sorted((text_dir.parent / "attributions").glob(article.id[:-4] + "_*.ann")):
+                for line in ann.read_text(encoding="utf-8").splitlines():
+                    fields = line.split("\t")
+                    if len(fields) == 3 and fields[1].startswith("Source "):
+                        spans.add((fields[1], fields[2]))
+            for _, text in spans:
+                outlets = {m.outlet.name for m in gaz.find_mentions(text) if not m.ambiguous}
+                gold += len(outlets)
+                found += len(outlets & names)
+    return found / gold
+
+
+def test_polnear_outlet_recall():
+    recall = _polnear_recall(need_shared(CORPORA / "polnear"))
+    assert recall >= POLNEAR_RECALL_FLOOR, f"PolNeAR outlet recall fell to {recall:.3f}"
