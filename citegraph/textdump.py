@@ -32,7 +32,6 @@ that date.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -73,6 +72,8 @@ class DumpRules:
 
 @lru_cache(maxsize=1)
 def load_rules() -> DumpRules:
+    import tomllib  # on first use: not needed to import the reader
+
     data = tomllib.loads(resources.files("citegraph").joinpath("data/pagedump.toml").read_text("utf-8"))
     site = r"(?P<site>[A-Z][\w&'-]*(?:\s[A-Z][\w&'-]*){0,3})\.com"
     patterns = tuple(
