@@ -93,8 +93,9 @@ class Gazetteer:
         self.outlets: tuple[Outlet, ...] = tuple(sorted(outlets, key=lambda o: o.name.casefold()))
         self._by_key = _lookup_index(self.outlets)
         self._surfaces, self._domains = _surface_index(self.outlets)
-        self._by_first = _first_word_patterns(self._surfaces)
-        self._lower_firsts = tuple(sorted(w for w in self._by_first if not _CAPITAL_WORD.fullmatch(w)))
+        self._by_first = _LazyPatterns(_first_word_sources(self._surfaces))
+        self._first_words = frozenset(self._by_first.sources)
+        self._lower_firsts = tuple(sorted(w for w in self._first_words if not _CAPITAL_WORD.fullmatch(w)))
         self._tlds = _tld_set(self._domains)
         self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
 
@@ -146,9 +147,10 @@ class Gazetteer:
         mentions = self._domain_mentions(text)
         taken = [(m.start, m.end) for m in mentions]
         found = []
+        by_first, firsts = self._by_first, self._first_words
         for token in _CAPITAL_WORD.finditer(text):
-            pattern = self._by_first.get(token.group())
-            match = pattern.match(text, token.start()) if pattern else None
+            word = token.group()
+            match = by_first[word].match(text, token.start()) if word in firsts else None
             if match:
                 found.append(match.span())
         for word in self._lower_firsts:
@@ -251,7 +253,19 @@ def _template(entries: list[_Entry]) -> tuple[tuple[Outlet, ...], bool, str]:
     return outlets, len(outlets) > 1 or entries[0].ambiguous, entries[0].form
 
 
-def _first_word_patterns(surfaces: dict[str, list[_Entry]]) -> dict[str, re.Pattern[str]]:
+class _LazyPatterns(dict):
+    """Word -> compiled pattern, compiled on first use (most first words never occur in a run)."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, word: str) -> re.Pattern[str]:
+        pattern = self[word] = re.compile(self.sources[word])
+        return pattern
+
+
+def _first_word_sources(surfaces: dict[str, list[_Entry]]) -> dict[str, str]:
     """First word -> a pattern for every surface that starts with it, longest first.
 
     The pattern begins with the word itself as a literal, which the regex
@@ -267,7 +281,7 @@ def _first_word_patterns(surfaces: dict[str, list[_Entry]]) -> dict[str, re.Patt
     patterns = {}
     for word, tails in groups.items():
         head = re.escape(word)
-        patterns[word] = re.compile(rf"{head}(?<![\w@#]{head}){_trie(tails)}")
+        patterns[word] = rf"{head}(?<![\w@#]{head}){_trie(tails)}"
     return patterns
 
 

@@ -34,6 +34,7 @@ from .records import Article, Citation, CitationKind, Evidence, Outlet
 from .text import Sentence
 
 _WINDOW = 160  # characters of context looked at on each side of a mention
+_SHORT, _MEDIUM = 60, 100  # enough for the longest veto ("photo courtesy of the") and "Name Surname of the"
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+|or\s+|/\s*|[-–]\s*)(?:the\s+)?", re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _BARE_COMMA = re.compile(r"\s*,\s*(?:the\s+)?", re.IGNORECASE)
@@ -322,12 +323,12 @@ class OutletFinder:
         """The cue phrase that makes the name at ``body[start:end]`` a citation, or None."""
         left = body[max(sent.start, start - _WINDOW) : start]
         right = body[end : min(sent.end, end + _WINDOW)]
-        if self.cues.veto_before.search(left) or self.cues.veto_after.match(right):
+        if self.cues.veto_before.search(left[-_SHORT:]) or self.cues.veto_after.match(right):
             return None
         match = self.cues.before.search(left)
         if match:
             return " ".join((match.group("cue") or match.group("noun_cue") or match.group("inverted")).split())
-        match = self.cues.before_person.search(left)
+        match = self.cues.before_person.search(left[-_MEDIUM:])
         if match:  # "the anchor for Univision said"; without speech a job, not a source ("a co-host of the X podcast")
             return " ".join((match.group("cue") or "of").split()) if self._speech(right) else None
         match = self.cues.after.match(right)
@@ -343,7 +344,8 @@ class OutletFinder:
 
     def _listed_cue(self, left: str, right: str) -> str | None:
         """The verb of "Several fact checkers, including The Washington Post, have pointed out"."""
-        match = self.cues.verb_after_comma.match(right) if self.cues.listed.search(left) else None
+        match = self.cues.verb_after_comma.match(right)
+        match = match if match and self.cues.listed.search(left) else None
         return " ".join(match.group("verb").split()) if match else None
 
     def _speech(self, text: str) -> bool:
