@@ -1,6 +1,6 @@
 """Plain-text articles and text dumps of saved news pages -> ``Article``.
 
-Three shapes are recognised, tried in this order:
+Four shapes are recognised, tried in this order:
 
 1. **Dated dump**: the first line is ``date YYYY-MM-DD <title>``; every other
    non-empty line is a paragraph.
@@ -14,7 +14,9 @@ Three shapes are recognised, tried in this order:
    lines). Inside it, bulleted/indented lines (captions), page controls,
    ``Read more: ...`` links and the headlines under an inline "Related News"
    heading are dropped. Structural words live in ``data/pagedump.toml``.
-3. **Plain text** (PolNeAR, BBC, Wikinews): the first line is the title, an
+3. **Web page dump** of any other site (menus, share bars, newsletter boxes,
+   captions, footers around the article), see ``pagetext``.
+4. **Plain text** (PolNeAR, BBC, Wikinews): the first line is the title, an
    optional date line follows (the dateline), the rest is the body,
    verbatim. ``plain_body_offset(text)`` gives where the body starts in the
    file's text, so character offsets into the file (e.g. PolNeAR's ``.ann``
@@ -99,6 +101,10 @@ def parse_text(text: str, name: str = "") -> Article:
     block = _byline_block(lines)
     if block:
         return _with_publisher(_parse_page_dump(lines, *block))
+    from . import pagetext  # imports this module's helpers
+
+    if pagetext.is_page_dump(text):
+        return _with_publisher(pagetext.parse_page_dump(text))
     return _with_publisher(_parse_plain(text, name))
 
 

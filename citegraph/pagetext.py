@@ -1,0 +1,273 @@
+"""Text dumps of whole web pages from any site -> ``Article``.
+
+What a browser's "save as text", ``w3m -dump``, ``lynx -dump``, html2text,
+inscriptis or a scraper's ``get_text`` make of a news page: menus, search
+boxes, share buttons, newsletter boxes, captions, the article, related
+headlines and the footer, one block per line. ``textdump.parse_text`` hands a
+text here when ``is_page_dump`` says it is one (plain texts, whose lines are
+nearly all paragraphs, never are).
+
+The article is found jusText-style, on lines:
+
+1. Each non-empty line is classed: **good** (prose: enough words and a
+   sentence end), **bad** (bullets, page controls, newsletter / cookie /
+   copyright lines, photo captions and credits, end headings) or **short**
+   (everything else: headings, bylines, dates, menu labels).
+2. Good lines score their word count, bad and short lines a penalty; the
+   main content region is the run of lines with the highest total (an end
+   heading such as "Most Read" is a wall the region never crosses).
+3. Inside the region, good lines are kept, short lines only between good
+   ones (subheadings), and the headlines under an inline "Related" heading
+   are dropped. Captions' photo credits become ``image_credits``.
+
+Metadata comes from the lines around the region: the title is the headline
+before it (preferring a line that the page repeats, as a ``<title>``-like
+"Headline | Site" line), the date and "By ..." byline are read from the
+lines between title and body, and the publisher is the site suffix of such a
+title line, a "© 2022 Site" line or a domain named in the dump. Structural
+words live in ``data/pagedump.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .records import Article, ImageCredit
+from .textdump import DumpRules, iso_date, load_rules
+from .textdump import _caption_credit as caption_credit
+
+_BULLET = re.compile(r"^\s*(?:[•·▪●◦‣□■○*+–-]|\d{1,2}[.)])(?:\s+|$)")
+_MARKUP = re.compile(r"^#{1,6}\s+|\*\*|__+|\s{2,}$")
+_FIELD = re.compile(r"\[[\s_]*\]|\[[^\]]{0,40}\]")
+_SENTENCE_END = re.compile(r"""[.!?…:;]["'”’)\]]*$""")
+_BY = re.compile(r"^by\s+([A-Z][^|•]{1,80}?)(?:\s*(?:\||,|•|\s-\s|\bupdated\b|\bpublished\b|\bon\b\s).*)?$", re.I)
+_SITE_SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?:\||-|–|—|::|•)\s+(?P<site>[^|–—]{2,40})$")
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s+)?(?P<site>[A-Z][\w.&' -]{1,60}?)"
+    r"(?:,?\s*(?:Inc|LLC|Ltd|Limited|plc|Corp)\.?)?(?:[.,|]|\s+All\b|$)",
+    re.I,
+)
+_DOMAIN = re.compile(r"\b(?:www\.)?([a-z0-9][a-z0-9-]{1,40}\.(?:com|co\.uk|org|net|news|tv|co|ca|com\.au|ie|in))\b")
+_GOOD_WORDS = 10
+_LONG_WORDS = 25  # a line this long is prose even without a sentence end
+_TITLE_WORDS = (3, 30)
+_TITLE_LOOKBACK = 25  # lines searched for the title before the region
+_META_LOOKAROUND = 12  # lines searched for date and byline around the title
+_WALL = -10_000.0
+_MENU_WORDS = 5
+_PAGE_SIGNALS = 10  # menu lines + 2 x control lines; plain corpora reach 8 at most
+_NOTE = re.compile(r"\[[^\]\s_]")  # "[Reuters]": a bracketed note, not an empty form field
+
+
+@dataclass(frozen=True)
+class PageRules:
+    """Words of web page dumps: ``textdump``'s rules plus the page-furniture phrases."""
+
+    dump: DumpRules
+    boilerplate: tuple[str, ...]  # substrings of a short furniture line
+    boilerplate_any: tuple[str, ...]  # substrings that make even a long line furniture
+    credit_prefixes: tuple[str, ...]
+    furniture_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line of the dump, its markup stripped."""
+
+    index: int
+    text: str
+    bullet: bool
+    words: int
+    kind: str = ""  # good | bad | short | wall | credit
+
+
+@lru_cache(maxsize=1)
+def load_page_rules() -> PageRules:
+    data = tomllib.loads(resources.files("citegraph").joinpath("data/pagedump.toml").read_text("utf-8"))
+    fold = lambda key: tuple(s.casefold() for s in data[key])  # noqa: E731
+    return PageRules(load_rules(), fold("boilerplate"), fold("boilerplate_any"), fold("credit_prefixes"), fold("furniture_prefixes"))
+
+
+# -- detection ------------------------------------------------------------
+
+
+def is_page_dump(text: str) -> bool:
+    """Whether ``text`` is a whole web page: menus (short bulleted lines) and page controls around its prose.
+
+    Plain texts may hold a bulleted list or an "Advertisement" line or two;
+    a page dump has many more (a menu alone is a dozen bulleted labels).
+    """
+    rules = load_page_rules()
+    lines = [classify(line, rules) for line in split_lines(text)]
+    menu = sum(line.bullet and line.words <= _MENU_WORDS and not _SENTENCE_END.search(line.text) for line in lines)
+    controls = sum(line.kind in ("bad", "wall") and not line.bullet and not _NOTE.search(line.text) for line in lines)
+    return menu + 2 * controls >= _PAGE_SIGNALS
+
+
+# -- lines ----------------------------------------------------------------
+
+
+def split_lines(text: str) -> list[Line]:
+    """The non-empty lines of ``text``, bullets and Markdown marks taken off."""
+    lines = []
+    for index, raw in enumerate(text.splitlines()):
+        bullet = bool(_BULLET.match(raw))
+        stripped = _BULLET.sub("", raw) if bullet else raw
+        stripped = " ".join(_MARKUP.sub(" ", stripped).split())
+        if stripped:
+            lines.append(Line(index, stripped, bullet, len(stripped.split())))
+    return lines
+
+
+def classify(line: Line, rules: PageRules) -> Line:
+    """``line`` with its kind set (see the module docstring)."""
+    from dataclasses import replace
+
+    return replace(line, kind=_kind(line, rules))
+
+
+def _kind(line: Line, rules: PageRules) -> str:
+    folded = line.text.casefold()
+    if folded.rstrip(":") in rules.dump.end_headings:
+        return "wall"
+    if _is_credit(line.text, folded, rules):
+        return "credit"
+    if _is_furniture(line, folded, rules):
+        return "bad"
+    prose = line.words >= _GOOD_WORDS and (_SENTENCE_END.search(line.text) or line.words >= _LONG_WORDS)
+    if prose and not line.bullet:
+        return "good"
+    return "bad" if line.bullet or _FIELD.search(line.text) else "short"
+
+
+def _is_furniture(line: Line, folded: str, rules: PageRules) -> bool:
+    if folded in rules.dump.ui_lines or folded.startswith(rules.dump.link_prefixes + rules.furniture_prefixes):
+        return True
+    if any(p in folded for p in rules.boilerplate_any):
+        return True
+    return line.words <= _LONG_WORDS and any(p in folded for p in rules.boilerplate)
+
+
+def _is_credit(text: str, folded: str, rules: PageRules) -> bool:
+    return folded.startswith(rules.credit_prefixes) or bool(caption_credit(text) and len(text.split()) < 40)
+
+
+# -- the article ----------------------------------------------------------
+
+
+def parse_page_dump(text: str) -> Article:
+    """The article inside a web page dump; ``id`` is left for the caller."""
+    rules = load_page_rules()
+    lines = [classify(line, rules) for line in split_lines(text)]
+    first, last = main_region(lines)
+    body = _body(lines[first:last], rules)
+    title_at = _title_index(lines, first)
+    title = lines[title_at].text if title_at is not None else ""
+    around = lines[max(0, (title_at or first) - 2) : first + _META_LOOKAROUND]
+    return Article(
+        id="",
+        title=_strip_site(title)[0],
+        body="\n\n".join(body),
+        publisher=_publisher(lines, title),
+        published=next((d for line in around if line.words <= 14 and (d := iso_date(line.text))), None),
+        byline=next((m.group(1).strip() for line in around if line.words <= 14 and (m := _BY.match(line.text))), None),
+        image_credits=tuple(sorted({c for line in lines if line.kind == "credit" and (c := _credit(line.text))})),
+    )
+
+
+def main_region(lines: list[Line]) -> tuple[int, int]:
+    """(first, last+1) of the run of lines with the highest total score."""
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, line in enumerate(lines):
+        if total <= 0:
+            total, start = 0.0, i
+        total += _score(line)
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def _score(line: Line) -> float:
+    if line.kind == "good":
+        return float(line.words)
+    if line.kind == "wall":
+        return _WALL
+    if line.kind in ("bad", "credit"):
+        return -6.0
+    return -2.0
+
+
+def _body(region: list[Line], rules: PageRules) -> list[str]:
+    """Good lines, and short lines between good ones; headlines under an inline heading dropped."""
+    kept: list[str] = []
+    in_related = False
+    for i, line in enumerate(region):
+        folded = line.text.casefold()
+        if folded.rstrip(":") in rules.dump.inline_headings:
+            in_related = True
+        elif line.kind == "good":
+            in_related = False
+            kept.append(line.text)
+        elif line.kind == "short" and not in_related and _between_good(region, i):
+            kept.append(line.text)
+    return kept
+
+
+def _between_good(region: list[Line], i: int) -> bool:
+    """A short line with prose before it and after it, past other short lines only."""
+    after = next((line.kind for line in region[i + 1 :] if line.kind != "short"), "")
+    return after == "good" and any(line.kind == "good" for line in region[:i])
+
+
+# -- metadata -------------------------------------------------------------
+
+
+def _title_index(lines: list[Line], first: int) -> int | None:
+    """The headline: a repeated (``<title>``-like) line near the region, else the nearest heading before it."""
+    window = range(max(0, first - _TITLE_LOOKBACK), min(len(lines), first + 1))
+    candidates = [i for i in window if _title_like(lines[i])]
+    heads = {_strip_site(line.text)[0].casefold() for line in lines if _SITE_SUFFIX.match(line.text)}
+    repeated = [i for i in candidates if lines[i].text.casefold() in heads]
+    pool = repeated or [i for i in candidates if i < first]
+    return pool[-1] if pool else None
+
+
+def _title_like(line: Line) -> bool:
+    low, high = _TITLE_WORDS
+    if line.kind not in ("short", "good") or line.bullet or not low <= line.words <= high:
+        return False
+    return not (iso_date(line.text) and line.words <= 8) and not _BY.match(line.text) and not line.text.endswith(".")
+
+
+def _strip_site(title: str) -> tuple[str, str | None]:
+    """("Headline", "Site") from "Headline | Site"; the title unchanged when it has no such suffix."""
+    match = _SITE_SUFFIX.match(title)
+    if match and len(match.group("site").split()) <= 5:
+        return match.group("head").strip(), match.group("site").strip()
+    return title, None
+
+
+def _publisher(lines: list[Line], title: str) -> str | None:
+    """The site: a title's " | Site" suffix, a "© 2022 Site" line, or a domain named in the dump."""
+    titled = [s for line in lines if (s := _strip_site(line.text)[1]) and _strip_site(line.text)[0] == title]
+    if titled:
+        return titled[0]
+    for line in reversed(lines):
+        match = _COPYRIGHT.search(line.text) if line.words <= 25 else None
+        if match and not iso_date(match.group("site")):
+            return match.group("site").strip(" .,")
+    domains = [m.group(1) for line in lines for m in _DOMAIN.finditer(line.text.casefold())]
+    return max(sorted(set(domains)), key=domains.count) if domains else None
+
+
+def _credit(text: str) -> ImageCredit | None:
+    found = caption_credit(text)
+    if found:
+        return found
+    label, _, credit = text.partition(":")
+    return ImageCredit(credit=credit.strip(), caption=text) if credit.strip() else None
