@@ -55,7 +55,8 @@ def lxml_dump(html: str) -> str:
     Like a browser's "save as text": scripts, styles and the ``<head>`` are
     left out, each block element starts a new line, runs of spaces collapse.
     """
-    root = lxml.html.fromstring(html.encode("utf-8", "replace"))
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    root = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=parser)
     out: list[str] = []
     _walk(root, out)
     lines = (re.sub(r"[ \t\r\f\v]+", " ", line).rstrip() for line in "".join(out).split("\n"))

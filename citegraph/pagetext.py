@@ -43,7 +43,9 @@ from .textdump import _caption_credit as caption_credit
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣□■○*+–-]|\d{1,2}[.)])(?:\s+|$)")
 _MARKUP = re.compile(r"^#{1,6}\s+|\*\*|__+|\s{2,}$")
 _FIELD = re.compile(r"\[[\s_]*\]|\[[^\]]{0,40}\]")
-_SENTENCE_END = re.compile(r"""[.!?…:;]["'”’)\]]*$""")
+_SENTENCE_END = re.compile(r"""[.!?…:;。！？]["'”’)\]」』]*$""")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_PLACEHOLDER = re.compile(r"^(?:\[[^\]]*\]\s*)+$")  # "[image]", "[INS::INS]": an image or form control alone
 _BY = re.compile(r"^by\s+([A-Z][^|•]{1,80}?)(?:\s*(?:\||,|•|\s-\s|\bupdated\b|\bpublished\b|\bon\b\s).*)?$", re.I)
 _SITE_SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?:\||-|–|—|::|•)\s+(?P<site>[^|–—]{2,40})$")
 _COPYRIGHT = re.compile(
@@ -119,8 +121,14 @@ def split_lines(text: str) -> list[Line]:
         stripped = _BULLET.sub("", raw) if bullet else raw
         stripped = " ".join(_MARKUP.sub(" ", stripped).split())
         if stripped:
-            lines.append(Line(index, stripped, bullet, len(stripped.split())))
+            lines.append(Line(index, stripped, bullet, _size(stripped)))
     return lines
+
+
+def _size(text: str) -> int:
+    """Words in ``text``; two CJK characters count as one word (those scripts put no spaces)."""
+    cjk = len(_CJK.findall(text))
+    return len(text.split()) + cjk // 2 if cjk else len(text.split())
 
 
 def classify(line: Line, rules: PageRules) -> Line:
@@ -134,6 +142,8 @@ def _kind(line: Line, rules: PageRules) -> str:
     folded = line.text.casefold()
     if folded.rstrip(":") in rules.dump.end_headings:
         return "wall"
+    if _PLACEHOLDER.match(line.text):
+        return "skip"
     if _is_credit(line.text, folded, rules):
         return "credit"
     if _is_furniture(line, folded, rules):
@@ -197,6 +207,8 @@ def _score(line: Line) -> float:
         return float(line.words)
     if line.kind == "wall":
         return _WALL
+    if line.kind == "skip":
+        return 0.0
     if line.kind in ("bad", "credit"):
         return -6.0
     return -2.0

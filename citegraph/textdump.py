@@ -99,8 +99,9 @@ def parse_text(text: str, name: str = "") -> Article:
         body = _clean_body(lines[1:], load_rules())[0]
         return _with_publisher(Article(id="", title=header.group(2).strip(), body=body, published=header.group(1)))
     block = _byline_block(lines)
-    if block:
-        return _with_publisher(_parse_page_dump(lines, *block))
+    article = _parse_page_dump(lines, *block) if block else None
+    if article and article.body:  # an empty body: the block was some other page's furniture
+        return _with_publisher(article)
     from . import pagetext  # imports this module's helpers
 
     if pagetext.is_page_dump(text):
