@@ -40,7 +40,8 @@ class Extractor:
         found = self.outlets.find(article, sents)
         discovered = frozenset(c.name for c in found if c.discovered)
         found += find_documents(article, sents, self.gazetteer)
-        found += find_sources(article, sents, self.outlet_names | discovered)
+        names = self.outlet_names | discovered if discovered else self.outlet_names  # one set for most articles
+        found += find_sources(article, sents, names)
         return merge(found)
 
 

@@ -133,7 +133,11 @@ class Lexicon:
             ) from exc
 
     def cue_positions(self, body: str) -> list[int]:
-        """Offsets of every word in ``body`` that may open a speech cue (one pass over the text)."""
+        """Offsets of every speech cue in ``body``: a verb, a participle or a whole prepositional cue.
+
+        One pass over the text. "in" or "as" alone is no cue: only "in the
+        words of" and "as per" are, so most sentences are never tokenised.
+        """
         return [m.start() for m in self.cue_re.finditer(body.lower())]
 
     @classmethod
@@ -175,7 +179,8 @@ class Lexicon:
         np_lower = lex.anon_heads | lex.anon_modifiers | lex.titles | lex.org_lower
         forward_first = frozenset(p[0] for p in lex.forward)
         cue_words = lex.verbs | lex.participles | forward_first
-        cue_re = re.compile(r"\b" + _trie(sorted(cue_words)) + r"\b")
+        phrases = "|".join(r"\s+".join(re.escape(w) for w in p) for p in sorted(lex.forward))
+        cue_re = re.compile(r"\b(?:" + _trie(sorted(lex.verbs | lex.participles)) + "|" + phrases + r")\b")
         return dataclasses.replace(lex, np_lower=np_lower, cue_words=cue_words, forward_first=forward_first, cue_re=cue_re)
 
 
@@ -761,9 +766,18 @@ _LAST_OUTLETS: list[tuple[frozenset[str], frozenset[str]]] = [(frozenset(), froz
 
 
 def _normalised(names: frozenset[str]) -> frozenset[str]:
-    """Normalised outlet names; the last pair is kept, as a run passes equal sets for every article."""
+    """Normalised outlet names; the last pair is kept, as a run passes the same set for every article.
+
+    A set that adds a few names to the kept one (the gazetteer's names plus
+    the outlets discovered in one article) reuses it and normalises only the
+    added names.
+    """
     given, normalised = _LAST_OUTLETS[0]  # one read: safe if threads replace it meanwhile
-    if names is not given and names != given:
+    if names is given:
+        return normalised
+    if given and len(names) > len(given) and names.issuperset(given):
+        return normalised | {_norm(n) for n in names - given}
+    if names != given:
         normalised = frozenset(_norm(n) for n in names)
         _LAST_OUTLETS[0] = (names, normalised)
     return normalised
