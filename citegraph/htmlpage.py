@@ -10,6 +10,10 @@ is). Paragraphs that repeat a photo caption, and trailing widget labels, are
 dropped. The body is serialised from trafilatura's XML, one paragraph per
 block, so every ``<ref>`` becomes a ``Link`` whose offsets index the body.
 
+The page is parsed once, by trafilatura's own loader; trafilatura extracts
+from a copy, so the same tree serves both runs and the metadata, captions
+and htmldate. trafilatura and htmldate are imported on first use.
+
 Metadata (read with lxml, which is many times faster than beautifulsoup4 on
 multi-megabyte pages), first found wins:
 
@@ -38,8 +42,6 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
-from htmldate import find_date
-from trafilatura import bare_extraction
 
 from .records import Article, ImageCredit, Link
 from .textdump import DumpRules, iso_date, load_rules
@@ -60,6 +62,8 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
               "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate")
 _CREDIT_TAIL = re.compile(r"(?:\(([^()]{2,80})\)|(?:Photo(?:graph)?|Image|Credit|Picture)s?\s*:\s*([^.;]{2,80}))\s*\.?\s*$", re.I)
 _MAX_CREDITS = 50
+_MAX_FIGURES = 400  # figures and captions searched for credits
+_MAX_CAPTIONS = 200  # captions whose text is dropped from the body
 _CREDIT_LABEL = re.compile(r"^(?:(?:credits?|photo(?:graph)?s?|images?|pictures?|video)\b\s*:?\s*)*(?:by\s+)?", re.I)
 _CAPTION_MIN_WORDS = 3
 _MIN_WORDS = 10
@@ -94,16 +98,16 @@ def declared_charset(data: bytes) -> str | None:
 def parse_html(html: str, url: str | None = None) -> Article:
     """Read one page; an empty ``body`` means no article text was found."""
     html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
+    if not _HAS_BODY.search(html[:_HEAD_CHARS]):  # a fragment: trafilatura wants a whole document
+        html = f"<html><body>{html}</body></html>"
+    page = _load_html(html)
     try:
-        tree = lxml.html.fromstring(html)
+        tree = page if page is not None else lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return Article(id="", title="", body="", repairs=("unparseable HTML",))
     meta = page_meta(tree, url)
-    credits = image_credits(tree)
-    captions = {c.caption for c in credits} | set(_caption_texts(tree))
-    if not _HAS_BODY.search(html[:_HEAD_CHARS]):  # a fragment: trafilatura wants a whole document
-        html = f"<html><body>{html}</body></html>"
-    doc = _extract(html, url)
+    credits, captions = _captions(tree)
+    doc = _extract(page, url) if page is not None else None
     body, links = serialise(doc.body if doc is not None else None, captions, meta.url)
     if len(body.split()) < _MIN_WORDS:  # a menu item or a caption, not an article
         body, links = "", []
@@ -124,20 +128,36 @@ def parse_html(html: str, url: str | None = None) -> Article:
     )
 
 
-def _extract(html: str, url: str | None) -> Any:
-    """trafilatura's document: precision mode, or its default when precision mode cut too much."""
+def _load_html(html: str) -> Any:
+    """The page parsed once, as trafilatura parses it (comments and processing instructions
+    dropped); None when trafilatura rejects it as not HTML (there is then no body)."""
+    from trafilatura.utils import load_html
+
+    return load_html(html)
+
+
+def _extract(page: Any, url: str | None) -> Any:
+    """trafilatura's document: precision mode, or its default when precision mode cut too much.
+
+    ``page`` is the parsed page; trafilatura works on a copy, so it stays intact for the
+    second run and for the metadata.
+    """
+    from trafilatura import bare_extraction
+
     common = {"url": url, "include_links": True, "include_comments": False}
-    precise = bare_extraction(html, favor_precision=True, **common)
+    precise = bare_extraction(page, favor_precision=True, **common)
     precise_len = len(precise.text or "") if precise is not None else 0
     if precise_len >= _SHORT_TEXT:
         return precise
-    default = bare_extraction(html, **common)
+    default = bare_extraction(page, **common)
     default_len = len(default.text or "") if default is not None else 0
     return precise if precise_len and precise_len >= _FALLBACK_SHARE * default_len else default
 
 
 def _find_date(tree: Any, url: str | None) -> str | None:
     """htmldate's original publication date (not the last modification), as YYYY-MM-DD."""
+    from htmldate import find_date
+
     try:
         found = find_date(tree, url=url, original_date=True, outputformat="%Y-%m-%d")
     except (ValueError, TypeError) as err:  # htmldate on a degenerate tree
@@ -231,18 +251,29 @@ def _locate(text: str, offset: int, refs: list[tuple[str, str]]) -> list[Link]:
 # -- captions -------------------------------------------------------------
 
 
-def _caption_texts(tree: Any) -> Iterator[str]:
-    for node in tree.xpath("//figcaption | //*[contains(@class, 'caption')]")[:200]:
-        text = " ".join(node.text_content().split())
-        if text:
-            yield text
+def _captions(tree: Any) -> tuple[tuple[ImageCredit, ...], set[str]]:
+    """The page's image credits, and the texts of its captions (to drop from the body).
+
+    Credits come from the first ``_MAX_FIGURES`` figures and captions, caption texts from
+    the first ``_MAX_CAPTIONS`` captions (``figcaption`` or a class naming a caption).
+    """
+    nodes = tree.xpath("//figure | //*[contains(@class, 'caption')] | //figcaption")
+    wanted = [i for i, n in enumerate(nodes) if n.tag != "figure" or "caption" in n.get("class", "")]
+    wanted = wanted[:_MAX_CAPTIONS]
+    end = max(_MAX_FIGURES, wanted[-1] + 1 if wanted else 0)
+    texts = [" ".join(node.text_content().split()) for node in nodes[:end]]
+    credits = _credits(nodes[:_MAX_FIGURES], texts)
+    return credits, {texts[i] for i in wanted if texts[i]}
 
 
 def image_credits(tree: Any) -> tuple[ImageCredit, ...]:
     """Credits from captions: a credit element, or a caption ending "(AP)" / "Photo: Reuters"."""
+    return _captions(tree)[0]
+
+
+def _credits(nodes: list[Any], captions: list[str]) -> tuple[ImageCredit, ...]:
     found: set[ImageCredit] = set()
-    for node in tree.xpath("//figure | //*[contains(@class, 'caption')] | //figcaption")[:400]:
-        caption = " ".join(node.text_content().split())
+    for node, caption in zip(nodes, captions):
         credit = _credit_of(node, caption)
         if credit:
             found.add(ImageCredit(credit=credit, caption=caption))
