@@ -46,6 +46,7 @@ _BLOCKS = frozenset(
     "address article aside blockquote body dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p pre section table td th tr ul title".split()
 )
+_ITEM = "\x00"  # marks a list item until spaces are collapsed
 _SKIP = frozenset("script style noscript template head svg iframe button select option".split())
 
 
@@ -59,9 +60,14 @@ def lxml_dump(html: str) -> str:
     root = lxml.html.fromstring(html.encode("utf-8", "replace"), parser=parser)
     out: list[str] = []
     _walk(root, out)
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).rstrip() for line in "".join(out).split("\n"))
-    text = "\n".join(line if line.strip() else "" for line in lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    lines = [_dump_line(line) for line in "".join(out).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def _dump_line(line: str) -> str:
+    """One output line: spaces collapsed, a list item's mark as "  • "."""
+    text = re.sub(r"[ \t\r\f\v]+", " ", line.replace(_ITEM, " ")).strip()
+    return f"  • {text}" if _ITEM in line and text else text
 
 
 def _walk(node, out: list[str]) -> None:
@@ -73,7 +79,7 @@ def _walk(node, out: list[str]) -> None:
     if block:
         out.append("\n\n" if tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6") else "\n")
     if tag == "li":
-        out.append("  • ")
+        out.append(_ITEM)
     if tag == "br":
         out.append("\n")
     out.append((node.text or "").replace("\n", " "))

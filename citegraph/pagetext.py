@@ -31,6 +31,7 @@ words live in ``data/pagedump.toml``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,20 +47,25 @@ _FIELD = re.compile(r"\[[\s_]*\]|\[[^\]]{0,40}\]")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？]["'”’)\]」』]*$""")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _PLACEHOLDER = re.compile(r"^(?:\[[^\]]*\]\s*)+$")  # "[image]", "[INS::INS]": an image or form control alone
-_BY = re.compile(r"^by\s+([A-Z][^|•]{1,80}?)(?:\s*(?:\||,|•|\s-\s|\bupdated\b|\bpublished\b|\bon\b\s).*)?$", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+_BY = re.compile(
+    rf"^by\s+([A-Z][^|•@]{{1,80}}?)(?:\s*(?:\||,|•|@|\s-\s|\bupdated\b|\bpublished\b|\bon\s|{_MONTH}).*)?$", re.I
+)
 _SITE_SUFFIX = re.compile(r"^(?P<head>.{12,}?)\s+(?:\||-|–|—|::|•)\s+(?P<site>[^|–—]{2,40})$")
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s+)?(?P<site>[A-Z][\w.&' -]{1,60}?)"
     r"(?:,?\s*(?:Inc|LLC|Ltd|Limited|plc|Corp)\.?)?(?:[.,|]|\s+All\b|$)",
     re.I,
 )
+_OWNER_TAIL = re.compile(r"\s+(?:or its affiliated companies|\d{4})$", re.I)
 _DOMAIN = re.compile(r"\b(?:www\.)?([a-z0-9][a-z0-9-]{1,40}\.(?:com|co\.uk|org|net|news|tv|co|ca|com\.au|ie|in))\b")
 _GOOD_WORDS = 10
 _LONG_WORDS = 25  # a line this long is prose even without a sentence end
 _TITLE_WORDS = (3, 30)
-_TITLE_LOOKBACK = 25  # lines searched for the title before the region
+_TITLE_LOOKBACK = 40  # lines searched for the title before the region
 _META_LOOKAROUND = 12  # lines searched for date and byline around the title
 _WALL = -10_000.0
+_TIMESTAMP = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s|$)|\bupdated\b|\bcaption\b|\bcredit\b", re.I)
 _MENU_WORDS = 5
 _PAGE_SIGNALS = 10  # menu lines + 2 x control lines; plain corpora reach 8 at most
 _NOTE = re.compile(r"\[[^\]\s_]")  # "[Reuters]": a bracketed note, not an empty form field
@@ -84,6 +90,7 @@ class Line:
     text: str
     bullet: bool
     words: int
+    heading: bool = False  # marked as a heading ("## Title" in Markdown-like dumps)
     kind: str = ""  # good | bad | short | wall | credit
 
 
@@ -118,10 +125,11 @@ def split_lines(text: str) -> list[Line]:
     lines = []
     for index, raw in enumerate(text.splitlines()):
         bullet = bool(_BULLET.match(raw))
+        heading = raw.lstrip().startswith("#")
         stripped = _BULLET.sub("", raw) if bullet else raw
         stripped = " ".join(_MARKUP.sub(" ", stripped).split())
         if stripped:
-            lines.append(Line(index, stripped, bullet, _size(stripped)))
+            lines.append(Line(index, stripped, bullet, _size(stripped), heading))
     return lines
 
 
@@ -240,20 +248,31 @@ def _between_good(region: list[Line], i: int) -> bool:
 
 
 def _title_index(lines: list[Line], first: int) -> int | None:
-    """The headline: a repeated (``<title>``-like) line near the region, else the nearest heading before it."""
+    """The headline: the best-scoring headline-like line among those just before the region."""
     window = range(max(0, first - _TITLE_LOOKBACK), min(len(lines), first + 1))
-    candidates = [i for i in window if _title_like(lines[i])]
+    seen = Counter(line.text.casefold() for line in lines)
     heads = {_strip_site(line.text)[0].casefold() for line in lines if _SITE_SUFFIX.match(line.text)}
-    repeated = [i for i in candidates if lines[i].text.casefold() in heads]
-    pool = repeated or [i for i in candidates if i < first]
-    return pool[-1] if pool else None
+    scored = [(_title_score(lines[i], first - i, seen, heads), i) for i in window if _title_like(lines[i])]
+    return max(scored)[1] if scored else None
+
+
+def _title_score(line: Line, distance: int, seen: Counter[str], heads: set[str]) -> float:
+    """How much ``line`` looks like the headline ``distance`` lines before the body."""
+    folded = line.text.casefold()
+    score = min(line.words, 14) - 0.25 * max(distance, 0) - (6 if line.words < 4 else 0)
+    score += 6 if line.heading else 0
+    score += 6 if seen[folded] > 1 or folded in heads else 0
+    score -= 12 if distance <= 0 else 0  # the region's own first line: a headline only when nothing precedes it
+    return score - (10 if line.text.istitle() and line.words <= 4 else 0)
 
 
 def _title_like(line: Line) -> bool:
     low, high = _TITLE_WORDS
     if line.kind not in ("short", "good") or line.bullet or not low <= line.words <= high:
         return False
-    return not (iso_date(line.text) and line.words <= 8) and not _BY.match(line.text) and not line.text.endswith(".")
+    if _TIMESTAMP.search(line.text) or _BY.match(line.text) or _SENTENCE_END.search(line.text.rstrip("!?")):
+        return False
+    return not iso_date(line.text) or line.words > 12
 
 
 def _strip_site(title: str) -> tuple[str, str | None]:
@@ -265,16 +284,18 @@ def _strip_site(title: str) -> tuple[str, str | None]:
 
 
 def _publisher(lines: list[Line], title: str) -> str | None:
-    """The site: a title's " | Site" suffix, a "© 2022 Site" line, or a domain named in the dump."""
+    """The site: a title's " | Site" suffix, a "© 2022 Site" line, or a domain the dump names twice."""
     titled = [s for line in lines if (s := _strip_site(line.text)[1]) and _strip_site(line.text)[0] == title]
     if titled:
         return titled[0]
     for line in reversed(lines):
         match = _COPYRIGHT.search(line.text) if line.words <= 25 else None
-        if match and not iso_date(match.group("site")):
-            return match.group("site").strip(" .,")
-    domains = [m.group(1) for line in lines for m in _DOMAIN.finditer(line.text.casefold())]
-    return max(sorted(set(domains)), key=domains.count) if domains else None
+        site = _OWNER_TAIL.sub("", match.group("site")).strip(" .,") if match else ""
+        if site and not iso_date(site) and not site.casefold().startswith("all rights"):
+            return site
+    domains = Counter(m.group(1) for line in lines for m in _DOMAIN.finditer(line.text.casefold()))
+    named = sorted((-n, d) for d, n in domains.items() if n >= 2)
+    return named[0][1] if named else None
 
 
 def _credit(text: str) -> ImageCredit | None:
