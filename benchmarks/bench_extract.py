@@ -3,8 +3,10 @@
 Reads every PolNeAR text first (reading is not timed), builds one Extractor
 (gazetteer and cue patterns compiled once, timed separately), then times
 (in CPU time of this one process, so other load on the machine does not count)
-``Extractor.extract`` over all articles, for the outlet stage alone and for
-the whole extractor (outlets, documents, sources).
+``Extractor.extract`` over all articles: the sentence split alone, the outlet
+stage alone (with its sentence split) and the whole extractor (outlets,
+documents, sources). A loaded machine still slows CPU time (shared caches):
+compare figures taken at the same time.
 
 Usage: python benchmarks/bench_extract.py [--corpus PATH] [--repeat N]
 """
@@ -42,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(articles)} PolNeAR articles, {chars / len(articles):.0f} characters each on average")
     print(f"start-up (gazetteer of {len(extractor.gazetteer)} outlets + patterns): {setup * 1000:.0f} ms, once")
     stages = {
+        "sentences only": lambda a: sentences(a.body),  # text.py, shared by every stage
         "outlets only": lambda a: extractor.outlets.find(a, sentences(a.body)),
         "full extractor": extractor.extract,
     }

@@ -36,6 +36,7 @@ from .text import Sentence
 _WINDOW = 160  # characters of context looked at on each side of a mention
 _SHORT, _MEDIUM = 60, 100  # enough for the longest veto ("photo courtesy of the") and "Name Surname of the"
 _JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|and\s+|&\s+|or\s+|/\s*|[-–]\s*)(?:the\s+)?", re.IGNORECASE)
+_INSIDE_NAME = re.compile(r"[A-Z][\w'’-]*\s+(?:of|at|de|for)\s+$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _BARE_COMMA = re.compile(r"\s*,\s*(?:the\s+)?", re.IGNORECASE)
 _QUOTATION = re.compile(r"(?:[\"“]|(?<!\w)[‘'])\s*[^\s\"“”]+(?:\s+[^\s\"“”]+){3}")  # a quotation of four words or more, not a title
@@ -153,7 +154,7 @@ def _compile_cues(data: dict) -> Cues:
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{plain_descriptors}{{0,3}}{name}\s+{outlet_noun}(?![\w-])"
         ),
         discover_noun_first=re.compile(
-            rf"(?<![\w-])(?:(?i:the|a|an)\s+)?(?:{descriptors}|[A-Z][\w'’-]*\s+){{1,3}}{outlet_noun}\s+{name}"
+            rf"(?<![\w-])(?:(?i:the|a|an)\s+)?(?:{descriptors}|[A-Z][\w'’-]*\s+){{1,3}}{outlet_noun}\s+{name}(?![^\s,.;:!?)\"'”’])"
         ),
         person_noun=re.compile(rf"(?:[\w-]+\s+)*{person_nouns}"),
         outlet_noun_heads=_literal_first(disc["outlet_nouns"]),
@@ -305,6 +306,8 @@ class OutletFinder:
             return False  # "the BBC News website Mr X": a known outlet, then a person
         if name_first and re.match(r"\s+[A-Z]", body[match.end() : match.end() + 2]):
             return False  # "Hollywood newspaper Daily Variety": the name follows the noun
+        if name_first and _INSIDE_NAME.search(body, max(0, match.start() - 40), match.start()):
+            return False  # "a University of California at San Diego paper": part of a longer name
         following = _NEXT_WORD.match(body, match.end())
         return not (following and self.cues.noun_word.fullmatch(following.group(1)))
 
@@ -326,11 +329,16 @@ class OutletFinder:
         if self.cues.veto_before.search(left[-_SHORT:]) or self.cues.veto_after.match(right):
             return None
         match = self.cues.before.search(left)
+        if match and match.group("noun_cue") and self.cues.person_noun.fullmatch(match.group("noun_cue")):
+            speech = self._speech(left[: match.start()]) or self._speech(right)
+            return match.group("noun_cue") if speech else None  # without speech "a columnist for X" is a job
         if match:
             return " ".join((match.group("cue") or match.group("noun_cue") or match.group("inverted")).split())
-        match = self.cues.before_person.search(left[-_MEDIUM:])
+        near = left[-_MEDIUM:]
+        match = self.cues.before_person.search(near)
         if match:  # "the anchor for Univision said"; without speech a job, not a source ("a co-host of the X podcast")
-            return " ".join((match.group("cue") or "of").split()) if self._speech(right) else None
+            speech = self._speech(left[: len(left) - len(near) + match.start()]) or self._speech(right)
+            return " ".join((match.group("cue") or "of").split()) if speech else None
         match = self.cues.after.match(right)
         if not match:
             return self._listed_cue(left, right)
