@@ -46,6 +46,7 @@ _MARKUP = re.compile(r"^#{1,6}\s+|\*\*|__+|\s{2,}$")
 _FIELD = re.compile(r"\[[\s_]*\]|\[[^\]]{0,40}\]")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？]["'”’)\]」』]*$""")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_COMMENTER = re.compile(r"\s(?:says|said|wrote|writes|replied):$")  # "jdoe says:" heads a reader's comment
 _PLACEHOLDER = re.compile(r"^(?:\[[^\]]*\]\s*)+$")  # "[image]", "[INS::INS]": an image or form control alone
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
 _BY = re.compile(
@@ -148,7 +149,7 @@ def classify(line: Line, rules: PageRules) -> Line:
 
 def _kind(line: Line, rules: PageRules) -> str:
     folded = line.text.casefold()
-    if folded.rstrip(":") in rules.dump.end_headings:
+    if folded.rstrip(":") in rules.dump.end_headings or (line.words <= 12 and _COMMENTER.search(line.text)):
         return "wall"
     if _PLACEHOLDER.match(line.text):
         return "skip"
