@@ -44,6 +44,9 @@ CITED = [
     (TRAIN + "huff-post_2016-06-09_rubio-i-still-believe-trump-can-.txt", "told THE WEEKLY STANDARD", {"The Weekly Standard"}),
     (TRAIN + "usa-today_2015-11-23_trump-leads-pack-terrorism-a-top.txt", "released Sunday by The Washington Post", {"The Washington Post", "ABC News"}),
     (TRAIN + "breitbart_2015-12-16_newspaper-defense-secretary-used.txt", "the Times said", {"The New York Times"}),
+    (TRAIN + "west-journal_2016-01-23_watch-what-hillary-does-when-a-g.txt", "Melissa Cronin of Gawker", {"Gawker"}),
+    ("bbc-fulltext/bbc/tech/300.txt", "news editor at Macworld magazine", {"Macworld"}),
+    ("bbc-fulltext/bbc/sport/245.txt", "told private Spanish radio station Cadena Ser", {"Cadena Ser"}),
 ]
 
 NOT_CITED = [
@@ -56,6 +59,9 @@ NOT_CITED = [
     (TRAIN + "nyt_2016-08-18_trump-hires-conservative-website.txt", "now a paid CNN commentator", {"CNN"}),
     ("bbc-fulltext/bbc/politics/268.txt", "Mr Milburn told Today", {"NBC News"}),
     ("bbc-fulltext/bbc/business/254.txt", "Today, games often have budgets", {"BBC News", "NBC News"}),
+    (TRAIN + "west-journal_2016-08-29_anthony-weiner-receives-more-bad.txt", "as a columnist for the New York Daily News", {"New York Daily News"}),
+    (TRAIN + "usa-today_2016-08-22_call-the-gop-s-bluff-on-merrick-.txt", "guest writer for the Detroit Free Press", {"Detroit Free Press"}),
+    (TRAIN + "wash-post_2016-03-29_calif-may-raise-minimum-wage-to-.txt", "San Diego paper", {"San Diego"}),
 ]
 
 
