@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -10,6 +12,7 @@ import pytest
 import citegraph.export
 from citegraph import BuildOptions, build
 from citegraph.export import read_csv, read_gexf, read_graphml, read_node_link, write_exports
+from citegraph.fsutil import dumps_json
 from citegraph.gazetteer import Gazetteer
 from citegraph.graph import build_graph
 from citegraph.pipeline import extract_all, read_all
@@ -132,3 +135,52 @@ def test_rebuild_replaces_outputs_and_keeps_other_files(tmp_path):
     build(BuildOptions(inputs=(inputs,), out=out))
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert "000_d868355d3de1eb99.txt" not in (out / "articles.jsonl").read_text(encoding="utf-8")
+
+
+# ---- the fast writers give networkx's bytes ------------------------------------
+
+
+def _networkx_graphml(G: nx.DiGraph) -> str:
+    buffer = io.BytesIO()
+    nx.write_graphml(citegraph.export.flatten(G), buffer, encoding="utf-8", named_key_ids=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+def _networkx_gexf(G: nx.DiGraph) -> str:
+    buffer = io.BytesIO()
+    nx.write_gexf(citegraph.export.flatten(G), buffer, encoding="utf-8")
+    return re.sub(r' lastmodifieddate="[^"]*"', "", buffer.getvalue().decode("utf-8"), count=1)
+
+
+NETWORKX_WRITERS = {
+    "graphml": (citegraph.export.graphml_text, _networkx_graphml),
+    "gexf": (citegraph.export.gexf_text, _networkx_gexf),
+    "node-link json": (citegraph.export.node_link_text, lambda G: dumps_json(nx.node_link_data(G, edges="edges"))),
+}
+
+
+def _hostile_graph(seed_graph: nx.DiGraph) -> nx.DiGraph:
+    """The seed graph with markup, quotes, tabs, CR/LF and non-ASCII in ids, labels, lists and numbers."""
+    G = seed_graph.copy()
+    nasty = 'Tom & "Jerry" <b>\t\r\n‘’ \u2028 😀 \\ </script>'
+    G.add_node("outlet:" + nasty, kind="outlet", label=nasty, country="", outlet_kind="", known=False,
+               discovered=True, domains=[nasty])
+    G.add_edge(next(iter(G)), "outlet:" + nasty, relation="cites", count=2, cues=[nasty],
+               evidence=[{"text": nasty, "start": 0, "end": 3, "field": "title"}])
+    return G
+
+
+@pytest.mark.parametrize("fmt", sorted(NETWORKX_WRITERS))
+@pytest.mark.parametrize("case", ["seeds", "wikinews", "hostile"])
+def test_fast_writers_give_the_networkx_bytes(fmt, case, seed_graph, wikinews_export):
+    G = {"seeds": seed_graph, "wikinews": wikinews_export[0], "hostile": _hostile_graph(seed_graph)}[case]
+    fast, reference = NETWORKX_WRITERS[fmt]
+    assert fast(G) == reference(G)
+
+
+@pytest.mark.parametrize("fmt", sorted(NETWORKX_WRITERS))
+def test_graphs_outside_the_fast_writers_go_to_networkx(fmt, seed_graph):
+    G = seed_graph.copy()
+    G.graph["name"] = "seeds"  # graph attributes: only networkx writes them
+    fast, reference = NETWORKX_WRITERS[fmt]
+    assert fast(G) == reference(G)
