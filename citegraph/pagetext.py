@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -142,8 +142,6 @@ def _size(text: str) -> int:
 
 def classify(line: Line, rules: PageRules) -> Line:
     """``line`` with its kind set (see the module docstring)."""
-    from dataclasses import replace
-
     return replace(line, kind=_kind(line, rules))
 
 
