@@ -7,19 +7,31 @@ memory for each set, then any file skipped and why (so this run is also the
 no-crash check for the HTML corpora too slow for the test suite). Extraction
 targets 500 articles/second; reading plain text stays well above that. HTML
 is bound by trafilatura (one pass per page, two when precision mode finds
-little text).
+little text); its figure includes one-time set-up that a long build pays once
+per process (imports, and htmldate's first call into dateparser, several
+seconds when a page needs it).
 
-    python3 benchmarks/bench_read.py [--corpora ../shared/corpora] [--html-limit N]
+It also prints what a no-op rebuild pays before reading anything: the time
+to import ``citegraph.read`` (in a fresh interpreter; the HTML reader's
+libraries are not loaded until a page is read) and the time ``discover``
+takes to list N files (default 10,000: the corpora's article file names, as empty
+files, in numbered folders in a temporary folder, as ``bench_scale.py`` lays
+them out).
+
+    python3 benchmarks/bench_read.py [--corpora ../shared/corpora] [--discover-files N]
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
-from citegraph.read import ReadOptions, iter_articles
+from citegraph.read import ReadOptions, discover, iter_articles
 from citegraph.records import Article, Skip
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,10 +62,42 @@ def measure(inputs: list[Path], options: ReadOptions) -> tuple[int, list[Skip], 
     return articles, skips, time.perf_counter() - start
 
 
+def import_seconds() -> float:
+    """Best of three: seconds to import ``citegraph.read`` in a fresh interpreter (after ``citegraph``)."""
+    code = ("import time, citegraph; t = time.perf_counter(); import citegraph.read; "
+            "print(time.perf_counter() - t)")
+    runs = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+            for _ in range(3)]
+    return min(runs)
+
+
+def discover_seconds(corpora: Path, files: int) -> tuple[int, float]:
+    """(files found, best of three seconds) for ``discover`` over ``files`` empty article files
+    named as the corpora's."""
+    names = [source.rel for source in discover([corpora], ReadOptions())]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for i in range(files):
+            dest = root / f"c{i // len(names):03d}" / names[i % len(names)]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.touch()
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            found = len(discover([root], ReadOptions()))
+            best = min(best, time.perf_counter() - start)
+    return found, best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--discover-files", type=int, default=10_000, help="files to list (0: skip)")
     args = parser.parse_args()
+    print(f"import citegraph.read: {import_seconds():.3f} s (fresh interpreter, best of 3)")
+    if args.discover_files and args.corpora.exists():
+        found, seconds = discover_seconds(args.corpora, args.discover_files)
+        print(f"discover: {found} files in {seconds:.3f} s (best of 3)")
     print(f"{'set':<16}{'articles':>10}{'skipped':>9}{'seconds':>10}{'articles/s':>12}{'peak RSS MB':>13}")
     all_skips: list[Skip] = []
     for name, (inputs, options) in sets(args.corpora).items():
