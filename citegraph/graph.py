@@ -252,12 +252,12 @@ def nodes_of_kind(G: nx.DiGraph, kind: str) -> list[str]:
 
 def cited_sources(G: nx.DiGraph, article: str) -> list[str]:
     """The nodes an article node cites, sorted."""
-    return sorted(v for _, v, r in G.out_edges(article, data="relation") if r == "cites")
+    return sorted(v for v, data in G.succ[article].items() if data.get("relation") == "cites")
 
 
 def publisher_of(G: nx.DiGraph, article: str) -> str | None:
     """The outlet node that published an article node, if any."""
-    for u, _, r in G.in_edges(article, data="relation"):
-        if r == "published":
+    for u, data in G.pred[article].items():
+        if data.get("relation") == "published":
             return u
     return None

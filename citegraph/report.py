@@ -419,12 +419,17 @@ def timeline_svg(points: list[tuple[str, int]], title: str) -> str:
 
 # ---- Markdown ---------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!{}~])")
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|#!{}~]")  # each gets a backslash
+_MD_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]<>|#!{}~"}
+_ODD_SPACES = re.compile(r"\s{2,}|[^\S ]")  # what \s+ -> " " changes; rare, so searched for first
 
 
 def md_escape(text: str) -> str:
     """Escape text for Markdown (and for the HTML a Markdown viewer makes of it)."""
-    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text))).replace("&", "&amp;")
+    text = _ODD_SPACES.sub(" ", str(text))
+    if _MD_SPECIAL.search(text):
+        text = text.translate(_MD_ESCAPES)
+    return text.replace("&", "&amp;")
 
 
 def _md_inline(item: Inline) -> str:
