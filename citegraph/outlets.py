@@ -9,7 +9,8 @@ New York Times/CBS News poll", "CNN's Jake Tapper said"), minus the vetoes
 share one context ("The Washington Post and ABC News poll").
 
 Beyond sentences, an article cites an outlet through its "Source:" line, a
-body hyperlink to the outlet's domain, and a title ending ": <Outlet>".
+body hyperlink to the outlet's domain, a title ending ": <Outlet>" or opening
+"<Outlet>: ..." ("NY Post: ..."), and a wire dateline ("WASHINGTON (AP) —").
 Names that are also ordinary words ("the Post", "Times") count only when an
 unambiguous mention of a matching outlet is in play in the same article.
 Outlets missing from the gazetteer but introduced as outlets ("the
@@ -42,6 +43,12 @@ _BARE_COMMA = re.compile(r"\s*,\s*(?:the\s+)?", re.IGNORECASE)
 _QUOTATION = re.compile(r"(?:[\"“]|(?<!\w)[‘'])\s*[^\s\"“”]+(?:\s+[^\s\"“”]+){3}")  # a quotation of four words or more, not a title
 _NEXT_WORD = re.compile(r"\s+([a-z][\w-]*)")
 _TITLE_TAIL = re.compile(r"[:|]\s*([^:|]{2,80}?)\s*$")
+# "WASHINGTON (AP) —", "HEMPSTEAD, N.Y., Sept. 26 (UPI) —", "Nagpur (India) (AFP) –", "Dec 29 (Reuters) -"
+_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][\w.'’-]*(?:[ ,]+(?:[A-Z][\w.'’-]*|\d{1,2})){0,6}(?:\s*\([A-Z][\w .]*\))?"
+    r"\s*\((?P<wire>[A-Z][A-Za-z. ]{1,30})\)\s*[—–-]+\s",
+    re.MULTILINE,
+)
 _TITLE_HEAD = re.compile(r"\s*([^:|]{2,60}?)\s*:\s+\S")
 _SOURCE_SPLIT = re.compile(r"\s*(?:\+|,|;|&|/|\band\b)\s*")
 
@@ -129,7 +136,7 @@ def _compile_cues(data: dict) -> Cues:
     person_nouns = rf"(?i:{_alt(before['person_nouns'])})(?:s|es)?"
     return Cues(
         before=re.compile(
-            rf"(?<![\w/])(?P<cue>(?i:{_alt(before['phrases'])}))\s+{filler}{partner}$"
+            rf"(?<![\w/])(?P<cue>(?i:{_alt(before['phrases'])}))\s+{filler}[“\"‘]?{partner}$"
             rf"|(?<![\w/])(?P<noun_cue>(?i:{nouns}))\s+{filler}(?i:by|in|from|for)\s+{the}{partner}$"
             rf"|[,“”\"’]\s*(?P<inverted>(?i:{_alt(before['inverted'])}))\s+{the}(?:[A-Z][\w-]*{poss}\s+)?$"
         ),
@@ -223,6 +230,7 @@ class OutletFinder:
         hits = list(self._body_hits(article, sents, mentions, in_play))
         hits += self._source_line_hits(article)
         hits += self._title_hits(article)
+        hits += [h for h in self._dateline_hits(article, sents) if h.outlet != publisher]  # its own byline
         hits += self._link_hits(article, sents, publisher)
         return _merge(article.id, hits, publisher)
 
@@ -402,6 +410,15 @@ class OutletFinder:
         if outlet is None:
             return []
         return [_Hit(outlet, outlet.name, "title", Evidence(title, 0, len(title), "title"))]
+
+    def _dateline_hits(self, article: Article, sents: list[Sentence]) -> list[_Hit]:
+        """Wire copy: a body that opens "WASHINGTON, Dec. 8 (UPI) — ..." cites the agency."""
+        match = _DATELINE.search(article.body, 0, 600)
+        outlet = self.gazetteer.lookup(match.group("wire")) if match else None
+        sent = next((s for s in sents if s.start <= match.start("wire") < s.end), None) if outlet else None
+        if sent is None:
+            return []
+        return [_Hit(outlet, outlet.name, "dateline", Evidence(sent.text, sent.start, sent.end, "body"))]
 
     def _title_speaker(self, head: str) -> Outlet | None:
         """The outlet a headline's "<speaker>:" names: the outlet alone, or with a product noun ("Poll")."""
