@@ -41,7 +41,7 @@ from typing import Any, Iterable, Protocol
 
 from .errors import ConfigError
 from .records import Article, Citation, CitationKind, DocType, Evidence, Outlet
-from .text import Sentence
+from .text import Sentence, ascii_words, fold, folded, has_word
 
 log = logging.getLogger(__name__)
 
@@ -470,6 +470,18 @@ def _unbounded(mods: list[re.Match[str]]) -> list[re.Match[str]]:
 
 _MODIFIER_TOKEN = re.compile(r"^[\w][\w.&'’-]*$")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_FIRST_WORD = re.compile(r"\s*(\S+)")
+_CLAUSE_BREAK = re.compile(r"[,;:\"“”]|\bthat\b|\bas\b|\bwhen\b|\bafter\b|\bwhile\b")
+_SUBJECT_AFTER = re.compile(
+    r"^[^,]*,\s*(?P<subj>[^,;:\"“]{3,140}?)\s+(?:(?:also|have|has|had)\s+)?(?P<verb>\w+ed|said|says|wrote|told|urged|sent|signed)\b"
+)
+_PRONOUN_ISSUER = re.compile(r"^(his|her)\s+(.+)$", re.IGNORECASE)
+_PRONOUN_START = re.compile(r"(?i)^(his|her)\s")
+_STARTS_NUMBER = re.compile(r"(?i)^(?:the\s+)?\d")
+_TOPIC = re.compile(r"\s+(?:on|about|regarding|concerning|over)\s+")
+_POSTED = re.compile(r"\bposted\b", re.IGNORECASE)
+_ONLY_IN = re.compile(r"(?i)^\W*in\s+$")
 
 
 def _is_modifier(tok: str, low: str) -> bool:
@@ -482,7 +494,7 @@ def _is_modifier(tok: str, low: str) -> bool:
 
 def _possessor(tokens: list[re.Match[str]], i: int) -> str:
     """The name before "'s": ``"the school's"`` -> ``"the school"``."""
-    words = [re.sub(r"['’]s?$", "", tokens[i].group())]
+    words = [_POSSESSIVE_END.sub("", tokens[i].group())]
     j = i - 1
     while j >= 0 and len(words) < 6:
         tok = tokens[j].group()
@@ -549,7 +561,7 @@ def _object_ok(prep: str, obj: str) -> bool:
 
 
 def _starts_date(text: str) -> bool:
-    m = re.match(r"\s*(\S+)", text)
+    m = _FIRST_WORD.match(text)
     if not m:
         return False
     word = m.group(1).strip(",.").lower()
@@ -568,7 +580,7 @@ _PRONOUNS = frozenset("i we you he she it they who this that one its his her the
 def _name_before(text: str) -> str | None:
     """The proper name (or short noun phrase) that ends ``text``: the subject before a verb."""
     text = text.rstrip()
-    clause = re.split(r"[,;:\"“”]|\bthat\b|\bas\b|\bwhen\b|\bafter\b|\bwhile\b", text)[-1].strip()
+    clause = _CLAUSE_BREAK.split(text)[-1].strip()
     for m in _CAPS_RUN.finditer(clause):
         if m.end() == len(clause):
             words = m.group().split()
@@ -586,7 +598,7 @@ def _name_before(text: str) -> str | None:
 
 def _subject_after(text: str, vocab: DocumentVocabulary) -> str | None:
     """``", more than 400 appointees expressed ..."`` -> ``"more than 400 appointees"``."""
-    m = re.match(r"^[^,]*,\s*(?P<subj>[^,;:\"“]{3,140}?)\s+(?:(?:also|have|has|had)\s+)?(?P<verb>\w+ed|said|says|wrote|told|urged|sent|signed)\b", text)
+    m = _SUBJECT_AFTER.match(text)
     if not m:
         return None
     subj = m.group("subj").strip()
@@ -595,7 +607,7 @@ def _subject_after(text: str, vocab: DocumentVocabulary) -> str | None:
 
 def _resolve_pronoun(issuer: str, before: str, vocab: DocumentVocabulary) -> str:
     """``"his office"`` -> ``"Prime Minister Netanyahu's office"`` when a titled name precedes."""
-    m = re.match(r"^(his|her)\s+(.+)$", issuer, re.IGNORECASE)
+    m = _PRONOUN_ISSUER.match(issuer)
     if not m:
         return issuer
     names = list(vocab.titled_name.finditer(before))
@@ -783,10 +795,10 @@ def _read_post(ctx: _Context, r: _Reading) -> None:
     court = r.tv.doc_type is DocType.COURT_FILING and ctx.vocab.court_re.match(obj.split(" ", 1)[-1] if obj else "")
     if prep == "in" and not court or not obj or not _object_ok(prep, obj):
         return
-    if prep == "from" and re.match(r"(?i)^(?:the\s+)?\d", obj):
+    if prep == "from" and _STARTS_NUMBER.match(obj):
         return  # "records from the 2008 cycle": a time, not an author
     if prep in ctx.vocab.issuer_preps:
-        obj = re.split(r"\s+(?:on|about|regarding|concerning|over)\s+", obj, maxsplit=1)[0]
+        obj = _TOPIC.split(obj, maxsplit=1)[0]
         r.outlet_author = ctx.outlet(obj)
         if r.outlet_author is None:
             r.issuer, r.cue, r.cued = obj, prep, True
@@ -841,7 +853,7 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
 def _context_ok(ctx: _Context, r: _Reading) -> bool:
     """Nouns that are ordinary words elsewhere need their context: a platform, a court."""
     if r.tv.doc_type is DocType.SOCIAL_POST and r.key in r.tv.needs_platform:
-        if not (_is_platform(ctx, r.mods) or re.search(r"\bposted\b", r.text, re.IGNORECASE) or ctx.vocab.platform_re.search(r.obj)):
+        if not (_is_platform(ctx, r.mods) or _POSTED.search(r.text) or ctx.vocab.platform_re.search(r.obj)):
             return False
         r.cued = True
     if r.key in r.tv.court_cue_nouns:
@@ -853,7 +865,7 @@ def _clean_issuer(ctx: _Context, r: _Reading) -> str | None:
     issuer = r.issuer
     if not issuer:
         return None
-    if re.match(r"(?i)^(his|her)\s", issuer):
+    if _PRONOUN_START.match(issuer):
         before = r.left + " " + (ctx.sents[r.i - 1].text if r.i else "")
         issuer = _resolve_pronoun(issuer, before, ctx.vocab)
     issuer = _ARTICLE.sub("", issuer.strip(" ,"))
@@ -983,7 +995,7 @@ def _verb_cue(ctx: _Context, tv: TypeVocabulary, key: str, before: str, after: s
     m = vocab.according_before.search(tail)
     if m and m.group("cue").lower() != "in":
         return m.group("cue").lower(), None, False
-    if m and re.match(r"(?i)^\W*in\s+$", before):
+    if m and _ONLY_IN.match(before):
         return "in", _subject_after(after, vocab), False
     m = vocab.speech_after.match(after)
     if m:
@@ -1125,10 +1137,6 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
     )
 
 
-# every byte but letters, digits and "-" becomes a space, so ``split`` yields words (fast, in C)
-_WORD_BYTES = bytes(b if chr(b).isalnum() and b < 128 or b == ord("-") else 32 for b in range(256))
-
-
 _MAX_SENTENCE = 1500  # characters; longer "sentences" (lists, hostile input) are cut at spaces
 _MAX_NOUNS = 12  # document nouns read per sentence
 
@@ -1154,13 +1162,15 @@ def _bounded(sents: list[Sentence]) -> list[Sentence]:
 def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> tuple[list[int], set[int]]:
     """Sentences that may hold a document noun, and those that name a platform ("wrote on X").
 
-    A set of the body's words tells which head words occur at all; only
-    those are then located, with plain substring search.
+    A set of the body's words (shared with the other stages) tells which
+    head words occur at all; only those are then located in the folded body,
+    with plain substring search.
     """
-    words = set(body.encode("utf-8", "ignore").translate(_WORD_BYTES).split())
-    present = [w for w in vocab.head_words if w in words]
+    words = ascii_words(body)
+    present = [w for w in vocab.head_words if has_word(words, w)]
     if not present:
         return [], set()
+    body = folded(body)
     starts = [s.start for s in sents]
     found: set[int] = set()
     platform: set[int] = set()
@@ -1176,12 +1186,6 @@ def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> 
     return sorted(found | platform), platform
 
 
-def _fold(text: str) -> str:
-    """``text`` lower-cased, keeping every offset (a few letters grow when lower-cased)."""
-    low = text.lower()
-    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
 # ------------------------------------------------------------------ public API
 
 
@@ -1195,10 +1199,10 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     sents = _bounded(sents)
     ctx = _Context(article, sents, gazetteer, vocab)
     found: list[tuple[int, int, _Mention]] = []
-    candidates, platform = _candidates(_fold(article.body), sents, vocab)
+    candidates, platform = _candidates(article.body, sents, vocab)
     for i in candidates:
         sent = sents[i]
-        matches = list(itertools.islice(vocab.noun_re.finditer(_fold(sent.text)), _MAX_NOUNS))
+        matches = list(itertools.islice(vocab.noun_re.finditer(fold(sent.text)), _MAX_NOUNS))
         posts = list(vocab.posted_on.finditer(sent.text)) if i in platform else []
         if not (matches or posts) or not _is_article_text(_line_of(article.body, sent), vocab):
             continue

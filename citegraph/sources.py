@@ -46,7 +46,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .records import Article, Citation, CitationKind, Evidence
-from .text import Sentence
+from .text import Sentence, ascii_words, folded, has_word
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,13 @@ _TOKEN = re.compile(
 )
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}|(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
+_POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")  # what _POSSESSIVE finds in a token, tested with str.endswith
 _CAPTION = re.compile(r"\(([^()]{1,80})\)\s*\.?\s*$")
+_CAPTION_WORD = re.compile(r"[\w'’.-]+")
+_INITIAL = re.compile(r"[A-Z]\.")
+_US = re.compile(r"\bU\.S\.?(?=\s|$)")
+_UN = re.compile(r"\bU\.N\.?(?=\s|$)")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _QUOTES = frozenset("\"“”")
 _CLAUSE_END = frozenset(",.;:!?()[]—–-\"“”")
 _CONNECTORS = frozenset(["of", "for", "on", "to", "and", "in", "at", "&"])
@@ -114,7 +120,10 @@ class Lexicon:
     np_lower: frozenset[str] = field(default=frozenset())
     cue_words: frozenset[str] = field(default=frozenset())  # any word that may open a cue
     forward_first: frozenset[str] = field(default=frozenset())
-    cue_re: re.Pattern[str] = field(default=re.compile("(?!)"))
+    cue_bytes: frozenset[bytes] = field(default=frozenset())  # verbs and participles of letters and digits only
+    cue_other: tuple[str, ...] = ()  # verbs and participles with other characters
+    forward_res: tuple[tuple[bytes, re.Pattern[str]], ...] = ()  # (its words, a pattern) per prepositional cue
+    name_like: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # memo of _name_like
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> Lexicon:
@@ -135,10 +144,17 @@ class Lexicon:
     def cue_positions(self, body: str) -> list[int]:
         """Offsets of every speech cue in ``body``: a verb, a participle or a whole prepositional cue.
 
-        One pass over the text. "in" or "as" alone is no cue: only "in the
-        words of" and "as per" are, so most sentences are never tokenised.
+        Only the cue words that occur in the body's word set are searched, as
+        whole words of the folded body. "in" or "as" alone is no cue: only "in
+        the words of" and "as per" are, so most sentences are never tokenised.
         """
-        return [m.start() for m in self.cue_re.finditer(body.lower())]
+        low, words = folded(body), ascii_words(body)
+        present = [w.decode() for w in self.cue_bytes & words] + [w for w in self.cue_other if has_word(words, w.encode())]
+        out = [at for word in present for at in _word_starts(low, word)]
+        for phrase, pattern in self.forward_res:
+            if has_word(words, phrase):
+                out += [m.start() for m in pattern.finditer(low) if m.start() == 0 or not _is_word_char(low[m.start() - 1])]
+        return out
 
     @classmethod
     def _build(cls, data: dict) -> Lexicon:
@@ -179,32 +195,35 @@ class Lexicon:
         np_lower = lex.anon_heads | lex.anon_modifiers | lex.titles | lex.org_lower
         forward_first = frozenset(p[0] for p in lex.forward)
         cue_words = lex.verbs | lex.participles | forward_first
-        phrases = "|".join(r"\s+".join(re.escape(w) for w in p) for p in sorted(lex.forward))
-        cue_re = re.compile(r"\b(?:" + _trie(sorted(lex.verbs | lex.participles)) + "|" + phrases + r")\b")
-        return dataclasses.replace(lex, np_lower=np_lower, cue_words=cue_words, forward_first=forward_first, cue_re=cue_re)
+        single = lex.verbs | lex.participles
+        return dataclasses.replace(
+            lex,
+            np_lower=np_lower,
+            cue_words=cue_words,
+            forward_first=forward_first,
+            cue_bytes=frozenset(w.encode() for w in single if w.isascii() and w.isalnum()),
+            cue_other=tuple(sorted(w for w in single if not (w.isascii() and w.isalnum()))),
+            forward_res=tuple(
+                (" ".join(p).encode(), re.compile(r"\s+".join(re.escape(w) for w in p) + r"(?!\w)")) for p in sorted(lex.forward)
+            ),
+        )
 
 
-def _trie(words: list[str]) -> str:
-    """A regex alternation of ``words`` shaped as a prefix tree (fast to match)."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_node(tree)
+def _is_word_char(char: str) -> bool:
+    """What ``\\w`` matches."""
+    return char.isalnum() or char == "_"
 
 
-def _trie_node(node: dict) -> str:
-    parts = [re.escape(char) + _trie_node(child) for char, child in sorted(node.items()) if char]
-    if not parts:
-        return ""
-    optional = "" in node
-    if len(parts) == 1 and not optional:
-        return parts[0]
-    return "(?:" + "|".join(parts) + ")" + ("?" if optional else "")
-
-
+def _word_starts(text: str, word: str) -> list[int]:
+    """Offsets where ``word`` stands in ``text`` as a whole word."""
+    out = []
+    size, at = len(word), text.find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or not _is_word_char(text[at - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            out.append(at)
+        at = text.find(word, at + 1)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -283,7 +302,7 @@ def _is_caption(text: str, lex: Lexicon) -> bool:
     if not match:
         return False
     inner = match.group(1)
-    words = re.findall(r"[\w'’.-]+", inner)
+    words = _CAPTION_WORD.findall(inner)
     if any(w.lower() in lex.caption_words for w in words):
         return True
     return bool(words) and all(w[0].isupper() for w in words) and len(words) <= 4
@@ -332,7 +351,7 @@ def _walk_back(t: _Toks, j: int, lex: Lexicon) -> int:
             break
         if _is_determiner(t, k, lex) and not (t.low[k] == "the" and k > 0 and t.low[k - 1] in _CONNECTORS):
             return k if k < j else j + 1
-        if _POSSESSIVE.search(t.text[k]) and k < j:
+        if t.text[k].endswith(_POSSESSIVE_ENDS) and k < j:
             return k
         if _is_np_word(t, k, lex) or (k < j and _joins(t, k, lex)):
             k -= 1
@@ -369,7 +388,7 @@ def _walk_forward(t: _Toks, k: int, lex: Lexicon) -> tuple[int, int, int]:
     if k < t.n and _is_determiner(t, k, lex) and not t.quoted[k]:
         k += 1
     while k < t.n and k - start < 12:
-        if _POSSESSIVE.search(t.text[k]) or not (_is_np_word(t, k, lex) or (k > start and _joins(t, k, lex))):
+        if t.text[k].endswith(_POSSESSIVE_ENDS) or not (_is_np_word(t, k, lex) or (k > start and _joins(t, k, lex))):
             break
         k += 1
     while k > start and _joins(t, k - 1, lex):
@@ -543,11 +562,11 @@ def _phrases(text: str, lex: Lexicon) -> list[_Phrase]:
     if _headline_or_question(text, t):
         return []
     out = []
-    for i, low in enumerate(t.low):
-        if low in lex.cue_words and not t.quoted[i]:
-            phrase = _phrase_at(t, i, lex)
-            if phrase and phrase.words:
-                out.append(phrase)
+    cue_words, quoted = lex.cue_words, t.quoted
+    for i in [i for i, low in enumerate(t.low) if low in cue_words and not quoted[i]]:
+        phrase = _phrase_at(t, i, lex)
+        if phrase and phrase.words:
+            out.append(phrase)
     return out
 
 
@@ -565,8 +584,21 @@ class _Ref:
 
 
 def _name_like(word: str, lex: Lexicon) -> bool:
+    """True for a word that may be part of a person's name (memoised per lexicon: names recur)."""
+    known = lex.name_like.get(word)
+    if known is None:
+        if len(lex.name_like) >= _MEMO_SIZE:
+            lex.name_like.clear()
+        known = lex.name_like[word] = _name_like_word(word, lex)
+    return known
+
+
+_MEMO_SIZE = 50_000
+
+
+def _name_like_word(word: str, lex: Lexicon) -> bool:
     low = word.lower()
-    if word in lex.stop_caps or low in lex.titles or low in lex.org_cues or _POSSESSIVE.search(word):
+    if word in lex.stop_caps or low in lex.titles or low in lex.org_cues or word.endswith(_POSSESSIVE_ENDS):
         return False
     if low in lex.time_words and low != "may":  # "Year", "Week"; "Theresa May" stays a name
         return False
@@ -609,7 +641,7 @@ def _is_full_name(run: list[str], lex: Lexicon) -> bool:
         2 <= len(run) <= 5
         and run[0].lower() not in lex.not_first
         and run[-1].lower() not in lex.not_last
-        and not re.fullmatch(r"[A-Z]\.", run[-1])
+        and not _INITIAL.fullmatch(run[-1])
     )
 
 
@@ -626,8 +658,8 @@ def _describe(words: list[str], post: list[str], lex: Lexicon) -> str:
         if at >= 0:
             text = text[:at]
             low = low[:at]
-    text = re.sub(r"\bU\.S\.?(?=\s|$)", "US", text)
-    text = re.sub(r"\bU\.N\.?(?=\s|$)", "UN", text)
+    text = _US.sub("US", text)
+    text = _UN.sub("UN", text)
     return " ".join(_description_word(w, lex) for w in text.split())
 
 
@@ -727,7 +759,7 @@ def _anonymous(words: list[str], post: list[str], det: str, lex: Lexicon) -> _Re
             return org
         if det == "the" and len(words) == 1:
             return _Ref("role", head)
-        if len(words) > 1 and _POSSESSIVE.search(words[-2]):  # "Cameron's spokesman"
+        if len(words) > 1 and words[-2].endswith(_POSSESSIVE_ENDS):  # "Cameron's spokesman"
             return _Ref("anonymous", _describe(words, post, lex))
         return None
     if head in lex.anon_need_post and not post:
@@ -759,7 +791,7 @@ def _norm(name: str) -> str:
     low = name.lower()
     if low.startswith("the "):
         low = low[4:]
-    return re.sub(r"[^0-9a-z]", "", low)
+    return _NOT_ALNUM.sub("", low)
 
 
 _LAST_OUTLETS: list[tuple[frozenset[str], frozenset[str]]] = [(frozenset(), frozenset())]

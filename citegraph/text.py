@@ -1,4 +1,6 @@
-"""Text utilities shared by the extraction stages: sentences with offsets.
+"""Text utilities shared by the extraction stages: sentences with offsets,
+and the body folded to lower case with the set of its words (computed once per
+body, whichever stage asks first).
 
 >>> [s.text for s in sentences("He left. \\"Why?\\" she asked.\\n\\nU.S. officials said so.")]
 ['He left.', '"Why?" she asked.', 'U.S. officials said so.']
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 # Tokens ending in "." that rarely end a sentence.
@@ -87,3 +90,35 @@ def sentences(body: str) -> list[Sentence]:
             start = end
         _emit(body, start, line_end, out)
     return out
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased, keeping every offset (a letter that grows when lower-cased stays as it is)."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@lru_cache(maxsize=4)
+def folded(body: str) -> str:
+    """``fold(body)``, cached: every stage of one article folds the same body."""
+    return fold(body)
+
+
+# every byte but ASCII letters and digits becomes a space, so ``bytes.split`` yields words (fast, in C)
+_ASCII_WORD_BYTES = bytes(b if b < 128 and chr(b).isalnum() else 32 for b in range(256))
+
+
+@lru_cache(maxsize=4)
+def ascii_words(body: str) -> frozenset[bytes]:
+    """The runs of ASCII letters and digits in ``folded(body)``, as bytes: which words occur at all.
+
+    A cheap test before a search: a lower-case ASCII word that stands
+    between non-word characters in the text is in this set. Hyphens and
+    apostrophes separate ("e-mail" gives ``b"e"`` and ``b"mail"``).
+    """
+    return frozenset(folded(body).encode("utf-8", "surrogatepass").translate(_ASCII_WORD_BYTES).split())
+
+
+def has_word(words: frozenset[bytes], word: bytes) -> bool:
+    """True when ``word`` may occur in the text ``words`` came from (each part of "e-mail" is there)."""
+    return word in words or all(part in words for part in word.translate(_ASCII_WORD_BYTES).split())
