@@ -156,7 +156,9 @@ def _compile_cues(data: dict) -> Cues:
         verb_after_comma=re.compile(rf"\s*,\s*(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-])"),
         veto_before=re.compile(rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$"),
         veto_after=re.compile(rf"\s*(?:{poss}\s*)?(?i:{_alt(veto['after'])})(?![\w])"),
-        teaser=re.compile(rf"^\W*(?i:{_alt(data['labels']['teasers'])})\s*[:|>»-]"),
+        teaser=re.compile(
+            rf"^\W*(?:(?i:{_alt(data['labels']['teasers'])})\s*[:|>»-]|(?:{_alt([p.capitalize() for p in data['labels']['promos']])})(?![\w-]))"
+        ),
         discover_name_first=re.compile(
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{plain_descriptors}{{0,3}}{name}\s+{outlet_noun}(?![\w-])"
         ),
