@@ -22,9 +22,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 # Sentence-final punctuation (with closing quotes/brackets) followed, on the
-# same line, by a capital or digit.
+# same line, by a capital or digit. A match never spans a line break. It opens
+# with one plain character class, so the regex engine skips ahead to it fast.
 _BOUNDARY = re.compile(
-    r"""[.!?]+["'”’)\]]*(?=[ \t\u00a0]+["'“‘(\[]?[A-Z0-9])"""
+    r"""[.!?][.!?]*["'”’)\]]*(?=[ \t\u00a0]+["'“‘(\[]?[A-Z0-9])"""
 )
 _LINE = re.compile(r"[^\n]+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -53,17 +54,24 @@ def _closes_abbreviation(token: str) -> bool:
 
 def _word_before(body: str, at: int) -> str:
     """The word that ends at ``at`` (after any opening quote or bracket)."""
-    begin = max(body.rfind(" ", 0, at), body.rfind("\t", 0, at), body.rfind("\n", 0, at)) + 1
+    line = body.rfind("\n", 0, at) + 1
+    begin = max(body.rfind(" ", line, at), body.rfind("\t", line, at), line - 1) + 1
     return body[begin:at].lstrip("\"'“‘([")
 
 
+def _ends_sentence(body: str, match: re.Match[str]) -> bool:
+    """False when a lone '.' closes an abbreviation or an initial."""
+    dot = match.start()
+    return match.end() - dot != 1 or body[dot] != "." or not _closes_abbreviation(_word_before(body, dot))
+
+
 def _emit(body: str, start: int, end: int, out: list[Sentence]) -> None:
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(start, end, body[start:end]))
+    """Append ``body[start:end]`` without its surrounding white space, unless nothing is left."""
+    text = body[start:end]
+    stripped = text.strip()
+    if stripped:
+        start += len(text) - len(text.lstrip())
+        out.append(Sentence(start, start + len(stripped), stripped))
 
 
 def paragraphs(body: str) -> Iterator[tuple[int, str]]:
@@ -78,16 +86,15 @@ def paragraphs(body: str) -> Iterator[tuple[int, str]]:
 def sentences(body: str) -> list[Sentence]:
     """Split ``body`` into sentences; a sentence never crosses a line break."""
     out: list[Sentence] = []
+    cuts = [match.end() for match in _BOUNDARY.finditer(body) if _ends_sentence(body, match)]
+    cuts.append(len(body) + 1)  # a sentinel after the last line
+    k = 0
     for line in _LINE.finditer(body):
-        line_end = line.end()
-        start = line.start()
-        for match in _BOUNDARY.finditer(body, start, line_end):
-            dot = match.start()
-            if match.end() - dot == 1 and body[dot] == "." and _closes_abbreviation(_word_before(body, dot)):
-                continue
-            end = match.end()
-            _emit(body, start, end, out)
-            start = end
+        start, line_end = line.span()
+        while cuts[k] <= line_end:
+            _emit(body, start, cuts[k], out)
+            start = cuts[k]
+            k += 1
         _emit(body, start, line_end, out)
     return out
 
