@@ -9,6 +9,24 @@ overall, then lists outlet citations citegraph reports outside any annotated
 Source span, for a reader to judge ("told CNN" is a citation even though CNN
 is not the annotated source; a byline or a related headline is not).
 
+Figures printed, per compartment:
+
+- recall (strict, the issue's figure): every annotated Source span that names
+  a gazetteer outlet unambiguously counts, and is found when the article's
+  citations include that outlet (outlet sets are scored per article, as in
+  the gold FORMAT.md);
+- in-sent: found, and one of the citation's evidence sentences overlaps the
+  span (title spans: title evidence) -- the same hit for the same reason;
+- outlet / person: the strict figure split by what heads the span: the
+  outlet, its product or a list of outlets ("A Reuters rolling poll"), or
+  someone at an outlet ("CNN's Jake Tapper", "Lewandowski, a CNN
+  commentator"), which is a citation of the outlet only when that person
+  speaks as its journalist;
+- spans that name an outlet only by a short or shared name ("the Post") are
+  scored apart, when the article names an outlet that the name can stand for.
+
+Span offsets index the raw .txt (checked: every span's text equals its slice);
+the body starts at ``plain_body_offset`` (the reader drops the title line).
 Only the outlet stage runs (``OutletFinder``), as ``Extractor`` runs it.
 
 Usage: python benchmarks/polnear_check.py [--corpus PATH] [--sample N] [--misses N]
