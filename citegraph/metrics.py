@@ -223,19 +223,26 @@ def single_source_articles(G: nx.DiGraph) -> dict[str, str]:
     >>> single_source_articles(G)
     {'a': 'outlet:CNN'}
     """
-    require_citation_graph(G)
-    result = {}
-    for article in nodes_of_kind(G, "article"):
-        sources = external_sources(G, article)
-        if len(sources) == 1:
-            result[_aid(article)] = sources[0]
-    return result
+    return _single_source(_external_by_article(G))
 
 
 def unsourced_articles(G: nx.DiGraph) -> list[str]:
     """Article ids that cite no external source at all."""
+    return _unsourced(_external_by_article(G))
+
+
+def _external_by_article(G: nx.DiGraph) -> dict[str, list[str]]:
+    """Article id -> its external sources, for every article (sorted by id)."""
     require_citation_graph(G)
-    return [_aid(a) for a in nodes_of_kind(G, "article") if not external_sources(G, a)]
+    return {_aid(a): external_sources(G, a) for a in nodes_of_kind(G, "article")}
+
+
+def _single_source(external: dict[str, list[str]]) -> dict[str, str]:
+    return {article: sources[0] for article, sources in external.items() if len(sources) == 1}
+
+
+def _unsourced(external: dict[str, list[str]]) -> list[str]:
+    return [article for article, sources in external.items() if not sources]
 
 
 def anonymous_share(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> dict[str, dict[str, Any]]:
@@ -317,6 +324,7 @@ def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
     """Every metric above in one JSON-ready dict (written to ``out/metrics.json``)."""
     require_citation_graph(G)
     P = outlet_projection(G)
+    external = _external_by_article(G)  # single-source and unsourced articles share it
     return {
         "summary": summary(G),
         "most_cited": {kind: most_cited(G, kind) for kind in RANKED_KINDS},
@@ -325,8 +333,8 @@ def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
         "betweenness_sampled": P.number_of_nodes() > options.sample_above,
         "communities": _communities(G, P, options),
         "chains": citation_chains(G),
-        "single_source": single_source_articles(G),
-        "unsourced": unsourced_articles(G),
+        "single_source": _single_source(external),
+        "unsourced": _unsourced(external),
         "anonymous_share": anonymous_share(G, options),
         "self_citation": self_citation(G),
         "over_time": citations_over_time(G),
