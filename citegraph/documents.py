@@ -1159,6 +1159,13 @@ def _bounded(sents: list[Sentence]) -> list[Sentence]:
     return out
 
 
+@functools.lru_cache(maxsize=4)
+def _split_heads(heads: frozenset[bytes]) -> tuple[frozenset[bytes], tuple[bytes, ...]]:
+    """Head words of letters and digits only (looked up in a word set at once), and the others ("e-mail")."""
+    plain = frozenset(w for w in heads if w.isalnum())
+    return plain, tuple(sorted(heads - plain))
+
+
 def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> tuple[list[int], set[int]]:
     """Sentences that may hold a document noun, and those that name a platform ("wrote on X").
 
@@ -1167,7 +1174,8 @@ def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> 
     with plain substring search.
     """
     words = ascii_words(body)
-    present = [w for w in vocab.head_words if has_word(words, w)]
+    plain, other = _split_heads(vocab.head_words)
+    present = [*(plain & words), *(w for w in other if has_word(words, w))]
     if not present:
         return [], set()
     body = folded(body)

@@ -488,8 +488,9 @@ def _opens_clause(t: _Toks, start: int, lex: Lexicon) -> bool:
 
 def _forward_cue(t: _Toks, i: int, lex: Lexicon) -> int:
     """Length of the prepositional cue ("according to") that starts at ``i``, or 0."""
+    low = t.low[i]
     for phrase in lex.forward:
-        if tuple(t.low[i : i + len(phrase)]) == phrase:
+        if phrase[0] == low and tuple(t.low[i : i + len(phrase)]) == phrase:
             return len(phrase)
     return 0
 
