@@ -118,7 +118,7 @@ def load_cues(path: Path | None = None) -> Cues:
 
 def _compile_cues(data: dict) -> Cues:
     before, after, veto, disc = data["before"], data["after"], data["veto"], data["discover"]
-    filler = rf"(?:(?i:{_alt(before['filler'])})\s+){{0,5}}"
+    filler = rf"(?:(?i:{_alt(before['filler'])})(?:'s|’s)?\s+){{0,5}}"  # "said on Wednesday's Today programme"
     partner = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s*(?:,\s*)?(?:and|&|/)\s*)?"
     poss = r"(?:'s|’s|'|’)"
     adjectives = rf"(?:(?i:{_alt(after['adjectives'])})\s+){{0,3}}"
