@@ -400,14 +400,14 @@ def write_exports(G: nx.DiGraph, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     flat = Flat.of(G)
     files = {
-        "graph.graphml": graphml_text(G, flat),
-        "graph.gexf": gexf_text(G, flat),
-        "graph.json": node_link_text(G),
-        "nodes.csv": nodes_csv(G, flat),
-        "edges.csv": edges_csv(G, flat),
+        "graph.graphml": lambda: graphml_text(G, flat),
+        "graph.gexf": lambda: gexf_text(G, flat),
+        "graph.json": lambda: node_link_text(G),
+        "nodes.csv": lambda: nodes_csv(G, flat),
+        "edges.csv": lambda: edges_csv(G, flat),
     }
-    for name, text in files.items():
-        atomic_write_bytes(out_dir / name, text.encode("utf-8"))
+    for name, text in files.items():  # one file's text in memory at a time
+        atomic_write_bytes(out_dir / name, text().encode("utf-8"))
     return [out_dir / name for name in files]
 
 
