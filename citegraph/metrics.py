@@ -130,15 +130,28 @@ def communities(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> di
 
 def _communities(G: nx.DiGraph, P: nx.DiGraph, options: MetricsOptions) -> dict[str, list[list[str]]]:
     C = co_citation(G)
-    shared = [n for n in C if sum(1 for _, _, r in G.in_edges(n, data="relation") if r == "cites") > 1]
+    shared = {n for n in C if sum(1 for _, _, r in G.in_edges(n, data="relation") if r == "cites") > 1}
     result = {}
-    for name, graph in (("outlets", P.to_undirected()), ("sources", C.subgraph(shared))):
+    for name, graph in (("outlets", P.to_undirected()), ("sources", _ordered_subgraph(C, shared))):
         if graph.number_of_edges() == 0:
             result[name] = []
             continue
         parts = nx.community.louvain_communities(graph, weight="weight", seed=options.seed)
         result[name] = _sorted_communities(parts)
     return result
+
+
+def _ordered_subgraph(C: nx.Graph, keep: set[str]) -> nx.Graph:
+    """The subgraph of ``C`` on ``keep``, in ``C``'s node and edge order.
+
+    ``C.subgraph(keep)`` would iterate ``keep`` (a set, whose order changes
+    with the process's hash seed) when it is small, and Louvain's result
+    depends on iteration order: this copy keeps runs byte-identical.
+    """
+    S = nx.Graph()
+    S.add_nodes_from(n for n in C if n in keep)
+    S.add_edges_from((u, v, d) for u, v, d in C.edges(data=True) if u in keep and v in keep)
+    return S
 
 
 def _via_outlets(G: nx.DiGraph, document: str) -> list[str]:
