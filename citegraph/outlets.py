@@ -405,7 +405,9 @@ class OutletFinder:
         """A title that ends ": CNN", or starts with an outlet speaking ("NY Post: ...", "AP-GfK Poll: ...")."""
         title = article.title or ""
         match = _TITLE_TAIL.search(title)
-        outlet = self.gazetteer.lookup(match.group(1)) if match else None
+        # "... Photo: AP" is a caption's credit (a caption taken for the title), not a headline source.
+        credit = match is not None and self.cues.veto_before.search(title[max(0, match.start() - _SHORT) : match.start() + 1])
+        outlet = self.gazetteer.lookup(match.group(1)) if match and not credit else None
         head = _TITLE_HEAD.match(title)
         if outlet is None and head:
             outlet = self._title_speaker(head.group(1))

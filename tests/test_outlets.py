@@ -143,3 +143,16 @@ def test_wire_datelines_agree_with_polnear_metadata():
             missed += bool(expected) and not found
     assert disagree == 0
     assert agree >= 75 and missed <= 10  # the 8 missed wire stories have no dateline in their text
+
+
+def test_caption_credit_taken_for_a_title_is_no_citation(corpora):
+    """A page whose first caption was taken for its title: "... election. Photo: AP" credits, it does not cite."""
+    import gzip
+    import re
+
+    html = gzip.decompress((corpora / "trafilatura-pages/cache/scmp.com.playbook.html.gz").read_bytes()).decode("utf-8")
+    caption = re.search(r'alt="([^"]+Photo: AP)"', html).group(1)
+    article = Article(id="scmp", title=caption, body="Taiwan's leader won the election.")
+    assert not [c for c in _finder().find(article, sentences(article.body)) if any(e.field == "title" for e in c.evidence)]
+    titled = Article(id="scmp", title=caption.replace("Photo: AP", "report: AP"), body=article.body)
+    assert [c.name for c in _finder().find(titled, sentences(titled.body))] == ["Associated Press"]
