@@ -162,7 +162,7 @@ class DocumentVocabulary:
 
     by_noun: dict[str, TypeVocabulary]
     noun_re: re.Pattern[str]  # case-sensitive, over lower-cased text
-    via_stems: frozenset[str]  # stems of the via verbs: only where one occurs are outlets looked up
+    via_stems: frozenset[str]  # a word of each via verb (its longest): only where one occurs are outlets looked up
     via_after: re.Pattern[str]
     via_before: re.Pattern[str]
     doc_verb_before: re.Pattern[str]
@@ -264,7 +264,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
     return DocumentVocabulary(
         by_noun=by_noun,
         noun_re=re.compile(rf"(?<![\w-]){_trie(by_noun)}(?![\w-])"),
-        via_stems=_minimal({w.split()[0][:4] for w in cues["via_passive"] + cues["via_active"]}),
+        via_stems=_minimal({max(re.findall(r"\w+", w.lower()), key=len) for w in cues["via_passive"] + cues["via_active"]}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
             rf"(?P<verb>{_words(cues['via_passive'])})\s+{adv}(?:by|to|with)\s+$",
@@ -921,6 +921,18 @@ def _cancelled(tv: TypeVocabulary, left: str, right: str) -> bool:
 
 
 _TRAILING_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_TO_START = re.compile(  # how every gap _TO_OUTLET accepts begins
+    r"\s*,?\s*(?:(?:which|that)\s+(?:was|were)\s+)?(?:(?:sent|given|provided|emailed|released|leaked|shared|"
+    r"made\s+available|forwarded)\s+)?(?:exclusively\s+)?(?:to|with)\s",
+    re.IGNORECASE,
+)
+
+
+def _caseless(low: str) -> str:
+    """Lower-cased text with the letters a case-insensitive pattern also takes for "i" and "s" made plain."""
+    return low.replace("\u0307", "").replace("ı", "i").replace("ſ", "s")
+
+
 _TO_OUTLET = re.compile(
     r"^\s*,?\s*(?:(?:which|that)\s+(?:was|were)\s+)?(?:(?:sent|given|provided|emailed|released|leaked|shared|"
     r"made\s+available|forwarded)\s+)?(?:exclusively\s+)?(?:to|with)\s+$",
@@ -957,7 +969,7 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
     lo, hi = np_start - 100, np_end + 140
     low = text[max(0, lo) : hi].lower()
     near_to = _NEAR_TO.match(text, np_end, np_end + 60)
-    if not near_to and not any(stem in low for stem in ctx.vocab.via_stems):
+    if not (near_to or _TO_START.match(text, np_end) or any(stem in _caseless(low) for stem in ctx.vocab.via_stems)):
         return None, ""
     for start, end, mention in ctx.outlets_near(i, lo, hi):
         outlet = _whole_name(ctx, text, start, end, mention.outlet)
