@@ -34,7 +34,7 @@ import re
 from collections import Counter
 import tomllib
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 
 from .records import Article, ImageCredit
@@ -43,7 +43,6 @@ from .textdump import _caption_credit as caption_credit
 
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣□■○*+–-]|\d{1,2}[.)])(?:\s+|$)")
 _MARKUP = re.compile(r"^#{1,6}\s+|\*\*|__+|\s{2,}$")
-_MARKUP_CHARS = re.compile(r"[#*_]|\s{2,}$")
 _FIELD = re.compile(r"\[[\s_]*\]|\[[^\]]{0,40}\]")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？]["'”’)\]」』]*$""")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -83,19 +82,6 @@ class PageRules:
     credit_prefixes: tuple[str, ...]
     furniture_prefixes: tuple[str, ...]
 
-    @cached_property
-    def boilerplate_any_re(self) -> re.Pattern[str]:
-        return _any_of(self.boilerplate_any)
-
-    @cached_property
-    def boilerplate_re(self) -> re.Pattern[str]:
-        return _any_of(self.boilerplate)
-
-
-def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern that finds any of ``phrases`` as a substring (much faster than a loop of ``in``)."""
-    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) or r"(?!)")
-
 
 @dataclass(frozen=True)
 class Line:
@@ -130,6 +116,8 @@ def is_page_dump(text: str) -> bool:
     for line in split_lines(text):
         if line.bullet:
             signals += line.words <= _MENU_WORDS and not _SENTENCE_END.search(line.text)
+        elif line.words > _LONG_WORDS and not _is_furniture(line, line.text.casefold(), rules):
+            continue  # a long line counts only as furniture: skip the rest of _kind (most prose lines)
         elif _kind(line, rules) in ("bad", "wall") and not _NOTE.search(line.text):
             signals += 2
         if signals >= _PAGE_SIGNALS:
@@ -149,7 +137,7 @@ def split_lines(text: str) -> list[Line]:
         bullet = bool(_BULLET.match(raw))
         heading = raw.lstrip().startswith("#")
         stripped = _BULLET.sub("", raw) if bullet else raw
-        if _MARKUP_CHARS.search(stripped):  # a cheap test first: most lines have no markup
+        if "#" in stripped or "*" in stripped or "_" in stripped or stripped[-2:].isspace():  # most lines have no markup
             stripped = _MARKUP.sub(" ", stripped)
         stripped = " ".join(stripped.split())
         if stripped:
@@ -187,9 +175,9 @@ def _kind(line: Line, rules: PageRules) -> str:
 def _is_furniture(line: Line, folded: str, rules: PageRules) -> bool:
     if folded in rules.dump.ui_lines or folded.startswith(rules.dump.link_prefixes + rules.furniture_prefixes):
         return True
-    if rules.boilerplate_any_re.search(folded):
+    if any(p in folded for p in rules.boilerplate_any):
         return True
-    return line.words <= _LONG_WORDS and rules.boilerplate_re.search(folded) is not None
+    return line.words <= _LONG_WORDS and any(p in folded for p in rules.boilerplate)
 
 
 def _is_credit(text: str, folded: str, rules: PageRules) -> bool:
