@@ -376,6 +376,10 @@ class OutletFinder:
         if not cand.ambiguous:
             return _Hit(cand.outlets[0], cand.outlets[0].name, cue, evidence)
         playing = [o for o in cand.outlets if o.name in in_play] or self._short_form(cand.name, in_play)
+        only = cand.outlets[0]
+        if not playing and len(cand.outlets) == 1 and cand.name in (only.name, *only.aliases) and _written_as_name(cand, evidence):
+            # "told The Guardian": the outlet's own name, as the outlet writes it
+            return _Hit(only, only.name, cue, evidence)
         if not playing:
             return None
         earlier = [o for o in playing if in_play[o.name] < cand.start]
@@ -450,6 +454,19 @@ class OutletFinder:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _written_as_name(cand: _Candidate, evidence: Evidence) -> bool:
+    """An outlet's full name with its capital "The" ("told The Guardian", "The Hill reported").
+
+    A name that is also an ordinary word ("Time", "the Independent", "Liam
+    Fox", "Atlantic City") stays ambiguous; "The X" written so, and not the
+    start of a longer capitalised name ("The Hill Times"), is the outlet.
+    """
+    if not cand.name.startswith("The ") or evidence.field != "body" or evidence.text.isupper():
+        return False
+    after = evidence.text[max(0, cand.end - evidence.start) :].lstrip(" ")
+    return not after[:1].isupper()
 
 
 def _name_before(body: str, pos: int) -> bool:

@@ -156,3 +156,29 @@ def test_caption_credit_taken_for_a_title_is_no_citation(corpora):
     assert not [c for c in _finder().find(article, sentences(article.body)) if any(e.field == "title" for e in c.evidence)]
     titled = Article(id="scmp", title=caption.replace("Photo: AP", "report: AP"), body=article.body)
     assert [c.name for c in _finder().find(titled, sentences(titled.body))] == ["Associated Press"]
+
+
+@pytest.mark.parametrize(
+    "path, phrase, outlet",
+    [
+        ("bbc-fulltext/bbc/sport/273.txt", "told The Sun", "The Sun"),
+        ("bbc-fulltext/bbc/politics/414.txt", "told The Observer", "The Observer"),
+        ("gum-wikinews/text/GUM_news_questionnaire.txt", "The Guardian cited", "The Guardian"),
+        (TRAIN + "west-journal_2016-03-10_bombshell-hillary-photo-from-dur.txt", "As The Hill reported", "The Hill"),
+    ],
+)
+def test_full_name_that_is_also_a_word_is_cited(path, phrase, outlet):
+    """An outlet whose name is also an ordinary word is cited when written as its full name, "The X"."""
+    assert outlet in _cited_in(path, phrase)
+
+
+@pytest.mark.parametrize(
+    "path, phrase, name",
+    [
+        ("bbc-fulltext/bbc/politics/305.txt", "Liam Fox said", "Fox News"),
+        ("bbc-fulltext/bbc/politics/355.txt", "Vince Cable said", "The Cable"),
+        ("bbc-fulltext/bbc/entertainment/221.txt", "William Hill spokesman", "The Hill"),
+    ],
+)
+def test_a_name_inside_a_persons_or_companys_name_is_not_cited(path, phrase, name):
+    assert name not in _cited_in(path, phrase)
