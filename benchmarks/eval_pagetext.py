@@ -31,13 +31,15 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Callable
 
 import lxml.html
 
 from citegraph import textdump
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_body import token_prf  # noqa: E402  (the same token scores as the HTML body benchmark)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
@@ -132,16 +134,6 @@ def converters() -> dict[str, Callable[[str], str]]:
             print(f"{name} not installed (pip install {name}, a dev-only tool): skipped", file=sys.stderr)
     found["lxml"] = lxml_dump
     return found
-
-
-def token_prf(reference: str, candidate: str) -> tuple[float, float, float]:
-    """Bag-of-tokens precision, recall and F1 of ``candidate`` against ``reference``."""
-    ref, cand = Counter(reference.split()), Counter(candidate.split())
-    common = sum((ref & cand).values())
-    precision = common / sum(cand.values()) if cand else 0.0
-    recall = common / sum(ref.values()) if ref else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def mean(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
