@@ -89,7 +89,10 @@ def build_cmd(
     )
     for skip in result.skips:
         typer.echo(f"  skipped {skip.path}: {skip.reason}")
-    typer.echo(f"Wrote {out}/")
+    if result.regenerated:
+        typer.echo(f"Wrote {out}/: explorer {out}/graph.html, report {out}/report.html")
+    else:
+        typer.echo(f"Nothing changed: the outputs in {out}/ are up to date.")
     if open_page:
         _open_explorer(out)
 

@@ -45,3 +45,22 @@ def test_readme_names_each_option(name):
 def test_readme_gives_the_two_setup_commands():
     assert "python3 -m pip install . && citegraph build" in README
     assert "./scripts/setup-tests && python3 -m pytest" in README
+
+
+def test_build_summary_names_the_explorer_and_report(tmp_path):
+    """The build's closing lines, exactly, for a first build and for a rebuild with nothing changed."""
+    from typer.testing import CliRunner
+
+    from conftest import copy_seeds
+
+    inputs, out = copy_seeds(tmp_path / "in"), tmp_path / "out"
+    runner = CliRunner()
+    args = ["build", str(inputs), "--out", str(out), "--jobs", "1", "--no-progress"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert first.output == (
+        "Read 5 article(s), found 45 citation(s), skipped 0 file(s).\n"
+        f"Wrote {out}/: explorer {out}/graph.html, report {out}/report.html\n"
+    )
+    again = runner.invoke(app, args)
+    assert again.output.endswith(f"Nothing changed: the outputs in {out}/ are up to date.\n")
