@@ -51,6 +51,8 @@ CITED = [
     ("bbc-fulltext/bbc/politics/401.txt", "said on Wednesday's Today programme", {"BBC News"}),
     ("bbc-fulltext/bbc/entertainment/382.txt", "told US TV show 60 Minutes", {"CBS News"}),
     ("bbc-fulltext/bbc/entertainment/151.txt", "a BBC statement read", {"BBC News"}),
+    ("bbc-fulltext/bbc/business/500.txt", "BBC's business editor, Jeff Randall, said", {"BBC News"}),
+    ("bbc-fulltext/bbc/politics/076.txt", "BBC's defence correspondent Paul Adams", {"BBC News"}),
 ]
 
 NOT_CITED = [
