@@ -47,7 +47,9 @@ def most_cited(G: nx.DiGraph, kind: str = "outlet") -> dict[str, dict[str, int]]
     """Sources of one kind -> ``in_degree`` (citing articles), ``publishers``, ``mentions``.
 
     ``publishers`` counts the distinct outlets that published the citing
-    articles; ``mentions`` sums the evidence sentences.
+    articles; ``mentions`` sums the evidence sentences. An outlet's citations
+    by its own articles are left out (``self_citation`` lists them): a corpus
+    of one site's pages would otherwise rank the site itself first.
 
     >>> from citegraph.records import Article, Citation, CitationKind
     >>> from citegraph.graph import build_graph
@@ -59,7 +61,7 @@ def most_cited(G: nx.DiGraph, kind: str = "outlet") -> dict[str, dict[str, int]]
     require_citation_graph(G)
     result: dict[str, dict[str, int]] = {}
     for node in nodes_of_kind(G, kind):
-        citing = _citing_articles(G, node)
+        citing = [a for a in _citing_articles(G, node) if publisher_of(G, a) != node]
         if not citing:
             continue
         publishers = {publisher_of(G, a) for a in citing} - {None}

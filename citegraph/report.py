@@ -137,7 +137,8 @@ def _outlets_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
     intro = (
         f"{len(ranked)} outlet(s) are cited as sources. “Articles” counts the distinct articles citing the outlet "
         "(its in-degree), “publishers” the distinct outlets that published those articles, “mentions” the "
-        "evidence sentences.",
+        "evidence sentences. An outlet's citations of itself are not counted here; "
+        "see Self-citation.",
     )
     headers = ("Outlet", "Articles", "Publishers", "Mentions", "Evidence")
     return Section("Most-cited outlets", "outlets", paragraphs=intro, table=Table(headers, rows))

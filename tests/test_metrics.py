@@ -180,6 +180,13 @@ def test_self_citation(G):
     assert M.self_citation(G) == {"outlet:Al Mayadeen": [A0], "outlet:RadarOnline": [A3]}
 
 
+def test_most_cited_leaves_out_self_citation(G):
+    """Al Mayadeen's own "Source:" line and RadarOnline's "has learned" do not rank them as cited outlets."""
+    cited = M.most_cited(G, "outlet")
+    assert "outlet:Al Mayadeen" not in cited and "outlet:RadarOnline" not in cited
+    assert set(cited) == {"outlet:CNN", "outlet:Axios", "outlet:The New York Times", "outlet:Foreign Policy"}
+
+
 def test_anonymous_share(gold_records, gazetteer):
     articles, citations = gold_records
     anonymous = Citation(A0, CitationKind.ANONYMOUS, "multiple sources", "quoted", ())
