@@ -125,24 +125,26 @@ def code_hash() -> str:
     return _hash_files(files)
 
 
+# The modules whose code decides what is read and what is extracted: a change to any
+# of them (an upgrade, a fix) makes stored articles or citations stale, so their bytes
+# are part of the keys below; nobody has to remember to bump a version number.
+_READER_MODULES = ("read.py", "textdump.py", "pagetext.py", "htmlpage.py", "records.py")
+_EXTRACTOR_MODULES = ("extract.py", "outlets.py", "gazetteer.py", "documents.py", "sources.py", "text.py", "records.py")
+
+
+def _modules_hash(names: tuple[str, ...]) -> str:
+    return _hash_files(_PACKAGE / name for name in names if (_PACKAGE / name).is_file())
+
+
 def _extractor_version() -> str:
-    try:
-        from . import extract
-    except ImportError:  # the extractor is not installed in this checkout
-        declared = "0"
-    else:
-        declared = str(getattr(extract, "EXTRACTOR_VERSION", "0"))
-    return f"{declared}+{data_hash()[:16]}"
+    return f"{_modules_hash(_EXTRACTOR_MODULES)[:16]}+{data_hash()[:16]}"
 
 
 def _reader_version() -> str:
-    from . import read
-
-    return str(getattr(read, "READER_VERSION", "0"))
+    return _modules_hash(_READER_MODULES)[:16]
 
 
-# The extractor's own version (citegraph.extract.EXTRACTOR_VERSION, bumped by
-# hand when extraction changes) plus a hash of the package data files.
+# What extraction depends on: the extractor's code and the package data files.
 EXTRACTOR_VERSION = _extractor_version()
 
 

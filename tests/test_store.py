@@ -150,3 +150,25 @@ def test_a_store_of_another_schema_version_starts_afresh(filled: Path, tmp_path:
     with Store.open(copy) as store:
         assert store.counts() == (0, 0, 0)
         assert store.get_meta("schema_version") == str(store_module.SCHEMA_VERSION)
+
+
+def test_extractor_and_reader_keys_follow_their_modules_code(tmp_path, monkeypatch):
+    """An upgrade that changes extraction or reading code makes stored records stale; other code does not."""
+    import shutil
+
+    import citegraph.store as store_module
+
+    package = tmp_path / "citegraph"
+    shutil.copytree(Path(store_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(store_module, "_PACKAGE", package)
+    extractor, reader = store_module._extractor_version(), store_module._reader_version()
+    with open(package / "explorer.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# a change the stored records do not depend on\n")
+    assert (store_module._extractor_version(), store_module._reader_version()) == (extractor, reader)
+    with open(package / "outlets.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# a new rule\n")
+    assert store_module._extractor_version() != extractor
+    assert store_module._reader_version() == reader
+    with open(package / "pagetext.py", "a", encoding="utf-8") as fh:
+        fh.write("\n# a new rule\n")
+    assert store_module._reader_version() != reader
