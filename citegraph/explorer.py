@@ -41,7 +41,6 @@ from .fsutil import atomic_write_text
 log = logging.getLogger(__name__)
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
-ARTICLE_ATTRS = ("title", "publisher", "published", "url", "byline")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SLOT = re.compile(r"@@CITEGRAPH_([A-Z_]+)@@")
 

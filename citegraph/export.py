@@ -54,13 +54,6 @@ def flatten(G: nx.DiGraph) -> nx.DiGraph:
     return F
 
 
-def _json_attrs(G: nx.DiGraph) -> tuple[set[str], set[str]]:
-    """Node and edge attribute names that hold lists or dicts in ``G``."""
-    node = {k for _, d in G.nodes(data=True) for k, v in d.items() if isinstance(v, (list, tuple, dict))}
-    edge = {k for _, _, d in G.edges(data=True) for k, v in d.items() if isinstance(v, (list, tuple, dict))}
-    return node, edge
-
-
 def _decode(key: str, value: Any, json_keys: set[str]) -> Any:
     if key in json_keys and isinstance(value, str):
         return json.loads(value) if value else []

@@ -25,8 +25,6 @@ from .records import Article, Citation, CitationKind, Outlet
 
 log = logging.getLogger(__name__)
 
-SOURCE_KINDS = ("outlet", "document", "person", "organization", "anonymous")
-
 # The attributes every node of a kind, and every edge of a relation, carries
 # (docs/ARCHITECTURE.md); readers of flat exports use them to restore "" values.
 NODE_FIELDS = {

@@ -266,11 +266,6 @@ def _captions(tree: Any) -> tuple[tuple[ImageCredit, ...], set[str]]:
     return credits, {texts[i] for i in wanted if texts[i]}
 
 
-def image_credits(tree: Any) -> tuple[ImageCredit, ...]:
-    """Credits from captions: a credit element, or a caption ending "(AP)" / "Photo: Reuters"."""
-    return _captions(tree)[0]
-
-
 def _credits(nodes: list[Any], captions: list[str]) -> tuple[ImageCredit, ...]:
     found: set[ImageCredit] = set()
     for node, caption in zip(nodes, captions):

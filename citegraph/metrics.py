@@ -61,10 +61,11 @@ def most_cited(G: nx.DiGraph, kind: str = "outlet") -> dict[str, dict[str, int]]
     require_citation_graph(G)
     result: dict[str, dict[str, int]] = {}
     for node in nodes_of_kind(G, kind):
-        citing = [a for a in _citing_articles(G, node) if publisher_of(G, a) != node]
+        by_publisher = {a: publisher_of(G, a) for a in _citing_articles(G, node)}
+        citing = [a for a, publisher in by_publisher.items() if publisher != node]
         if not citing:
             continue
-        publishers = {publisher_of(G, a) for a in citing} - {None}
+        publishers = {by_publisher[a] for a in citing} - {None}
         mentions = sum(G.edges[a, node].get("count", 1) for a in citing)
         result[node] = {"in_degree": len(citing), "publishers": len(publishers), "mentions": mentions}
     return result

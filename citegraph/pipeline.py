@@ -83,14 +83,6 @@ def extract_all(articles: list[Article], options: BuildOptions) -> list[Citation
     return citations
 
 
-def write_records(out: Path, articles: list[Article], citations: list[Citation], skips: list[Skip]) -> list[Path]:
-    paths = [out / "articles.jsonl", out / "citations.jsonl", out / "skipped.jsonl"]
-    atomic_write_text(paths[0], jsonl(a.to_dict() for a in articles))
-    atomic_write_text(paths[1], jsonl(c.to_dict() for c in citations))
-    atomic_write_text(paths[2], jsonl({"path": s.path, "reason": s.reason} for s in skips))
-    return paths
-
-
 def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildResult:
     """Read, extract and write every output under ``options.out``, all or nothing.
 
