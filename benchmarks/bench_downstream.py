@@ -51,7 +51,7 @@ class Clock:
 
 
 def _load(store: Store):
-    return list(store.articles()), list(store.citations())
+    return list(store.article_heads()), list(store.citations())
 
 
 def run(out: Path, work: Path, max_nodes: int) -> Clock:

@@ -47,7 +47,7 @@ class BuildOptions:
 class BuildResult:
     """What a build produced, for the CLI to summarise."""
 
-    articles: list[Article] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)  # headers only (no body): articles.jsonl has them whole
     citations: list[Citation] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -107,7 +107,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
             result.outputs, result.regenerated = current, False
             return result
         store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
-        result.articles, result.citations = list(store.articles()), list(store.citations())
+        result.articles, result.citations = list(store.article_heads()), list(store.citations())
         with staged_output(options.out) as stage:
             result = _build_into(dataclasses.replace(options, out=stage), store, result)
         result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
@@ -185,11 +185,104 @@ def staged_output(out: Path) -> Iterator[Path]:
 
 def _build_into(options: BuildOptions, store, result: BuildResult) -> BuildResult:
     articles, citations, skips = result.articles, result.citations, result.skips
-    result.outputs += write_store_records(options.out, store)
     graph = build_citation_graph(articles, citations, options)
-    result.outputs += write_graph_outputs(graph, options.out, skips)
-    result.outputs.append(write_graph_page(graph, options))
+    with exports_alongside(graph, options) as exports:
+        result.outputs += write_store_records(options.out, store)
+        result.outputs += write_graph_outputs(graph, options.out, skips)
+        result.outputs.append(write_graph_page(graph, options))
+    result.outputs += exports
     return result
+
+
+# Below this many graph nodes the exports are written in this process: forking costs more than it saves.
+PARALLEL_OUTPUT_NODES = 5000
+
+
+@contextmanager
+def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
+    """Write the graph exports while the body of the ``with`` writes the other outputs.
+
+    On a large graph with more than one core allowed (``jobs`` is not 1) the
+    exports, the largest outputs, are written by a forked child process that
+    shares the graph with this one, so the two halves of the output stage run
+    on two cores; the list yielded is filled with their paths once the child
+    has finished, and an error in the child is raised here. Otherwise (small
+    graph, ``--jobs 1``, or a platform without ``fork``) they are written in
+    this process after the body.
+    """
+    import multiprocessing
+
+    paths: list[Path] = []
+    forked = (
+        options.jobs != 1
+        and graph.number_of_nodes() >= PARALLEL_OUTPUT_NODES
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not forked:
+        yield paths
+        paths += _write_exports(graph, options.out)
+        return
+    import gc
+
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    gc.freeze()  # the child shares the graph's pages; a collection there would copy them
+    child = multiprocessing.get_context("fork").Process(
+        target=_export_child, args=(graph, options.out, send), name="citegraph-exports", daemon=True
+    )
+    child.start()
+    gc.unfreeze()
+    send.close()
+    try:
+        yield paths
+    except BaseException:
+        child.terminate()  # its files are in the staging folder, which is discarded
+        child.join()
+        receive.close()
+        raise
+    outcome = _receive(receive)
+    child.join()
+    receive.close()
+    if outcome is None:
+        raise BuildError(f"the process writing the graph exports ended with exit code {child.exitcode} "
+                         "and no result; run the build again with --jobs 1 to see the error here")
+    ok, value = outcome
+    if not ok:
+        raise value
+    paths += value
+
+
+def _receive(connection):
+    """What the child sent, or None when it ended without sending (killed, or crashed hard)."""
+    try:
+        return connection.recv()
+    except EOFError:
+        return None
+
+
+def _write_exports(graph, out: Path) -> list[Path]:
+    from . import export
+
+    return export.write_exports(graph, out)
+
+
+def _export_child(graph, out: Path, send) -> None:
+    """In the forked child: write the exports, send ``(True, paths)`` or ``(False, exception)``."""
+    try:
+        outcome = (True, _write_exports(graph, out))
+    except BaseException as err:  # everything goes back to the parent, which raises it
+        outcome = (False, _picklable(err))
+    send.send(outcome)
+    send.close()
+
+
+def _picklable(err: BaseException) -> BaseException:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(err))
+        return err
+    except Exception:
+        return BuildError(f"writing the graph exports failed: {type(err).__name__}: {err}")
 
 
 def write_store_records(out: Path, store) -> list[Path]:
@@ -209,10 +302,12 @@ def build_citation_graph(articles: list[Article], citations: list[Citation], opt
 
 
 def write_graph_outputs(graph, out: Path, skips: list[Skip]) -> list[Path]:
-    """metrics.json, report.md, report.html and the graph exports."""
-    from .export import write_graph_outputs as write_all
+    """metrics.json, report.md and report.html (the exports are written by ``exports_alongside``)."""
+    from .metrics import compute_metrics
+    from .report import write_metrics, write_report
 
-    return write_all(graph, out, skips)
+    metrics = compute_metrics(graph)
+    return [write_metrics(metrics, out), *write_report(graph, metrics, out, skips)]
 
 
 def write_graph_page(graph, options: BuildOptions) -> Path:

@@ -34,7 +34,7 @@ from .records import Article, Citation, Skip
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: articles.byline, so that the graph stages load headers without bodies
 STORE_NAME = "citegraph.sqlite"
 _PACKAGE = Path(__file__).resolve().parent
 # Files whose mtime is this close to the last scan are hashed even when their
@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS articles (
     publisher      TEXT,
     published      TEXT,
     url            TEXT,
+    byline         TEXT,
     format         TEXT NOT NULL,
     record         TEXT NOT NULL,
     extracted_with TEXT
@@ -307,10 +308,10 @@ class Store:
         )
         for article, citations in result.articles:
             cur = self.db.execute(
-                "INSERT INTO articles (id, file, title, publisher, published, url, format, record, extracted_with)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles (id, file, title, publisher, published, url, byline, format, record,"
+                " extracted_with) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article.id, f.path, article.title, article.publisher, article.published, article.url,
-                 article.format, line(article.to_dict()), extracted_with),
+                 article.byline, article.format, line(article.to_dict()), extracted_with),
             )
             self._put_citations(cur.lastrowid, citations)
         self.db.executemany(
@@ -369,6 +370,16 @@ class Store:
     def articles(self) -> Iterator[Article]:
         for record in self.article_lines():
             yield Article.from_dict(json.loads(record))
+
+    def article_heads(self) -> Iterator[Article]:
+        """Every article in output order, with its header fields only: ``body`` is empty, no links or credits.
+
+        What the graph stages need, without parsing the stored bodies (most of the store's bytes).
+        """
+        columns = "a.id, a.title, a.publisher, a.published, a.byline, a.url, a.format, a.file"
+        for aid, title, publisher, published, byline, url, fmt, path in self._ordered_articles(columns):
+            yield Article(id=aid, title=title, body="", publisher=publisher, published=published, byline=byline,
+                          url=url, format=fmt, path=path)
 
     def citation_records(self) -> list[tuple[tuple, str]]:
         """``(sort key, JSON line)`` of every citation, in ``Citation.sort_key`` order.

@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 import citegraph.export
+import citegraph.pipeline
 from citegraph import BuildOptions, build
 from citegraph.export import read_csv, read_gexf, read_graphml, read_node_link, write_exports
 from citegraph.fsutil import dumps_json
@@ -184,3 +185,33 @@ def test_graphs_outside_the_fast_writers_go_to_networkx(fmt, seed_graph):
     G.graph["name"] = "seeds"  # graph attributes: only networkx writes them
     fast, reference = NETWORKX_WRITERS[fmt]
     assert fast(G) == reference(G)
+
+
+@pytest.fixture
+def forked_exports(monkeypatch):
+    """Write the exports in a forked child even for the seeds' small graph."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("this platform cannot fork: exports are always written in the build's own process")
+    monkeypatch.setattr(citegraph.pipeline, "PARALLEL_OUTPUT_NODES", 0)
+
+
+def test_exports_written_by_a_forked_child_equal_one_process(tmp_path, seed_build, forked_exports):
+    out = tmp_path / "out"
+    result = build(BuildOptions(inputs=(DATA,), out=out, jobs=2))
+    assert _tree(out) == _tree(seed_build)
+    assert {p.name for p in result.outputs} >= {"graph.graphml", "graph.gexf", "graph.json", "nodes.csv", "edges.csv"}
+
+
+def test_error_in_the_export_child_fails_the_build_and_keeps_out(tmp_path, monkeypatch, forked_exports):
+    inputs = copy_seeds(tmp_path / "in")
+    out = tmp_path / "out"
+    build(BuildOptions(inputs=(inputs,), out=out))
+    before = _tree(out)
+    (inputs / "000_d868355d3de1eb99.txt").unlink()
+    _fail_midway(monkeypatch)
+    with pytest.raises(OSError, match="simulated"):
+        build(BuildOptions(inputs=(inputs,), out=out, jobs=2))
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
