@@ -51,7 +51,7 @@ _BAD_LINK_SHARE = 0.5  # a block with more link text than this is navigation
 _FURNITURE_SHARE = 0.5  # a furniture-named element holding more of the page's prose is the article
 _HEADLINE_CHARS = 20  # a linked line this long may be a teaser's headline
 _FURNITURE_WORDS = 25  # a paragraph this short naming page furniture ("sign up", "©") is furniture
-_SURE_CHARS = 1000  # a shorter body is checked by trafilatura
+_SURE_CHARS = 600  # a shorter body is checked by trafilatura
 _SURE_SHARE = 0.7  # the container must hold this share of the page's prose
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？]["'”’)\]]*$""")
