@@ -33,6 +33,7 @@ from typing import Any, Iterable
 
 from .errors import ConfigError
 from .records import Outlet
+from .text import fold, has_word
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,8 @@ class Gazetteer:
         self._surfaces, self._domains = _surface_index(self.outlets)
         self._by_first = _LazyPatterns(_first_word_sources(self._surfaces))
         self._first_words = frozenset(self._by_first.sources)
-        self._lower_firsts = tuple(sorted(w for w in self._first_words if not _CAPITAL_WORD.fullmatch(w)))
+        lower_firsts = sorted(w for w in self._first_words if not _CAPITAL_WORD.fullmatch(w))
+        self._lower_firsts = tuple((w, fold(w).encode("utf-8", "surrogatepass")) for w in lower_firsts)
         self._tlds = _tld_set(self._domains)
         self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
 
@@ -137,12 +139,14 @@ class Gazetteer:
             host = host.split(".", 1)[1]
         return None
 
-    def find_mentions(self, text: str) -> list[Mention]:
+    def find_mentions(self, text: str, words: frozenset[bytes] | None = None) -> list[Mention]:
         """Every outlet name in ``text``, left to right, longest match at each place.
 
         Each capitalised word that starts a known name is tried with that
-        word's trie pattern; the few lower-case first words ("dpa", "the")
-        are looked for only when they occur in the text.
+        word's trie pattern; the few lower-case first words ("dpa", "i")
+        are looked for only when they occur in the text. A caller that has
+        ``words = text.ascii_words(text)`` (an article body) passes it: the
+        word set then answers which of them occur without scanning ``text``.
         """
         mentions = self._domain_mentions(text)
         taken = [(m.start, m.end) for m in mentions]
@@ -153,8 +157,8 @@ class Gazetteer:
             match = by_first[word].match(text, token.start()) if word in firsts else None
             if match:
                 found.append(match.span())
-        for word in self._lower_firsts:
-            if word in text:
+        for word, key in self._lower_firsts:
+            if (word in text) if words is None else has_word(words, key):
                 found += [m.span() for m in self._by_first[word].finditer(text)]
         end = -1
         for start, stop in sorted(found, key=lambda span: (span[0], -span[1])):

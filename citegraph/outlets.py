@@ -32,7 +32,7 @@ from typing import Iterator
 from .errors import ConfigError
 from .gazetteer import Gazetteer, Mention, normalise
 from .records import Article, Citation, CitationKind, Evidence, Outlet
-from .text import Sentence
+from .text import Sentence, ascii_words, fold, has_word
 
 _WINDOW = 160  # characters of context looked at on each side of a mention
 _SHORT, _MEDIUM = 60, 100  # enough for the longest veto ("photo courtesy of the") and "Name Surname of the"
@@ -223,10 +223,12 @@ class OutletFinder:
     def __init__(self, gazetteer: Gazetteer, cues: Cues | None = None) -> None:
         self.gazetteer = gazetteer
         self.cues = cues or load_cues()
+        # (the noun's folded bytes, its pattern): looked up in the body's word set before a search
+        self._noun_heads = tuple((fold(w).encode("utf-8", "surrogatepass"), p) for w, p in self.cues.outlet_noun_heads)
 
     def find(self, article: Article, sents: list[Sentence]) -> list[Citation]:
         """One citation per outlet cited by ``article``, with every proving sentence."""
-        mentions = self.gazetteer.find_mentions(article.body)
+        mentions = self.gazetteer.find_mentions(article.body, ascii_words(article.body))
         publisher = self._publisher(article)
         in_play = self._in_play(article, mentions, publisher)
         hits = list(self._body_hits(article, sents, mentions, in_play))
@@ -291,9 +293,13 @@ class OutletFinder:
                 yield _Candidate(match.start(), match.end(), (known,) if known else (), False, name)
 
     def _discover_matches(self, body: str) -> Iterator[re.Match[str]]:
-        """Matches of the discovery patterns, tried only around an outlet noun (fast)."""
+        """Matches of the discovery patterns, tried only around an outlet noun (fast).
+
+        A noun is searched for only when the body's word set holds it.
+        """
         seen = set()
-        hits = (m for word, pattern in self.cues.outlet_noun_heads if word in body for m in pattern.finditer(body))
+        words = ascii_words(body)
+        hits = (m for key, pattern in self._noun_heads if has_word(words, key) for m in pattern.finditer(body))
         for noun in sorted(hits, key=lambda m: m.start()):
             lo, hi = max(0, noun.start() - _WINDOW), min(len(body), noun.end() + _WINDOW)
             patterns = []
