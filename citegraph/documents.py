@@ -41,7 +41,7 @@ from typing import Any, Iterable, Protocol
 
 from .errors import ConfigError
 from .records import Article, Citation, CitationKind, DocType, Evidence, Outlet
-from .text import Sentence, ascii_words, fold, folded, has_word
+from .text import Sentence, ascii_words, fold, folded, word_parts
 
 log = logging.getLogger(__name__)
 
@@ -1172,10 +1172,10 @@ def _bounded(sents: list[Sentence]) -> list[Sentence]:
 
 
 @functools.lru_cache(maxsize=4)
-def _split_heads(heads: frozenset[bytes]) -> tuple[frozenset[bytes], tuple[bytes, ...]]:
-    """Head words of letters and digits only (looked up in a word set at once), and the others ("e-mail")."""
+def _split_heads(heads: frozenset[bytes]) -> tuple[frozenset[bytes], tuple[tuple[bytes, tuple[bytes, ...]], ...]]:
+    """Head words of letters and digits only (looked up in a word set at once), and the others ("e-mail") with their parts."""
     plain = frozenset(w for w in heads if w.isalnum())
-    return plain, tuple(sorted(heads - plain))
+    return plain, tuple((w, word_parts(w)) for w in sorted(heads - plain))
 
 
 def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> tuple[list[int], set[int]]:
@@ -1187,7 +1187,7 @@ def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> 
     """
     words = ascii_words(body)
     plain, other = _split_heads(vocab.head_words)
-    present = [*(plain & words), *(w for w in other if has_word(words, w))]
+    present = [*(plain & words), *(w for w, parts in other if words.issuperset(parts))]
     if not present:
         return [], set()
     body = folded(body)

@@ -33,7 +33,7 @@ from typing import Any, Iterable
 
 from .errors import ConfigError
 from .records import Outlet
-from .text import fold, has_word
+from .text import folded_parts
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class Gazetteer:
         self._by_first = _LazyPatterns(_first_word_sources(self._surfaces))
         self._first_words = frozenset(self._by_first.sources)
         lower_firsts = sorted(w for w in self._first_words if not _CAPITAL_WORD.fullmatch(w))
-        self._lower_firsts = tuple((w, fold(w).encode("utf-8", "surrogatepass")) for w in lower_firsts)
+        self._lower_firsts = tuple((w, folded_parts(w)) for w in lower_firsts)
         self._tlds = _tld_set(self._domains)
         self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
 
@@ -157,8 +157,8 @@ class Gazetteer:
             match = by_first[word].match(text, token.start()) if word in firsts else None
             if match:
                 found.append(match.span())
-        for word, key in self._lower_firsts:
-            if (word in text) if words is None else has_word(words, key):
+        for word, parts in self._lower_firsts:
+            if (word in text) if words is None else words.issuperset(parts):
                 found += [m.span() for m in self._by_first[word].finditer(text)]
         end = -1
         for start, stop in sorted(found, key=lambda span: (span[0], -span[1])):

@@ -32,7 +32,7 @@ from typing import Iterator
 from .errors import ConfigError
 from .gazetteer import Gazetteer, Mention, normalise
 from .records import Article, Citation, CitationKind, Evidence, Outlet
-from .text import Sentence, ascii_words, fold, has_word
+from .text import Sentence, ascii_words, folded_parts
 
 _WINDOW = 160  # characters of context looked at on each side of a mention
 _SHORT, _MEDIUM = 60, 100  # enough for the longest veto ("photo courtesy of the") and "Name Surname of the"
@@ -223,8 +223,8 @@ class OutletFinder:
     def __init__(self, gazetteer: Gazetteer, cues: Cues | None = None) -> None:
         self.gazetteer = gazetteer
         self.cues = cues or load_cues()
-        # (the noun's folded bytes, its pattern): looked up in the body's word set before a search
-        self._noun_heads = tuple((fold(w).encode("utf-8", "surrogatepass"), p) for w, p in self.cues.outlet_noun_heads)
+        # (the noun's words, its pattern): looked up in the body's word set before a search
+        self._noun_heads = tuple((folded_parts(w), p) for w, p in self.cues.outlet_noun_heads)
 
     def find(self, article: Article, sents: list[Sentence]) -> list[Citation]:
         """One citation per outlet cited by ``article``, with every proving sentence."""
@@ -299,7 +299,7 @@ class OutletFinder:
         """
         seen = set()
         words = ascii_words(body)
-        hits = (m for key, pattern in self._noun_heads if has_word(words, key) for m in pattern.finditer(body))
+        hits = (m for parts, pattern in self._noun_heads if words.issuperset(parts) for m in pattern.finditer(body))
         for noun in sorted(hits, key=lambda m: m.start()):
             lo, hi = max(0, noun.start() - _WINDOW), min(len(body), noun.end() + _WINDOW)
             patterns = []

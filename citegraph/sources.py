@@ -46,7 +46,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .records import Article, Citation, CitationKind, Evidence
-from .text import Sentence, ascii_words, folded, has_word
+from .text import Sentence, ascii_words, folded, word_parts
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +121,8 @@ class Lexicon:
     cue_words: frozenset[str] = field(default=frozenset())  # any word that may open a cue
     forward_first: frozenset[str] = field(default=frozenset())
     cue_bytes: frozenset[bytes] = field(default=frozenset())  # verbs and participles of letters and digits only
-    cue_other: tuple[str, ...] = ()  # verbs and participles with other characters
-    forward_res: tuple[tuple[bytes, re.Pattern[str]], ...] = ()  # (its words, a pattern) per prepositional cue
+    cue_other: tuple[tuple[str, tuple[bytes, ...]], ...] = ()  # (word, its word_parts): verbs and participles with other characters
+    forward_res: tuple[tuple[tuple[bytes, ...], re.Pattern[str]], ...] = ()  # (its word_parts, a pattern) per prepositional cue
     name_like: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # memo of _name_like
 
     @classmethod
@@ -149,10 +149,10 @@ class Lexicon:
         the words of" and "as per" are, so most sentences are never tokenised.
         """
         low, words = folded(body), ascii_words(body)
-        present = [w.decode() for w in self.cue_bytes & words] + [w for w in self.cue_other if has_word(words, w.encode())]
+        present = [w.decode() for w in self.cue_bytes & words] + [w for w, parts in self.cue_other if words.issuperset(parts)]
         out = [at for word in present for at in _word_starts(low, word)]
-        for phrase, pattern in self.forward_res:
-            if has_word(words, phrase):
+        for parts, pattern in self.forward_res:
+            if words.issuperset(parts):
                 out += [m.start() for m in pattern.finditer(low) if m.start() == 0 or not _is_word_char(low[m.start() - 1])]
         return out
 
@@ -202,9 +202,9 @@ class Lexicon:
             cue_words=cue_words,
             forward_first=forward_first,
             cue_bytes=frozenset(w.encode() for w in single if w.isascii() and w.isalnum()),
-            cue_other=tuple(sorted(w for w in single if not (w.isascii() and w.isalnum()))),
+            cue_other=tuple((w, word_parts(w.encode())) for w in sorted(single) if not (w.isascii() and w.isalnum())),
             forward_res=tuple(
-                (" ".join(p).encode(), re.compile(r"\s+".join(re.escape(w) for w in p) + r"(?!\w)")) for p in sorted(lex.forward)
+                (word_parts(" ".join(p).encode()), re.compile(r"\s+".join(re.escape(w) for w in p) + r"(?!\w)")) for p in sorted(lex.forward)
             ),
         )
 

@@ -126,6 +126,15 @@ def ascii_words(body: str) -> frozenset[bytes]:
     return frozenset(folded(body).encode("utf-8", "surrogatepass").translate(_ASCII_WORD_BYTES).split())
 
 
-def has_word(words: frozenset[bytes], word: bytes) -> bool:
-    """True when ``word`` may occur in the text ``words`` came from (each part of "e-mail" is there)."""
-    return word in words or all(part in words for part in word.translate(_ASCII_WORD_BYTES).split())
+def word_parts(word: bytes) -> tuple[bytes, ...]:
+    """The words of ``word`` (folded, UTF-8) as ``ascii_words`` splits them: ``(b"e", b"mail")`` for ``b"e-mail"``.
+
+    ``word`` may occur in a text only if ``ascii_words(text).issuperset(word_parts(word))``:
+    a cheap test before a search, with the split done once, when a vocabulary is built.
+    """
+    return tuple(word.translate(_ASCII_WORD_BYTES).split())
+
+
+def folded_parts(word: str) -> tuple[bytes, ...]:
+    """``word_parts`` of ``word`` as ``folded`` writes it (for a word searched case-sensitively)."""
+    return word_parts(fold(word).encode("utf-8", "surrogatepass"))
