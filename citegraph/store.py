@@ -129,8 +129,10 @@ def code_hash() -> str:
 # The modules whose code decides what is read and what is extracted: a change to any
 # of them (an upgrade, a fix) makes stored articles or citations stale, so their bytes
 # are part of the keys below; nobody has to remember to bump a version number.
-_READER_MODULES = ("read.py", "textdump.py", "pagetext.py", "htmlpage.py", "records.py")
-_EXTRACTOR_MODULES = ("extract.py", "outlets.py", "gazetteer.py", "documents.py", "sources.py", "text.py", "records.py")
+_READER_MODULES = ("read.py", "textdump.py", "pagetext.py", "htmlpage.py", "htmlbody.py", "records.py", "errors.py")
+_EXTRACTOR_MODULES = (
+    "extract.py", "outlets.py", "gazetteer.py", "documents.py", "sources.py", "text.py", "records.py", "errors.py",
+)
 
 
 def _modules_hash(names: tuple[str, ...]) -> str:

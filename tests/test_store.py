@@ -172,3 +172,28 @@ def test_extractor_and_reader_keys_follow_their_modules_code(tmp_path, monkeypat
     with open(package / "pagetext.py", "a", encoding="utf-8") as fh:
         fh.write("\n# a new rule\n")
     assert store_module._reader_version() != reader
+
+
+def _package_imports(module: str) -> set[str]:
+    """The package modules ``module`` (a file name) imports, at any depth and also inside functions."""
+    import ast
+
+    package = Path(store_module.__file__).parent
+    seen, todo = set(), [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                targets = [node.module] if node.module else [alias.name for alias in node.names]
+                todo += [f"{t}.py" for t in targets if (package / f"{t}.py").is_file()]
+    return seen
+
+
+def test_store_keys_cover_every_module_reading_and_extraction_run():
+    """A module missing from the keys would let a changed reader or extractor keep stale rows."""
+    assert _package_imports("read.py") <= set(store_module._READER_MODULES)
+    extraction = {"extract.py"}.union(*(_package_imports(m) for m in ("outlets.py", "documents.py", "sources.py")))
+    assert extraction <= set(store_module._EXTRACTOR_MODULES)
