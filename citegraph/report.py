@@ -427,7 +427,9 @@ _ODD_SPACES = re.compile(r"\s{2,}|[^\S ]")  # what \s+ -> " " changes; rare, so 
 
 def md_escape(text: str) -> str:
     """Escape text for Markdown (and for the HTML a Markdown viewer makes of it)."""
-    text = _ODD_SPACES.sub(" ", str(text))
+    text = str(text)
+    if "  " in text or not text.isprintable():  # any other space or line break is not printable
+        text = _ODD_SPACES.sub(" ", text)
     if _MD_SPECIAL.search(text):
         text = text.translate(_MD_ESCAPES)
     return text.replace("&", "&amp;")
