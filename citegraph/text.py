@@ -53,16 +53,22 @@ def _closes_abbreviation(token: str) -> bool:
 
 
 def _word_before(body: str, at: int) -> str:
-    """The word that ends at ``at`` (after any opening quote or bracket)."""
-    line = body.rfind("\n", 0, at) + 1
-    begin = max(body.rfind(" ", line, at), body.rfind("\t", line, at), line - 1) + 1
-    return body[begin:at].lstrip("\"'“‘([")
+    """The word that ends at ``at`` on its line, after the last space or tab (and any opening quote or bracket)."""
+    word = body[body.rfind(" ", 0, at) + 1 : at]  # usually the word already: no tab or line break in it
+    if "\n" in word or "\t" in word:
+        line = body.rfind("\n", 0, at) + 1
+        word = body[max(body.rfind(" ", line, at), body.rfind("\t", line, at), line - 1) + 1 : at]
+    return word.lstrip("\"'“‘([")
 
 
-def _ends_sentence(body: str, match: re.Match[str]) -> bool:
-    """False when a lone '.' closes an abbreviation or an initial."""
-    dot = match.start()
-    return match.end() - dot != 1 or body[dot] != "." or not _closes_abbreviation(_word_before(body, dot))
+def _cuts(body: str) -> list[int]:
+    """Offsets where sentences end: every boundary but a lone '.' that closes an abbreviation or an initial."""
+    cuts = []
+    for match in _BOUNDARY.finditer(body):
+        dot, end = match.span()
+        if end - dot != 1 or body[dot] != "." or not _closes_abbreviation(_word_before(body, dot)):
+            cuts.append(end)
+    return cuts
 
 
 def _emit(body: str, start: int, end: int, out: list[Sentence]) -> None:
@@ -86,7 +92,7 @@ def paragraphs(body: str) -> Iterator[tuple[int, str]]:
 def sentences(body: str) -> list[Sentence]:
     """Split ``body`` into sentences; a sentence never crosses a line break."""
     out: list[Sentence] = []
-    cuts = [match.end() for match in _BOUNDARY.finditer(body) if _ends_sentence(body, match)]
+    cuts = _cuts(body)
     cuts.append(len(body) + 1)  # a sentinel after the last line
     k = 0
     for line in _LINE.finditer(body):
