@@ -159,10 +159,11 @@ def build_graph(
         nodes[article_node(a.id)] = _article_attrs(a, names.get(publisher_key.get(a.id, ""), ""))
         if a.id in publisher_key:
             edges[(outlet_node(names[publisher_key[a.id]]), article_node(a.id))] = {"relation": "published", "count": 1}
+    cites: dict[tuple[str, str], list[Citation]] = {}
     for i, c in enumerate(citations):
         target = source_node(c, names.get(cited_key.get(i, ""), None))
         _add_source_node(nodes, target, c)
-        _add_cites_edge(edges, article_node(c.article), target, c)
+        cites.setdefault((article_node(c.article), target), []).append(c)
         if c.kind is CitationKind.DOCUMENT:
             via = names[via_key[i]] if i in via_key else ""
             _note_document(nodes[target], c, via)
@@ -172,6 +173,7 @@ def build_graph(
                 issuer = f"organization:{' '.join(c.issuer.split())}"
                 nodes.setdefault(issuer, {"kind": "organization", "label": issuer.split(":", 1)[1]})
                 _add_article_edge(edges, target, issuer, "issued_by", c.article)
+    edges.update((pair, _cites_edge(group)) for pair, group in cites.items())
     return _assemble(nodes, edges)
 
 
@@ -217,16 +219,18 @@ def _note_document(attrs: dict[str, Any], c: Citation, via: str) -> None:
             attrs[name] = " ".join(value.split())
 
 
-def _add_cites_edge(edges: dict, source: str, target: str, c: Citation) -> None:
-    data = edges.setdefault((source, target), {"relation": "cites", "count": 0, "cues": [], "evidence": []})
-    if c.cue and c.cue not in data["cues"]:
-        data["cues"] = sorted(data["cues"] + [c.cue])
-    known = {(e["field"], e["start"], e["end"]) for e in data["evidence"]}
-    for e in c.evidence:
-        if (e.field, e.start, e.end) not in known:
-            data["evidence"].append({"text": e.text, "start": e.start, "end": e.end, "field": e.field})
-    data["evidence"].sort(key=lambda e: (e["field"] != "body", e["field"], e["start"], e["end"]))
-    data["count"] = max(1, len(data["evidence"]))
+def _cites_edge(group: list[Citation]) -> dict[str, Any]:
+    """The ``cites`` edge of one (article, source) pair: its citations' cues, and their evidence
+    without repeats (by field and offsets, the first text kept), body first, in reading order."""
+    evidence: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for c in group:
+        for e in c.evidence:
+            key = (e.field, e.start, e.end)
+            if key not in evidence:
+                evidence[key] = {"text": e.text, "start": e.start, "end": e.end, "field": e.field}
+    ordered = [evidence[k] for k in sorted(evidence, key=lambda k: (k[0] != "body", k))]
+    return {"relation": "cites", "count": max(1, len(ordered)), "cues": sorted({c.cue for c in group if c.cue}),
+            "evidence": ordered}
 
 
 def _add_article_edge(edges: dict, source: str, target: str, relation: str, article_id: str) -> None:

@@ -157,19 +157,25 @@ class Citation:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Citation:
+        # Positional arguments and the enums' value maps: a build loads every stored citation through here.
+        doc_type = data.get("doc_type")
         return cls(
-            article=data["article"],
-            kind=CitationKind(data["kind"]),
-            name=data["name"],
-            cue=data.get("cue", ""),
-            evidence=tuple(Evidence(**e) for e in data.get("evidence", ())),
-            doc_type=DocType(data["doc_type"]) if data.get("doc_type") else None,
-            issuer=data.get("issuer"),
-            via=data.get("via"),
-            date=data.get("date"),
-            discovered=bool(data.get("discovered", False)),
-            self_citation=bool(data.get("self_citation", False)),
+            data["article"],
+            _KINDS[data["kind"]],
+            data["name"],
+            data.get("cue", ""),
+            tuple(Evidence(e["text"], e["start"], e["end"], e.get("field", "body")) for e in data.get("evidence", ())),
+            _DOC_TYPES[doc_type] if doc_type else None,
+            data.get("issuer"),
+            data.get("via"),
+            data.get("date"),
+            bool(data.get("discovered", False)),
+            bool(data.get("self_citation", False)),
         )
+
+
+_KINDS = {kind.value: kind for kind in CitationKind}
+_DOC_TYPES = {doc_type.value: doc_type for doc_type in DocType}
 
 
 @dataclass(frozen=True)
