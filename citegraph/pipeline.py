@@ -13,7 +13,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .errors import BuildError
 from .fsutil import atomic_write_lines, atomic_write_text, jsonl
@@ -45,15 +45,17 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
-    """What a build produced, for the CLI to summarise."""
+    """What a build produced, for the CLI to summarise.
 
-    articles: list[Article] = field(default_factory=list)  # headers only (no body): articles.jsonl has them whole
-    citations: list[Citation] = field(default_factory=list)
+    The records themselves are in ``out/articles.jsonl`` and ``out/citations.jsonl``
+    (and the store): a result holding every citation would hold a large corpus twice.
+    """
+
     skips: list[Skip] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     update: UpdateSummary | None = None  # what the store update read, dropped and re-extracted
     regenerated: bool = True  # False when the outputs were already current and left alone
-    article_count: int = 0  # articles and citations in the build, also when the lists were not loaded
+    article_count: int = 0  # articles and citations in the build
     citation_count: int = 0
 
 
@@ -90,8 +92,8 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     every article and citation, and only new or changed files are read
     again (see ``parallel.update_store``); ``progress`` is called as batches
     finish. When nothing the outputs depend on changed and they all exist,
-    they are left alone and, to keep that fast, ``articles`` and
-    ``citations`` are not loaded (``regenerated`` is False; the counts are set).
+    they are left alone and nothing is loaded from the store (``regenerated``
+    is False).
 
     Every stage writes into a staging folder beside ``options.out``; only when
     all have succeeded do the new files replace the old, so an interrupted or
@@ -107,7 +109,6 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
             result.outputs, result.regenerated = current, False
             return result
         store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
-        result.articles, result.citations = list(store.article_heads()), list(store.citations())
         with staged_output(options.out) as stage:
             result = _build_into(dataclasses.replace(options, out=stage), store, result)
         result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
@@ -184,11 +185,11 @@ def staged_output(out: Path) -> Iterator[Path]:
 
 
 def _build_into(options: BuildOptions, store, result: BuildResult) -> BuildResult:
-    articles, citations, skips = result.articles, result.citations, result.skips
-    graph = build_citation_graph(articles, citations, options)
+    # Streamed from the store into the graph: no list of every citation outlives the builder.
+    graph = build_citation_graph(store.article_heads(), store.citations(), options)
     with exports_alongside(graph, options) as exports:
         result.outputs += write_store_records(options.out, store)
-        result.outputs += write_graph_outputs(graph, options.out, skips)
+        result.outputs += write_graph_outputs(graph, options.out, result.skips)
         result.outputs.append(write_graph_page(graph, options))
     result.outputs += exports
     return result
@@ -294,7 +295,7 @@ def write_store_records(out: Path, store) -> list[Path]:
     return paths
 
 
-def build_citation_graph(articles: list[Article], citations: list[Citation], options: BuildOptions):
+def build_citation_graph(articles: Iterable[Article], citations: Iterable[Citation], options: BuildOptions):
     from .gazetteer import Gazetteer
     from .graph import build_graph
 

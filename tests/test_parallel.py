@@ -51,7 +51,7 @@ def test_progress_counts_articles_read_extracted_and_skipped(corpus: Path, tmp_p
     files = len([p for p in corpus.iterdir()])
     assert seen[0] == Progress(total=files, done=0, read=0, extracted=0, skipped=0)
     assert seen[-1] == Progress(
-        total=files, done=files, read=len(result.articles), extracted=len(result.articles), skipped=len(result.skips)
+        total=files, done=files, read=result.article_count, extracted=result.article_count, skipped=len(result.skips)
     )
     assert len(result.skips) == 2  # the empty file and the JSONL line that is not an object
     assert [p.done for p in seen] == sorted(p.done for p in seen)
