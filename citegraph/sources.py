@@ -51,10 +51,10 @@ from .text import Sentence, ascii_words, folded, word_parts
 log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(
-    r"[a-z0-9][\w'’&-]*"  # most words: lower case, no trailing dot
-    r"|[A-Z][\w'’&-]*(?:\.[A-Z])*(?:\.(?=\s))?"  # "Blinken", "U.S.", "Mr.", an initial "J."
-    r"|\w[\w'’&-]*"  # "Éric"
-    r"|[^\w\s]"
+    r"(?=\S)(?:"  # fails fast between words
+    r"[A-Z][\w'’&-]*+(?:\.[A-Z])*(?:\.(?=\s))?"  # "Blinken", "U.S.", "Mr.", an initial "J."
+    r"|\w[\w'’&-]*+"  # other words: "said", "2016", "Éric" (no trailing dot)
+    r"|[^\w\s])"  # punctuation, one character each
 )
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}|(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
