@@ -195,28 +195,33 @@ def _build_into(options: BuildOptions, store, result: BuildResult) -> BuildResul
     return result
 
 
-# Below this many graph nodes the exports are written in this process: forking costs more than it saves.
+# Between these graph sizes (nodes) the exports are written by a forked child. Below, forking costs
+# more than it saves; above, the child's copies of the graph's pages (every object it reads gets its
+# reference count written) would cost more memory than a large build should take.
 PARALLEL_OUTPUT_NODES = 5000
+PARALLEL_OUTPUT_MAX_NODES = 60_000
 
 
 @contextmanager
 def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
     """Write the graph exports while the body of the ``with`` writes the other outputs.
 
-    On a large graph with more than one core allowed (``jobs`` is not 1) the
-    exports, the largest outputs, are written by a forked child process that
-    shares the graph with this one, so the two halves of the output stage run
-    on two cores; the list yielded is filled with their paths once the child
-    has finished, and an error in the child is raised here. Otherwise (small
-    graph, ``--jobs 1``, or a platform without ``fork``) they are written in
-    this process after the body.
+    With more than one core allowed (``jobs`` is not 1) and a graph of 5,000
+    to 60,000 nodes, the exports, the largest outputs, are written by a forked
+    child process that shares the graph with this one, so the two halves of
+    the output stage run on two cores; the list yielded is filled with their
+    paths once the child has finished, and an error in the child is raised
+    here. Otherwise they are written in this process after the body: a small
+    graph is not worth a fork, and on a larger one the child's copies of the
+    pages it touches would double the build's memory. A platform without
+    ``fork`` also writes them here.
     """
     import multiprocessing
 
     paths: list[Path] = []
     forked = (
         options.jobs != 1
-        and graph.number_of_nodes() >= PARALLEL_OUTPUT_NODES
+        and PARALLEL_OUTPUT_NODES <= graph.number_of_nodes() <= PARALLEL_OUTPUT_MAX_NODES
         and "fork" in multiprocessing.get_all_start_methods()
     )
     if not forked:
