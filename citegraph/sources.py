@@ -248,7 +248,7 @@ class _Toks:
         else:
             self.text = _TOKEN.findall(text)
             self.quoted = [False] * len(self.text)
-        self.low: list[str] = "\x00".join(self.text).lower().split("\x00")
+        self.low: list[str] = " ".join(self.text).lower().split(" ")  # no token holds a space
         self.n = len(self.text)
 
     def word(self, i: int) -> bool:

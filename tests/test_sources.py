@@ -235,6 +235,14 @@ def test_photo_caption_gives_no_source():
     assert [c.name for c in sources_of(Article("plain", "", uncredited))] == ["Apple Inc."]
 
 
+def test_control_characters_do_not_shift_tokens(seeds, outlet_names):
+    """NUL characters (hostile input) at line starts are punctuation: the same sources are found."""
+    article = seeds["003_d33c0711b28e4767.txt"]
+    noisy = Article(article.id, article.title, article.body.replace("\n", "\n\x00 \x00 "))
+    names = [(c.kind, c.name) for c in sources_of(article, outlet_names)]
+    assert names and [(c.kind, c.name) for c in sources_of(noisy, outlet_names)] == names
+
+
 def test_output_is_deterministic(seeds, outlet_names):
     article = seeds["003_d33c0711b28e4767.txt"]
     assert sources_of(article, outlet_names) == sources_of(article, outlet_names)
