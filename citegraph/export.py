@@ -18,14 +18,14 @@ import io
 import json
 import logging
 import re
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import tee
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import networkx as nx
 
-from .fsutil import atomic_write_bytes, dumps_json
+from .fsutil import atomic_write_lanes, atomic_write_pieces, dumps_json
 from .graph import EDGE_FIELDS, NODE_FIELDS
 from .metrics import compute_metrics
 from .records import Skip
@@ -94,45 +94,95 @@ _GEXF_EDGE_RESERVED = frozenset({"id", "label", "weight", "type", "start", "end"
 _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
-@dataclass(frozen=True)
 class Flat:
-    """The nodes and edges of a graph in order, attributes encoded as ``flatten`` encodes them."""
+    """The nodes and edges of a graph in order, attributes encoded as ``flatten`` encodes them.
 
-    graph: dict
-    nodes: list[tuple[Any, dict]]
-    edges: list[tuple[Any, Any, dict]]
+    Encoded on the fly (``nodes()``, ``edges()``), so that writing an export
+    holds no second copy of every attribute: on a large corpus the evidence
+    alone runs to hundreds of megabytes.
+    """
+
+    def __init__(self, G: nx.DiGraph) -> None:
+        self.G = G
+        self.graph = dict(G.graph)
+        self._shared: dict[str, list[Iterator]] = {"nodes": [], "edges": []}
 
     @classmethod
     def of(cls, G: nx.DiGraph) -> Flat:
+        return cls(G)
+
+    def share(self, readers: int) -> None:
+        """Encode each node and edge once for the next ``readers`` calls of ``nodes()`` and ``edges()``.
+
+        The readers must advance together (``fsutil.atomic_write_lanes`` makes
+        them): what one has read and another not yet is held until both have.
+        """
+        self._shared = {"nodes": list(tee(self._nodes(), readers)), "edges": list(tee(self._edges(), readers))}
+
+    def nodes(self) -> Iterator[tuple[Any, dict]]:
+        shared = self._shared["nodes"]
+        return shared.pop() if shared else self._nodes()
+
+    def edges(self) -> Iterator[tuple[Any, Any, dict]]:
+        shared = self._shared["edges"]
+        return shared.pop() if shared else self._edges()
+
+    def _nodes(self) -> Iterator[tuple[Any, dict]]:
         encode = _encode_fast
-        nodes = [(n, {k: encode(v) for k, v in d.items()}) for n, d in G.nodes(data=True)]
-        edges = [(u, v, {k: encode(x) for k, x in d.items()}) for u, v, d in G.edges(data=True)]
-        return cls(dict(G.graph), nodes, edges)
+        for n, d in self.G.nodes(data=True):
+            yield n, {k: encode(v) for k, v in d.items()}
+
+    def _edges(self) -> Iterator[tuple[Any, Any, dict]]:
+        encode = _encode_fast
+        for u, v, d in self.G.edges(data=True):
+            yield u, v, {k: encode(x) for k, x in d.items()}
 
     def check_fast(self) -> None:
         """Raise ``_Unsupported`` for graphs the fast writers were not written for."""
-        if self.graph or not self.nodes or not self.edges or not self.xml_safe:
+        if self.graph or not self.G.number_of_nodes() or not self.G.number_of_edges() or not self.xml_safe:
             raise _Unsupported
 
     @cached_property
     def xml_safe(self) -> bool:
-        """Node ids are strings and no name or value holds a character XML cannot (lxml refuses them)."""
-        if not all(type(n) is str for n, _ in self.nodes):
+        """Node ids are strings and no name or value holds a character XML cannot (lxml refuses them).
+
+        Values are checked before JSON encoding, which only adds ASCII: when they pass, so does their JSON.
+        """
+        if not all(type(n) is str for n in self.G):
             return False
-        texts = [n for n, _ in self.nodes]
-        texts += [str(x) for items in (self.node_types, self.edge_types) for pair in items for x in pair]
-        texts += [v for _, d in self.nodes for v in d.values() if type(v) is str]
-        texts += [v for _, _, d in self.edges for v in d.values() if type(v) is str]
-        return not _XML_INVALID.search(" ".join(texts))
+        invalid = _XML_INVALID.search
+        names = [str(x) for items in (self.node_types, self.edge_types) for pair in items for x in pair]
+        if any(invalid(t) for t in names) or any(invalid(n) for n in self.G):
+            return False
+        values = (v for _, d in self.G.nodes(data=True) for v in d.values())
+        edge_values = (x for _, _, d in self.G.edges(data=True) for x in d.values())
+        return not any(_has_invalid(v, invalid) for stream in (values, edge_values) for v in stream)
 
     @cached_property
     def node_types(self) -> list[tuple[Any, type]]:
         """``(attribute name, value type)`` pairs of the nodes, in order of first use."""
-        return list(dict.fromkeys((k, type(v)) for _, d in self.nodes for k, v in d.items()))
+        return list(dict.fromkeys((k, _encoded_type(v)) for _, d in self.G.nodes(data=True) for k, v in d.items()))
 
     @cached_property
     def edge_types(self) -> list[tuple[Any, type]]:
-        return list(dict.fromkeys((k, type(v)) for _, _, d in self.edges for k, v in d.items()))
+        return list(dict.fromkeys((k, _encoded_type(x)) for _, _, d in self.G.edges(data=True) for k, x in d.items()))
+
+
+def _encoded_type(value: Any) -> type:
+    """The type of ``_encode_fast(value)``, without encoding it."""
+    return str if value is None or isinstance(value, (list, tuple, dict)) else type(value)
+
+
+def _has_invalid(value: Any, invalid) -> bool:
+    """Whether a value, or any string or key nested in it, holds a character XML cannot."""
+    kind = type(value)
+    if kind is str:
+        return invalid(value) is not None
+    if kind is list or kind is tuple:
+        return any(_has_invalid(v, invalid) for v in value)
+    if kind is dict:
+        return any(_has_invalid(k, invalid) or _has_invalid(v, invalid) for k, v in value.items())
+    return False
 
 
 def _encode_fast(value: Any) -> Any:
@@ -168,28 +218,32 @@ def _attribute_keys(pairs: Iterable[tuple[Any, type]], types: dict, scope: str, 
         keys.setdefault((k, kind, scope), None)
 
 
-def _graphml_fast(flat: Flat) -> str:
+def _graphml_fast(flat: Flat) -> Iterator[str]:
+    """The GraphML text in pieces; ``_Unsupported`` is raised before the first piece."""
     flat.check_fast()
     keys: dict[tuple[str, str, str], None] = {}
     _attribute_keys(flat.node_types, _GRAPHML_TYPES, "node", keys)
     _attribute_keys(flat.edge_types, _GRAPHML_TYPES, "edge", keys)
-    out = [
+    return _graphml_pieces(flat, keys)
+
+
+def _graphml_pieces(flat: Flat, keys: dict[tuple[str, str, str], None]) -> Iterator[str]:
+    yield (
         "<?xml version='1.0' encoding='utf-8'?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org'
         '/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
-    ]
+    )
     for name, kind, scope in reversed(list(keys)):  # networkx inserts each new key first
         a = _lxml_attr(name)
-        out.append(f'<key id="{a}" for="{scope}" attr.name="{a}" attr.type="{kind}"/>\n')
-    out.append('<graph edgedefault="directed">')
-    ids = {n: _lxml_attr(n) for n, _ in flat.nodes}
+        yield f'<key id="{a}" for="{scope}" attr.name="{a}" attr.type="{kind}"/>\n'
+    yield '<graph edgedefault="directed">'
+    ids = {n: _lxml_attr(n) for n in flat.G}
     tags = {name: f'  <data key="{_lxml_attr(name)}">' for name, _, _ in keys}
-    for node, data in flat.nodes:
-        out.append(_graphml_element(f'<node id="{ids[node]}"', "node", data, tags))
-    for u, v, data in flat.edges:
-        out.append(_graphml_element(f'<edge source="{ids[u]}" target="{ids[v]}"', "edge", data, tags))
-    out.append("</graph></graphml>")
-    return "".join(out)
+    for node, data in flat.nodes():
+        yield _graphml_element(f'<node id="{ids[node]}"', "node", data, tags)
+    for u, v, data in flat.edges():
+        yield _graphml_element(f'<edge source="{ids[u]}" target="{ids[v]}"', "edge", data, tags)
+    yield "</graph></graphml>"
 
 
 def _graphml_element(start: str, tag: str, data: dict, tags: dict[str, str]) -> str:
@@ -204,19 +258,24 @@ def _graphml_element(start: str, tag: str, data: dict, tags: dict[str, str]) -> 
 
 def graphml_text(G: nx.DiGraph, flat: Flat | None = None) -> str:
     """GraphML, as ``nx.write_graphml(flatten(G), named_key_ids=True)`` writes it."""
+    return "".join(graphml_pieces(G, flat))
+
+
+def graphml_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
+    """``graphml_text`` in pieces, to be written as they come."""
     try:
         return _graphml_fast(flat or Flat.of(G))
     except _Unsupported:
         log.debug("GraphML: graph outside the fast writer, using networkx")
     buffer = io.BytesIO()
     nx.write_graphml(flatten(G), buffer, encoding="utf-8", named_key_ids=True)
-    return buffer.getvalue().decode("utf-8")
+    return iter([buffer.getvalue().decode("utf-8")])
 
 
 def _gexf_attribute_ids(flat: Flat) -> dict[tuple[str, str], tuple[str, str]]:
     """``(class, title) -> (id, type)`` numbered as networkx numbers them: node attributes first."""
-    if any(_GEXF_NODE_RESERVED.intersection(d) for _, d in flat.nodes) or any(
-        _GEXF_EDGE_RESERVED.intersection(d) for _, _, d in flat.edges
+    if any(_GEXF_NODE_RESERVED.intersection(d) for _, d in flat.G.nodes(data=True)) or any(
+        _GEXF_EDGE_RESERVED.intersection(d) for _, _, d in flat.G.edges(data=True)
     ):
         raise _Unsupported
     node_keys: dict = {}
@@ -230,36 +289,38 @@ def _gexf_attribute_ids(flat: Flat) -> dict[tuple[str, str], tuple[str, str]]:
     return ids
 
 
-def _gexf_fast(flat: Flat) -> str:
+def _gexf_fast(flat: Flat) -> Iterator[str]:
+    """The GEXF text in pieces; ``_Unsupported`` is raised before the first piece."""
     flat.check_fast()
-    ids = _gexf_attribute_ids(flat)
-    out = [
+    return _gexf_pieces(flat, _gexf_attribute_ids(flat))
+
+
+def _gexf_pieces(flat: Flat, ids: dict[tuple[str, str], tuple[str, str]]) -> Iterator[str]:
+    yield (
         "<?xml version='1.0' encoding='utf-8'?>\n<gexf xmlns=\"http://www.gexf.net/1.2draft\" "
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.gexf.net/1.2draft '
         'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n  <meta>\n'
         f"    <creator>NetworkX {_xml_text(nx.__version__)}</creator>\n  </meta>\n"
         '  <graph defaultedgetype="directed" mode="static" name="">\n'
-    ]
+    )
     for scope in ("edge", "node"):  # networkx inserts each class's declarations first
         declared = [(name, i, kind) for (s, name), (i, kind) in ids.items() if s == scope]
         if declared:
-            out.append(f'    <attributes mode="static" class="{scope}">\n')
-            out += [f'      <attribute id="{i}" title="{_etree_attr(name)}" type="{kind}" />\n'
-                    for name, i, kind in declared]
-            out.append("    </attributes>\n")
+            yield f'    <attributes mode="static" class="{scope}">\n'
+            yield from (f'      <attribute id="{i}" title="{_etree_attr(name)}" type="{kind}" />\n'
+                        for name, i, kind in declared)
+            yield "    </attributes>\n"
     tags = {key: f'          <attvalue for="{i}" value="' for key, (i, _) in ids.items()}
-    node_ids = {n: _etree_attr(n) for n, _ in flat.nodes}
-    out.append("    <nodes>\n")
-    for node, data in flat.nodes:
-        data = dict(data)
+    node_ids = {n: _etree_attr(n) for n in flat.G}
+    yield "    <nodes>\n"
+    for node, data in flat.nodes():
         label = _etree_attr(str(data.pop("label", node)))
-        out.append(_gexf_element(f'      <node id="{node_ids[node]}" label="{label}"', "node", data, tags))
-    out.append("    </nodes>\n    <edges>\n")
-    for i, (u, v, data) in enumerate(flat.edges):
+        yield _gexf_element(f'      <node id="{node_ids[node]}" label="{label}"', "node", data, tags)
+    yield "    </nodes>\n    <edges>\n"
+    for i, (u, v, data) in enumerate(flat.edges()):
         start = f'      <edge source="{node_ids[u]}" target="{node_ids[v]}" id="{i}"'
-        out.append(_gexf_element(start, "edge", data, tags))
-    out.append("    </edges>\n  </graph>\n</gexf>\n")
-    return "".join(out)
+        yield _gexf_element(start, "edge", data, tags)
+    yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
 def _gexf_value(value: Any) -> str:
@@ -277,6 +338,11 @@ def _gexf_element(start: str, scope: str, data: dict, tags: dict) -> str:
 
 def gexf_text(G: nx.DiGraph, flat: Flat | None = None) -> str:
     """GEXF 1.2 as ``nx.write_gexf(flatten(G))`` writes it, without its ``lastmodifieddate`` (a clock value)."""
+    return "".join(gexf_pieces(G, flat))
+
+
+def gexf_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
+    """``gexf_text`` in pieces, to be written as they come."""
     try:
         return _gexf_fast(flat or Flat.of(G))
     except _Unsupported:
@@ -284,7 +350,7 @@ def gexf_text(G: nx.DiGraph, flat: Flat | None = None) -> str:
     buffer = io.BytesIO()
     nx.write_gexf(flatten(G), buffer, encoding="utf-8")
     text = buffer.getvalue().decode("utf-8")
-    return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
+    return iter([re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)])
 
 
 _INDENTS = ["\n" + "  " * i for i in range(100)]
@@ -351,16 +417,56 @@ def json_text(value: Any) -> str:
 
 
 def node_link_text(G: nx.DiGraph) -> str:
-    data = nx.node_link_data(G, edges="edges")
-    return json_text(data)
+    """``json.dumps(nx.node_link_data(G, edges="edges"), indent=2, sort_keys=True)`` plus a newline."""
+    return "".join(node_link_pieces(G))
 
 
-def _csv_text(header: list[str], rows: Iterable[list[Any]]) -> str:
+def node_link_pieces(G: nx.DiGraph) -> Iterator[str]:
+    """``node_link_text`` in pieces, one node or edge at a time, as ``nx.node_link_data`` lays them out."""
+    if G.is_multigraph() or not G.is_directed() or not all(type(k) is str for k in G.graph):
+        return iter([json_text(nx.node_link_data(G, edges="edges"))])
+    return _node_link_pieces(G)
+
+
+def _node_link_pieces(G: nx.DiGraph) -> Iterator[str]:
+    # Top-level keys in sorted order: directed, edges, graph, multigraph, nodes.
+    yield '{\n  "directed": true,\n  "edges": '
+    yield from _json_list_pieces(({**d, "source": u, "target": v} for u, v, d in G.edges(data=True)), 1)
+    yield ',\n  "graph": ' + json_text(G.graph)[:-1].replace("\n", _INDENTS[1]) + ',\n  "multigraph": false,\n  "nodes": '
+    yield from _json_list_pieces(({**d, "id": n} for n, d in G.nodes(data=True)), 1)
+    yield "\n}\n"
+
+
+def _json_list_pieces(items: Iterable[Any], level: int) -> Iterator[str]:
+    """A JSON list at ``level``, as ``_json`` writes it, one item per piece."""
+    inner = _INDENTS[level + 1]
+    first = True
+    for item in items:
+        yield ("[" if first else ",") + inner + _json_or_dumps(item, level + 1)
+        first = False
+    yield "[]" if first else _INDENTS[level] + "]"
+
+
+def _json_or_dumps(value: Any, level: int) -> str:
+    """``_json(value, level)``; what it does not cover, by ``json.dumps`` re-indented to ``level``."""
+    try:
+        return _json(value, level)
+    except (_Unsupported, RecursionError, IndexError):
+        return dumps_json(value)[:-1].replace("\n", _INDENTS[level])
+
+
+def _csv_pieces(header: list[str], rows: Iterable[list[Any]], batch: int = 2000) -> Iterator[str]:
+    """CSV text (``csv.writer``, ``\\n`` line ends), ``batch`` rows per piece."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    for i, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if i % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _columns(items: Iterable[dict[str, Any]]) -> list[str]:
@@ -368,16 +474,24 @@ def _columns(items: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def nodes_csv(G: nx.DiGraph, flat: Flat | None = None) -> str:
+    return "".join(nodes_csv_pieces(G, flat))
+
+
+def nodes_csv_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
     flat = flat or Flat.of(G)
-    cols = _columns(d for _, d in flat.nodes)
-    return _csv_text(["id", *cols], ([n, *[_csv_cell(d.get(c)) for c in cols]] for n, d in flat.nodes))
+    cols = _columns(d for _, d in G.nodes(data=True))
+    return _csv_pieces(["id", *cols], ([n, *[_csv_cell(d.get(c)) for c in cols]] for n, d in flat.nodes()))
 
 
 def edges_csv(G: nx.DiGraph, flat: Flat | None = None) -> str:
+    return "".join(edges_csv_pieces(G, flat))
+
+
+def edges_csv_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
     flat = flat or Flat.of(G)
-    cols = _columns(d for _, _, d in flat.edges)
-    rows = ([u, v, *[_csv_cell(d.get(c)) for c in cols]] for u, v, d in flat.edges)
-    return _csv_text(["source", "target", *cols], rows)
+    cols = _columns(d for _, _, d in G.edges(data=True))
+    rows = ([u, v, *[_csv_cell(d.get(c)) for c in cols]] for u, v, d in flat.edges())
+    return _csv_pieces(["source", "target", *cols], rows)
 
 
 def _csv_cell(value: Any) -> str:
@@ -389,19 +503,28 @@ def _csv_cell(value: Any) -> str:
 
 
 def write_exports(G: nx.DiGraph, out_dir: Path) -> list[Path]:
-    """Write the five exports into ``out_dir``; return their paths."""
+    """Write the five exports into ``out_dir``; return their paths.
+
+    Each file is written in pieces as they are made, so that no whole export
+    is ever held in memory (they run to hundreds of megabytes on large corpora).
+    """
     out_dir = Path(out_dir)
     flat = Flat.of(G)
-    files = {
-        "graph.graphml": lambda: graphml_text(G, flat),
-        "graph.gexf": lambda: gexf_text(G, flat),
-        "graph.json": lambda: node_link_text(G),
-        "nodes.csv": lambda: nodes_csv(G, flat),
-        "edges.csv": lambda: edges_csv(G, flat),
-    }
-    for name, text in files.items():  # one file's text in memory at a time
-        atomic_write_bytes(out_dir / name, text().encode("utf-8"))
-    return [out_dir / name for name in files]
+    flat.share(3)  # GraphML, GEXF and the CSV files read each encoded node and edge
+    lanes = [
+        [(out_dir / "graph.graphml", _lazy(graphml_pieces, G, flat))],
+        [(out_dir / "graph.gexf", _lazy(gexf_pieces, G, flat))],
+        [(out_dir / "nodes.csv", _lazy(nodes_csv_pieces, G, flat)),
+         (out_dir / "edges.csv", _lazy(edges_csv_pieces, G, flat))],
+    ]
+    atomic_write_lanes(lanes)
+    atomic_write_pieces(out_dir / "graph.json", node_link_pieces(G))
+    return [out_dir / name for name in ("graph.graphml", "graph.gexf", "graph.json", "nodes.csv", "edges.csv")]
+
+
+def _lazy(make, *args) -> Iterator[str]:
+    """The pieces of ``make(*args)``, made only when the first is asked for."""
+    yield from make(*args)
 
 
 # ---- readers (round trip) ---------------------------------------------------

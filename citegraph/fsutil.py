@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import IO, Any, Iterable, Iterator
 
 
@@ -49,6 +49,43 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_lanes(lanes: Iterable[Iterable[tuple[Path, Iterable[str]]]]) -> None:
+    """Write several files at once, atomically: each lane is a sequence of ``(path, pieces)``.
+
+    The lanes take turns, one piece each, so that pieces made from one shared
+    stream (the same node or edge, rendered into several formats) are written
+    close together; within a lane the files follow one another. The files
+    appear together once all are whole; on an error none of them does.
+    """
+    with ExitStack() as stack:
+        active = [iter(lane) for lane in lanes]
+        current: list = [None] * len(active)
+        while any(lane is not None for lane in active):
+            for i, lane in enumerate(active):
+                if lane is None:
+                    continue
+                if current[i] is None:
+                    nxt = next(lane, None)
+                    if nxt is None:
+                        active[i] = None
+                        continue
+                    path, pieces = nxt
+                    current[i] = (stack.enter_context(_atomic(path, "w")), iter(pieces))
+                fh, pieces = current[i]
+                piece = next(pieces, None)
+                if piece is None:
+                    current[i] = None
+                else:
+                    fh.write(piece)
+
+
+def atomic_write_pieces(path: Path, pieces: Iterable[str]) -> None:
+    """Write the concatenation of ``pieces`` to ``path`` atomically, each piece as it comes (UTF-8)."""
+    with _atomic(path, "w") as fh:
+        for piece in pieces:
+            fh.write(piece)
 
 
 def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
