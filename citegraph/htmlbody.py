@@ -55,6 +55,7 @@ _SURE_CHARS = 600  # a shorter body is checked by trafilatura
 _SURE_SHARE = 0.7  # the container must hold this share of the page's prose
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？]["'”’)\]]*$""")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -80,9 +81,24 @@ class _Block:
     text: str
     link_chars: int
     refs: list[tuple[str, str]]
-    path: tuple[Any, ...]  # block-level ancestors, outermost first; the last owns the text
-    furniture: tuple[Any, ...]  # ancestors whose class or id names page furniture
+    owner: int  # the innermost block-level element holding the text (its number in ``_Tree``)
+    furniture: tuple[int, ...]  # numbers of the ancestors whose class or id names page furniture
     kind: str = ""
+
+
+@dataclass
+class _Tree:
+    """The page's block-level elements, numbered in document order, and its text blocks.
+
+    Element ``i``'s descendants are the elements ``i + 1 .. end[i]``, so "is inside" is
+    two comparisons and subtree totals are one backwards pass (``_totals``).
+    """
+
+    tags: list[str]
+    parent: list[int]
+    depth: list[int]
+    end: list[int]
+    blocks: list[_Block]
 
 
 @lru_cache(maxsize=1)
@@ -99,17 +115,18 @@ def load_body_rules() -> BodyRules:
 def extract_body(root: Any) -> Body:
     """The article's paragraphs in ``root`` (an lxml HTML tree), see the module docstring."""
     rules = load_body_rules()
-    blocks = _Walker(rules).blocks(root)
+    tree = _walk(root, rules)
+    blocks = tree.blocks
     real = _real_furniture(blocks, rules)
     for block in blocks:
         block.kind = _kind(block, rules, real)
-    _mark_teasers(blocks)
-    scores = _scores(blocks)
-    if not scores:
+    _mark_teasers(tree)
+    container = _container(tree)
+    if container < 0:
         return Body((), False)
-    container = max(scores, key=lambda el: (scores[el][0], -scores[el][1]))
-    inside = [b for b in blocks if container in b.path]
-    kept = _keep(inside)
+    last = tree.end[container]
+    inside = [b for b in blocks if container <= b.owner <= last]
+    kept = _keep(inside, tree.tags)
     prose = sum(_prose(b) for b in blocks if b.kind == "good")
     mine = sum(_prose(b) for b in inside if b.kind == "good")
     chars = sum(len(text) for text, _ in kept)
@@ -120,72 +137,88 @@ def extract_body(root: Any) -> Body:
 # -- blocks ---------------------------------------------------------------
 
 
-class _Walker:
-    """Cuts a tree into ``_Block``s in document order."""
+def _walk(root: Any, rules: BodyRules) -> _Tree:
+    """Cuts a tree into ``_Block``s in document order, numbering its block-level elements."""
+    skip, furniture_tokens, block_tags = rules.skip_tags, rules.furniture, _BLOCK_TAGS
+    tree = _Tree([], [], [], [], [])
+    blocks, tags, parent, depth, end = tree.blocks, tree.tags, tree.parent, tree.depth, tree.end
+    parts: list[str] = []
+    state = [0, []]  # link characters and (anchor, href) pairs of the text in ``parts``
+    furniture_count = [0]
+    named: dict[tuple[str | None, str | None], bool] = {}  # (class, id) -> names furniture
 
-    def __init__(self, rules: BodyRules) -> None:
-        self.rules = rules
-        self.out: list[_Block] = []
-        self.parts: list[str] = []
-        self.link_chars = 0
-        self.refs: list[tuple[str, str]] = []
+    def flush(owner: int, furniture: tuple[int, ...]) -> None:
+        text = " ".join("".join(parts).split())
+        if text:
+            blocks.append(_Block(text, state[0], state[1], owner, furniture))
+        parts.clear()
+        state[0], state[1] = 0, []
 
-    def blocks(self, root: Any) -> list[_Block]:
-        self._visit(root, (), (), False)
-        return self.out
-
-    def _visit(self, el: Any, path: tuple[Any, ...], furniture: tuple[Any, ...], in_link: bool) -> None:
+    def visit(el: Any, owner: int, furniture: tuple[int, ...], in_link: bool) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in self.rules.skip_tags or _hidden(el):
+        if tag in skip or not isinstance(tag, str):
             return
-        block = tag in _BLOCK_TAGS
+        keys = el.keys()
+        if keys and ("hidden" in keys or "aria-hidden" in keys or "style" in keys) and _hidden(el):
+            return
+        block = tag in block_tags
         if block:
-            self._flush(path, furniture)
-            path = path + (el,)
-        if (el.get("class") or el.get("id")) and _is_furniture(el, self.rules):
-            furniture = furniture + (el,)
+            if parts:
+                flush(owner, furniture)
+            me = len(tags)
+            tags.append(tag)
+            parent.append(owner)
+            depth.append(depth[owner] + 1 if owner >= 0 else 0)
+            end.append(me)
+            owner = me
+        if keys and ("class" in keys or "id" in keys):
+            names = (el.get("class"), el.get("id"))
+            found = named.get(names)
+            if found is None:
+                found = named[names] = _names_furniture(names, furniture_tokens)
+            if found:
+                furniture = furniture + (furniture_count[0],)
+                furniture_count[0] += 1
         link = tag == "a" and not in_link
-        start = len(self.parts)
-        if el.text:
-            self._add(el.text, in_link or link)
+        linked = in_link or link
+        start = len(parts)
+        text = el.text
+        if text:
+            parts.append(text)
+            if linked:
+                state[0] += len(text.strip())
         for child in el:
-            self._visit(child, path, furniture, in_link or link)
-            if child.tail:
-                self._add(child.tail, in_link or link)
-        if link:
-            anchor = " ".join("".join(self.parts[start:]).split())
-            if anchor and el.get("href"):
-                self.refs.append((anchor, el.get("href").strip()))
-        if block:
-            self._flush(path, furniture)
-
-    def _add(self, text: str, in_link: bool) -> None:
-        self.parts.append(text)
-        if in_link:
-            self.link_chars += len(text.strip())
-
-    def _flush(self, path: tuple[Any, ...], furniture: tuple[Any, ...]) -> None:
-        if self.parts:
-            text = " ".join("".join(self.parts).split())
+            visit(child, owner, furniture, linked)
+            text = child.tail
             if text:
-                self.out.append(_Block(text, self.link_chars, self.refs, path, furniture))
-            self.parts, self.link_chars, self.refs = [], 0, []
+                parts.append(text)
+                if linked:
+                    state[0] += len(text.strip())
+        if link:
+            href = el.get("href")
+            anchor = " ".join("".join(parts[start:]).split()) if href else ""
+            if anchor:
+                state[1].append((anchor, href.strip()))
+        if block:
+            if parts:
+                flush(owner, furniture)
+            end[owner] = len(tags) - 1
+
+    visit(root, -1, (), False)
+    return tree
 
 
 def _hidden(el: Any) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
-    return bool(style) and "none" in style and re.search(r"display\s*:\s*none", style) is not None
+    return bool(style) and "none" in style and _DISPLAY_NONE.search(style) is not None
 
 
-def _is_furniture(el: Any, rules: BodyRules) -> bool:
-    return bool(_tokens(f"{el.get('class') or ''} {el.get('id') or ''}") & rules.furniture)
-
-
-@lru_cache(maxsize=4096)
-def _tokens(names: str) -> frozenset[str]:
-    return frozenset(t.casefold() for t in _SPLIT.split(names) if t)
+def _names_furniture(names: tuple[str | None, str | None], furniture: frozenset[str]) -> bool:
+    """Whether a class or id, split into words ("shareBar" -> share, bar), names page furniture."""
+    words = _SPLIT.split(f"{names[0] or ''} {names[1] or ''}")
+    return not furniture.isdisjoint(w.casefold() for w in words if w)
 
 
 # -- scoring --------------------------------------------------------------
@@ -199,13 +232,13 @@ def _prose(block: _Block) -> int:
     return size
 
 
-def _real_furniture(blocks: list[_Block], rules: BodyRules) -> set[Any]:
+def _real_furniture(blocks: list[_Block], rules: BodyRules) -> set[int]:
     """Furniture-named elements that hold under ``_FURNITURE_SHARE`` of the page's prose.
 
     A page's ``<body class="has-sidebar">`` or an article wrapper named
     "post-share-container" holds the article itself: its name is not trusted.
     """
-    prose: dict[Any, int] = {}
+    prose: dict[int, int] = {}
     total = 0
     for block in blocks:
         size = _prose(block) if _raw_kind(block, rules) == "good" else 0
@@ -215,8 +248,8 @@ def _real_furniture(blocks: list[_Block], rules: BodyRules) -> set[Any]:
     return {el for el, size in prose.items() if size < _FURNITURE_SHARE * total}
 
 
-def _kind(block: _Block, rules: BodyRules, furniture: set[Any]) -> str:
-    if any(el in furniture for el in block.furniture):
+def _kind(block: _Block, rules: BodyRules, furniture: set[int]) -> str:
+    if block.furniture and not furniture.isdisjoint(block.furniture):
         return "bad"
     return _raw_kind(block, rules)
 
@@ -224,9 +257,9 @@ def _kind(block: _Block, rules: BodyRules, furniture: set[Any]) -> str:
 def _raw_kind(block: _Block, rules: BodyRules) -> str:
     chars = len(block.text)
     share = block.link_chars / chars if chars else 1.0
-    folded = block.text.casefold()
     if share > _BAD_LINK_SHARE:
         return "linked"
+    folded = block.text.casefold()
     if folded in rules.dump.ui_lines or folded.startswith(rules.dump.link_prefixes):
         return "bad"
     if folded.startswith("<") and folded.endswith(">"):  # escaped markup, e.g. from a <noscript>
@@ -236,26 +269,39 @@ def _raw_kind(block: _Block, rules: BodyRules) -> str:
     return "short"
 
 
-def _mark_teasers(blocks: list[_Block]) -> None:
+def _totals(tree: _Tree, values: list[int]) -> list[int]:
+    """Each element's sum of ``values`` (one per element, of the blocks it owns) over its subtree."""
+    parent = tree.parent
+    for i in range(len(values) - 1, 0, -1):
+        if values[i]:
+            values[parent[i]] += values[i]
+    return values
+
+
+def _mark_teasers(tree: _Tree) -> None:
     """A good block that is a story teaser (a card: a linked headline and one blurb) is bad.
 
     A block's card is its smallest ancestor holding other blocks too; a card
     with a single good block and a mostly-linked line is a teaser, as in a
     list of related or latest stories.
     """
-    counts: dict[Any, list[int]] = {}
-    for block in blocks:
-        good, linked = block.kind == "good", block.kind == "linked" and len(block.text) >= _HEADLINE_CHARS
-        for el in block.path:
-            entry = counts.setdefault(el, [0, 0, 0])
-            entry[0] += 1
-            entry[1] += good
-            entry[2] += linked
-    for block in blocks:
+    size = len(tree.tags)
+    count, good, linked = [0] * size, [0] * size, [0] * size
+    for block in tree.blocks:
+        count[block.owner] += 1
+        if block.kind == "good":
+            good[block.owner] += 1
+        elif block.kind == "linked" and len(block.text) >= _HEADLINE_CHARS:
+            linked[block.owner] += 1
+    count, good, linked = _totals(tree, count), _totals(tree, good), _totals(tree, linked)
+    parent = tree.parent
+    for block in tree.blocks:
         if block.kind != "good":
             continue
-        card = next((counts[el] for el in reversed(block.path) if counts[el][0] > 1), None)
-        if card is not None and card[1] == 1 and card[2] >= 1:
+        card = block.owner
+        while card >= 0 and count[card] <= 1:
+            card = parent[card]
+        if card >= 0 and good[card] == 1 and linked[card] >= 1:
             block.kind = "bad"
 
 
@@ -267,25 +313,29 @@ def _value(block: _Block) -> int:
     return 0
 
 
-def _scores(blocks: list[_Block]) -> dict[Any, list[int]]:
-    """element -> [summed block values, minus depth] for every block-level ancestor."""
-    scores: dict[Any, list[int]] = {}
-    for block in blocks:
-        value = _value(block)
-        for depth, el in enumerate(block.path):
-            entry = scores.get(el)
-            if entry is None:
-                scores[el] = [value, depth]
-            else:
-                entry[0] += value
-    return {el: [s, -d] for el, (s, d) in scores.items()}
+def _container(tree: _Tree) -> int:
+    """The element with the highest summed block values (the deepest of equals), or -1 for no text."""
+    size = len(tree.tags)
+    values, held = [0] * size, [0] * size
+    for block in tree.blocks:
+        values[block.owner] += _value(block)
+        held[block.owner] = 1
+    values, held = _totals(tree, values), _totals(tree, held)
+    best, best_key = -1, None
+    depth = tree.depth
+    for i in range(size):
+        if held[i]:
+            key = (values[i], depth[i])
+            if best_key is None or key > best_key:
+                best, best_key = i, key
+    return best
 
 
-def _keep(blocks: list[_Block]) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+def _keep(blocks: list[_Block], tags: list[str]) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     """Good blocks; short ones (and sentences that are mostly links) after a good block
     when they end a sentence or another good block follows."""
     page = load_page_rules()
-    kinds = [_inside_kind(b, page) for b in blocks]
+    kinds = [_inside_kind(b, page, tags) for b in blocks]
     kept = []
     for i, block in enumerate(blocks):
         kind = kinds[i]
@@ -296,13 +346,13 @@ def _keep(blocks: list[_Block]) -> list[tuple[str, tuple[tuple[str, str], ...]]]
     return kept
 
 
-def _inside_kind(block: _Block, page: PageRules) -> str:
+def _inside_kind(block: _Block, page: PageRules, tags: list[str]) -> str:
     """A block's kind inside the container: page furniture lines ("your browser needs JavaScript",
     "Sign up for our newsletter", ``data/pagedump.toml``) are bad; a paragraph that is mostly
     links but reads as a sentence is short text."""
     if block.kind in ("good", "short") and _is_furniture_line(block.text.casefold(), page):
         return "bad"
-    if block.kind == "linked" and block.path[-1].tag in ("p", "li", "blockquote") and _SENTENCE_END.search(block.text):
+    if block.kind == "linked" and tags[block.owner] in ("p", "li", "blockquote") and _SENTENCE_END.search(block.text):
         return "short"
     return block.kind
 

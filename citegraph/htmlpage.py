@@ -129,8 +129,19 @@ def parse_html(html: str, url: str | None = None) -> Article:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    """lxml's HTML parser as trafilatura configures it: comments and processing instructions dropped."""
-    return lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    """lxml's HTML parser as trafilatura configures it (comments and processing instructions
+    dropped), making ``lxml.html.HtmlElement``s as trafilatura and htmldate want.
+
+    ``lxml.html.HTMLParser`` picks each element's class by a Python call as the element is
+    first touched from Python (a tenth of the body extractor's walk); one class for every
+    element, picked in C, gives the same tree and API (``text_content``, ``drop_tree``).
+    """
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+    ))
+    return parser
 
 
 def _paragraphs(tree: Any, url: str | None) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
