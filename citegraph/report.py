@@ -16,13 +16,14 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from itertools import tee
 from pathlib import Path
-from typing import Any, Iterable, Union
+from typing import Any, Iterable, Iterator, Union
 
 import networkx as nx
 
 from .errors import BuildError
-from .fsutil import atomic_write_text, dumps_json
+from .fsutil import atomic_write_lanes, atomic_write_text, dumps_json
 from .graph import build_graph, cited_sources, nodes_of_kind, publisher_of
 from .metrics import compute_metrics
 from .records import Article, Citation, Skip
@@ -306,9 +307,10 @@ def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip]) -> Sect
     return Section("Overview", "overview", paragraphs=text, svg=svg)
 
 
-def _article_sections(G: nx.DiGraph) -> list[Section]:
-    sections = [Section("Articles", "articles", paragraphs=("Every article with the sources it cites and the "
-                                                            "sentences that show each citation.",))]
+def _article_sections(G: nx.DiGraph) -> Iterator[Section]:
+    """The "Articles" heading, then one section per article, made as they are asked for."""
+    yield Section("Articles", "articles", paragraphs=("Every article with the sources it cites and the "
+                                                      "sentences that show each citation.",))
     for article in nodes_of_kind(G, "article"):
         attrs = G.nodes[article]
         facts = " · ".join(x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x)
@@ -320,15 +322,20 @@ def _article_sections(G: nx.DiGraph) -> list[Section]:
             rows.append((Mark(_label(G, node), anchor("e", article, node)), G.nodes[node]["kind"],
                          ", ".join(edge.get("cues") or []), Lines(quotes)))
         table = Table(("Source", "Kind", "Cues", "Evidence"), tuple(rows)) if rows else None
-        sections.append(Section(_label(G, article), anchor("a", article), level=3,
-                                paragraphs=(facts,) if rows else (facts, "No citation found."), table=table))
-    return sections
+        yield Section(_label(G, article), anchor("a", article), level=3,
+                      paragraphs=(facts,) if rows else (facts, "No citation found."), table=table)
 
 
 def build_sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip] = ()) -> list[Section]:
     """The report as data, in reading order."""
+    summary, articles = _sections(G, metrics, skips)
+    return [*summary, *articles]
+
+
+def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]) -> tuple[list[Section], Iterator[Section]]:
+    """The summary sections, and the article sections as they are made (one per article: the bulk)."""
     skips = sorted(skips)
-    return [
+    summary = [
         _overview(G, metrics, skips),
         _outlets_section(G, metrics),
         _documents_section(G, metrics),
@@ -340,8 +347,10 @@ def build_sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]
         _self_citation_section(G, metrics),
         _time_section(metrics),
         _skipped_section(skips),
-        *_article_sections(G),
     ]
+    articles = _article_sections(G)
+    summary.append(next(articles))  # the "Articles" heading belongs in the page's navigation
+    return summary, articles
 
 
 # ---- charts (inline SVG, drawn here) ----------------------------------------
@@ -459,9 +468,16 @@ def _md_section(s: Section) -> str:
 
 
 def render_markdown(sections: list[Section]) -> str:
-    head = "# Where do these stories come from?\n\nA citegraph report. Links lead to the articles and evidence " \
-           "sentences behind each figure; `metrics.json` holds every figure in full.\n\n"
-    return head + "".join(_md_section(s) for s in sections)
+    return "".join(_markdown_pieces(sections, ()))
+
+
+def _markdown_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[str]:
+    yield "# Where do these stories come from?\n\nA citegraph report. Links lead to the articles and evidence " \
+          "sentences behind each figure; `metrics.json` holds every figure in full.\n\n"
+    for s in summary:
+        yield _md_section(s)
+    for s in rest:
+        yield _md_section(s)
 
 
 # ---- HTML -------------------------------------------------------------------
@@ -503,17 +519,27 @@ def _html_section(s: Section) -> str:
 
 
 def render_html(sections: list[Section]) -> str:
+    return "".join(_html_pieces(sections, ()))
+
+
+def _html_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[str]:
+    """The page; its navigation lists the level-2 sections, all of which are in ``summary``."""
     nav = " ".join(f'<a href="#{html.escape(s.anchor)}">{html.escape(s.title)}</a>'
-                   for s in sections if s.level == 2)
-    return (
+                   for s in summary if s.level == 2)
+    yield (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>citegraph report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         "<h1>Where do these stories come from?</h1>\n"
-        f"<nav>{nav}</nav>\n" + "".join(_html_section(s) for s in sections) + "</body>\n</html>\n"
+        f"<nav>{nav}</nav>\n"
     )
+    for s in summary:
+        yield _html_section(s)
+    for s in rest:
+        yield _html_section(s)
+    yield "</body>\n</html>\n"
 
 
 # ---- files ------------------------------------------------------------------
@@ -526,11 +552,15 @@ def write_metrics(metrics: dict[str, Any], out_dir: Path) -> Path:
 
 
 def write_report(G: nx.DiGraph, metrics: dict[str, Any], out_dir: Path, skips: Iterable[Skip] = ()) -> list[Path]:
-    """Write ``report.md`` and ``report.html`` into ``out_dir``; return their paths."""
-    sections = build_sections(G, metrics, skips)
+    """Write ``report.md`` and ``report.html`` into ``out_dir``; return their paths.
+
+    Both are written in pieces, section by section, from one pass over the
+    articles: a large corpus's report is never held in memory whole.
+    """
+    summary, articles = _sections(G, metrics, skips)
+    for_md, for_html = tee(articles, 2)  # read in lockstep by the two lanes below
     md, page = Path(out_dir) / "report.md", Path(out_dir) / "report.html"
-    atomic_write_text(md, render_markdown(sections))
-    atomic_write_text(page, render_html(sections))
+    atomic_write_lanes([[(md, _markdown_pieces(summary, for_md))], [(page, _html_pieces(summary, for_html))]])
     return [md, page]
 
 
