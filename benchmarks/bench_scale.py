@@ -7,8 +7,10 @@ temporary folder outside the repo. For each size it runs ``citegraph build``
 as a subprocess and prints:
 
 * cold build time and articles per second,
-* peak memory of the whole process tree (the CLI and its workers, RSS summed,
-  sampled every 50 ms with psutil),
+* peak memory of the whole process tree (the CLI and its workers), sampled
+  every 50 ms with psutil: PSS summed (pages shared copy-on-write by a forked
+  child counted once) and, beside it, RSS summed (shared pages counted in each
+  process),
 * no-op rebuild time,
 * rebuild time after changing one article,
 * where the one-article rebuild spends its time (in-process, per stage).
@@ -58,11 +60,17 @@ def make_corpus(root: Path, size: int, pool: list[tuple[Path, str]]) -> None:
 
 
 class PeakMemory:
-    """Samples the summed RSS of a process and all its descendants."""
+    """Samples the memory of a process and all its descendants: summed RSS and summed PSS.
+
+    RSS counts a page shared by two processes (a forked child reading its
+    parent's graph, copy-on-write) twice; PSS (proportional set size) splits it
+    between them, so summed PSS is the memory the build really takes.
+    """
 
     def __init__(self, pid: int, interval: float = 0.05) -> None:
         self.proc = psutil.Process(pid)
         self.peak = 0
+        self.peak_pss = 0
         self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -72,21 +80,23 @@ class PeakMemory:
         while not self._stop.is_set():
             try:
                 procs = [self.proc, *self.proc.children(recursive=True)]
-                total = 0
+                rss = pss = 0
                 for p in procs:
                     try:
-                        total += p.memory_info().rss
+                        info = p.memory_full_info()
+                        rss, pss = rss + info.rss, pss + getattr(info, "pss", info.rss)
                     except psutil.Error:
                         pass
-                self.peak = max(self.peak, total)
+                self.peak = max(self.peak, rss)
+                self.peak_pss = max(self.peak_pss, pss)
             except psutil.Error:
                 return
             self._stop.wait(self.interval)
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, int]:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, self.peak_pss
 
 
 def _children_cpu() -> float:
@@ -94,8 +104,8 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, int, str, float]:
-    """Seconds, peak tree RSS in bytes, the CLI's summary line, and CPU seconds of the process tree.
+def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, tuple[int, int], str, float]:
+    """Seconds, peak tree (RSS, PSS) in bytes, the CLI's summary line, and CPU seconds of the process tree.
 
     CPU seconds (user + system of the CLI and its workers) are what the build
     costs even when other work shares the cores; wall time is not.
@@ -152,6 +162,11 @@ def change_one(corpus: Path, round_: int) -> Path:
     return target
 
 
+def _mib(peak: tuple[int, int]) -> str:
+    rss, pss = peak
+    return f"{pss / 2**20:.0f} MiB PSS ({rss / 2**20:.0f} MiB RSS)"
+
+
 def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]]) -> dict[str, float]:
     corpus, out = work / f"corpus-{size}", work / f"out-{size}"
     t = time.perf_counter()
@@ -159,12 +174,12 @@ def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]]) -> 
     print(f"[{size}] corpus of {size} files made in {time.perf_counter() - t:.1f} s", flush=True)
     load = psutil.getloadavg()[0]
     cold, peak, summary, cold_cpu = timed_build(corpus, out, jobs)
-    print(f"[{size}] cold {cold:.1f} s ({cold_cpu:.1f} CPU s), peak {peak / 2**20:.0f} MiB: {summary}", flush=True)
+    print(f"[{size}] cold {cold:.1f} s ({cold_cpu:.1f} CPU s), peak {_mib(peak)}: {summary}", flush=True)
     noop, noop_peak, _, noop_cpu = timed_build(corpus, out, jobs)
-    print(f"[{size}] no-op {noop:.2f} s ({noop_cpu:.2f} CPU s, peak {noop_peak / 2**20:.0f} MiB)", flush=True)
+    print(f"[{size}] no-op {noop:.2f} s ({noop_cpu:.2f} CPU s, peak {_mib(noop_peak)})", flush=True)
     change_one(corpus, 1)
     one, one_peak, _, one_cpu = timed_build(corpus, out, jobs)
-    print(f"[{size}] one changed {one:.2f} s ({one_cpu:.2f} CPU s, peak {one_peak / 2**20:.0f} MiB)", flush=True)
+    print(f"[{size}] one changed {one:.2f} s ({one_cpu:.2f} CPU s, peak {_mib(one_peak)})", flush=True)
     change_one(corpus, 2)
     stages = stage_times(corpus, out, jobs)
     print(f"[{size}] one changed, in-process stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()), flush=True)
@@ -192,10 +207,10 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print("\n| articles | cold build | articles/s | peak memory | no-op rebuild | one changed | CPU s cold / no-op / one | load before |")
+    print("\n| articles | cold build | articles/s | peak memory, PSS (RSS) | no-op rebuild | one changed | CPU s cold / no-op / one | load before |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['size']:,} | {r['cold']:.1f} s | {r['rate']:.0f} | {r['peak'] / 2**20:.0f} MiB "
+        print(f"| {r['size']:,} | {r['cold']:.1f} s | {r['rate']:.0f} | {_mib(r['peak'])} "
               f"| {r['noop']:.2f} s | {r['one']:.2f} s | {r['cold_cpu']:.0f} / {r['noop_cpu']:.1f} / {r['one_cpu']:.1f} "
               f"| {r['load']:.1f} |")
 
