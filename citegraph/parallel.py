@@ -56,17 +56,42 @@ class Runner(Protocol):
 
 # -- worker side -----------------------------------------------------------
 
-_EXTRACTORS: dict[str | None, Any] = {}
+_EXTRACTORS: dict[tuple, Any] = {}
+_GAZETTEERS: dict[tuple, Any] = {}
+
+
+def _outlets_key(outlets_file: str | None) -> tuple:
+    """The outlet file and its size and mtime: an edited file is loaded again, even in a long-lived process."""
+    if not outlets_file:
+        return (None,)
+    try:
+        stat = os.stat(outlets_file)
+    except OSError:
+        return (outlets_file,)  # Gazetteer.load says what is wrong with it
+    return (outlets_file, stat.st_size, stat.st_mtime_ns)
+
+
+def cached_gazetteer(outlets_file: str | None) -> Any:
+    """The process's ``Gazetteer`` (built-in outlets plus the user's file), loaded once per version of the file."""
+    key = _outlets_key(outlets_file)
+    if key not in _GAZETTEERS:
+        from .gazetteer import Gazetteer
+
+        _GAZETTEERS.clear()
+        _GAZETTEERS[key] = Gazetteer.load(Path(outlets_file) if outlets_file else None)
+    return _GAZETTEERS[key]
 
 
 def worker_extractor(outlets_file: str | None) -> Any:
     """The process's ``Extractor`` for this outlet file, built on first use."""
-    if outlets_file not in _EXTRACTORS:
+    key = _outlets_key(outlets_file)
+    if key not in _EXTRACTORS:
         from .extract import Extractor
-        from .gazetteer import Gazetteer
 
-        _EXTRACTORS[outlets_file] = Extractor(Gazetteer.load(Path(outlets_file) if outlets_file else None))
-    return _EXTRACTORS[outlets_file]
+        gazetteer = cached_gazetteer(outlets_file)
+        _EXTRACTORS.clear()
+        _EXTRACTORS[key] = Extractor(gazetteer)
+    return _EXTRACTORS[key]
 
 
 def read_file(state: FileState, ctx: WorkContext) -> tuple[list[Article], list[Skip]]:

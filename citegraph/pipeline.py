@@ -301,10 +301,11 @@ def write_store_records(out: Path, store) -> list[Path]:
 
 
 def build_citation_graph(articles: Iterable[Article], citations: Iterable[Citation], options: BuildOptions):
-    from .gazetteer import Gazetteer
     from .graph import build_graph
+    from .parallel import cached_gazetteer
 
-    return build_graph(articles, citations, Gazetteer.load(options.outlets_file))
+    outlets = str(Path(options.outlets_file).resolve()) if options.outlets_file else None
+    return build_graph(articles, citations, cached_gazetteer(outlets))
 
 
 def write_graph_outputs(graph, out: Path, skips: list[Skip]) -> list[Path]:

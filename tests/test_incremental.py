@@ -208,3 +208,18 @@ def test_strict_fails_after_storing_and_names_the_skip(corpus: Path, tmp_path: P
     with pytest.raises(BuildError, match=r"1 input\(s\) skipped under --strict, first .*empty.txt: empty file"):
         run(corpus, tmp_path / "out", strict=True)
     assert run(corpus, tmp_path / "out").update.read == 0
+
+
+def test_an_edited_outlets_file_is_not_served_from_the_process_cache(tmp_path: Path) -> None:
+    """The process keeps its extractor and gazetteer per outlet file; an edit must reach the next build."""
+    from citegraph import parallel
+
+    outlets = tmp_path / "mine.toml"
+    outlets.write_text('[[outlet]]\nname = "Zyx Courier"\nkind = "newspaper"\n', encoding="utf-8")
+    before = parallel.worker_extractor(str(outlets))
+    assert before.gazetteer.lookup("Zyx Courier") is not None
+    outlets.write_text('[[outlet]]\nname = "Qrs Ledger"\nkind = "newspaper"\n', encoding="utf-8")
+    os.utime(outlets, ns=(outlets.stat().st_atime_ns, outlets.stat().st_mtime_ns + 10**9))
+    after = parallel.worker_extractor(str(outlets))
+    assert after.gazetteer.lookup("Qrs Ledger") is not None and after.gazetteer.lookup("Zyx Courier") is None
+    assert parallel.cached_gazetteer(str(outlets)) is after.gazetteer
