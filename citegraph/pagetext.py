@@ -69,6 +69,7 @@ _WALL = -10_000.0
 _TIMESTAMP = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s|$)|\bupdated\b|\bcaption\b|\bcredit\b", re.I)
 _MENU_WORDS = 5
 _PAGE_SIGNALS = 10  # menu lines + 2 x control lines; plain corpora reach 8 at most
+_PREFIX_CHARS = 64  # longer than any link or furniture prefix in data/pagedump.toml
 _NOTE = re.compile(r"\[[^\]\s_]")  # "[Reuters]": a bracketed note, not an empty form field
 
 
@@ -81,6 +82,7 @@ class PageRules:
     boilerplate_any: tuple[str, ...]  # substrings that make even a long line furniture
     credit_prefixes: tuple[str, ...]
     furniture_prefixes: tuple[str, ...]
+    line_prefixes: tuple[str, ...] = ()  # starts of furniture lines: the dump's link prefixes and furniture_prefixes
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,9 @@ class Line:
 def load_page_rules() -> PageRules:
     data = tomllib.loads(resources.files("citegraph").joinpath("data/pagedump.toml").read_text("utf-8"))
     fold = lambda key: tuple(s.casefold() for s in data[key])  # noqa: E731
-    return PageRules(load_rules(), fold("boilerplate"), fold("boilerplate_any"), fold("credit_prefixes"), fold("furniture_prefixes"))
+    dump = load_rules()
+    return PageRules(dump, fold("boilerplate"), fold("boilerplate_any"), fold("credit_prefixes"), fold("furniture_prefixes"),
+                     dump.link_prefixes + fold("furniture_prefixes"))
 
 
 # -- detection ------------------------------------------------------------
@@ -110,11 +114,15 @@ def is_page_dump(text: str) -> bool:
 
     Plain texts may hold a bulleted list or an "Advertisement" line or two;
     a page dump has many more (a menu alone is a dozen bulleted labels).
+    Long lines (most of a plain text's) count only when they are furniture,
+    so they are tested as they are, without building a ``Line`` (``_long_lines``).
     """
-    lines = split_lines(text)
-    rules = _narrowed(load_page_rules(), text, lines)
+    rules = load_page_rules()
+    short, long = _long_lines(text, rules)
+    lines = split_lines("\n".join(short))
+    rules = _narrowed(rules, text, lines)
     signals = 0
-    for line in lines:
+    for line in lines + [line for raw in long if _long_furniture(raw, rules) for line in split_lines(raw)]:
         if line.bullet:
             signals += line.words <= _MENU_WORDS and not _SENTENCE_END.search(line.text)
         elif line.words > _LONG_WORDS and not _is_furniture(line, line.text.casefold(), rules):
@@ -124,6 +132,28 @@ def is_page_dump(text: str) -> bool:
         if signals >= _PAGE_SIGNALS:
             return True
     return False
+
+
+def _long_lines(text: str, rules: PageRules) -> tuple[list[str], list[str]]:
+    """(other lines, long lines) of ``text``: a long line has more than ``_LONG_WORDS`` words
+    once a bullet is taken off, and no Markdown marks (so its ``Line`` would be too)."""
+    short, long = [], []
+    for raw in text.splitlines():
+        if "#" not in raw and "*" not in raw and "_" not in raw and len(raw.split()) > _LONG_WORDS + 1:
+            long.append(raw)
+        elif raw and not raw.isspace():
+            short.append(raw)
+    return short, long
+
+
+def _long_furniture(raw: str, rules: PageRules) -> bool:
+    """``_is_furniture`` of a long line's ``Line``, mostly from the head of its text."""
+    head = " ".join(raw[: 2 * _PREFIX_CHARS].split()).casefold()  # a prefix of the Line's folded text
+    if len(head) < _PREFIX_CHARS < len(raw) or _longest(rules.dump.ui_lines) >= 2 * _LONG_WORDS:
+        return _is_furniture(split_lines(raw)[0], " ".join(raw.split()).casefold(), rules)
+    if head.startswith(rules.line_prefixes):
+        return True
+    return bool(rules.boilerplate_any) and any(p in " ".join(raw.split()).casefold() for p in rules.boilerplate_any)
 
 
 def _narrowed(rules: PageRules, text: str, lines: list[Line]) -> PageRules:
@@ -141,6 +171,11 @@ def _narrowed(rules: PageRules, text: str, lines: list[Line]) -> PageRules:
         boilerplate=tuple(p for p in rules.boilerplate if p in short),
         boilerplate_any=tuple(p for p in rules.boilerplate_any if p in folded),
     )
+
+
+@lru_cache(maxsize=4)
+def _longest(phrases: frozenset[str]) -> int:
+    return max(map(len, phrases), default=0)
 
 
 # -- lines ----------------------------------------------------------------
@@ -167,9 +202,7 @@ def split_lines(text: str) -> list[Line]:
 def _size(text: str, words: int | None = None) -> int:
     """Words in ``text``; two CJK characters count as one word (those scripts put no spaces)."""
     words = len(text.split()) if words is None else words
-    if text.isascii() or max(text) < "\u3040":  # no CJK character: skip the regex
-        return words
-    return words + len(_CJK.findall(text)) // 2
+    return words if text.isascii() else words + len(_CJK.findall(text)) // 2
 
 
 def classify(line: Line, rules: PageRules) -> Line:
@@ -194,7 +227,7 @@ def _kind(line: Line, rules: PageRules) -> str:
 
 
 def _is_furniture(line: Line, folded: str, rules: PageRules) -> bool:
-    if folded in rules.dump.ui_lines or folded.startswith(rules.dump.link_prefixes + rules.furniture_prefixes):
+    if folded in rules.dump.ui_lines or folded.startswith(rules.line_prefixes):
         return True
     if any(p in folded for p in rules.boilerplate_any):
         return True
