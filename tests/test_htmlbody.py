@@ -1,0 +1,124 @@
+"""citegraph's own body extractor (htmlbody.py) on real pages of the Article Extraction Benchmark.
+
+Pages are named by the first characters of their key in ``ground-truth.json``;
+expectations come from the hand-checked ``articleBody`` and from the page's
+own markup, never from strings written here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+
+import lxml.html
+import pytest
+
+from citegraph.htmlbody import Body, extract_body, load_body_rules
+from conftest import CORPORA, need_shared
+
+AEB = CORPORA / "aeb-html"
+_FURNITURE_TEXT = 40  # furniture texts shorter than this may be words the article uses too
+
+
+@lru_cache(maxsize=None)
+def _truth() -> dict:
+    return json.loads((need_shared(AEB) / "ground-truth.json").read_text("utf-8"))
+
+
+def _page(prefix: str) -> tuple[lxml.html.HtmlElement, str]:
+    """(parsed page, ground-truth body) of the page whose key starts with ``prefix``."""
+    key = next(k for k in _truth() if k.startswith(prefix))
+    html = gzip.decompress((AEB / "html" / f"{key}.html.gz").read_bytes()).decode("utf-8", "replace")
+    return lxml.html.document_fromstring(html), _truth()[key]["articleBody"]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _body_text(body: Body) -> str:
+    return _norm(" ".join(text for text, _ in body.paragraphs))
+
+
+def _ends(truth: str) -> tuple[str, str]:
+    """The start of the article's first paragraph and the end of its last."""
+    paragraphs = [_norm(p) for p in truth.split("\n") if p.strip()]
+    return paragraphs[0][:80], paragraphs[-1][-80:]
+
+
+def _class_words(el: lxml.html.HtmlElement) -> set[str]:
+    return set((el.get("class") or "").replace("-", " ").replace("_", " ").casefold().split())
+
+
+# A related-stories block, a share bar, captions, sidebars: pages whose furniture is named so.
+FURNITURE = [
+    ("0d46122928b6", "related"),
+    ("5fbc7ccb504c", "related"),
+    ("264dc3ae3124", "share"),
+    ("63db31a161b3", "share"),
+    ("70cb2d5bca75", "caption"),
+    ("05844573ca7e", "caption"),
+]
+# Pages whose article sits inside an element named like furniture ("l-sidebar-fixed",
+# "penci_sidebar", "ArticlePage-content paywall", "widget Blog").
+WRAPPED = ["16c30add7e96", "0e014df693f1", "098bb3e96c0a", "358cc4a08045"]
+
+
+@pytest.mark.parametrize("prefix", sorted({p for p, _ in FURNITURE} | set(WRAPPED)))
+def test_body_runs_from_first_to_last_sentence(prefix):
+    root, truth = _page(prefix)
+    body = extract_body(root)
+    first, last = _ends(truth)
+    text = _body_text(body)
+    assert body.sure
+    assert first in text
+    assert last in text
+
+
+@pytest.mark.parametrize(("prefix", "word"), FURNITURE)
+def test_named_furniture_is_left_out(prefix, word):
+    root, truth = _page(prefix)
+    reference = _norm(truth)
+    furniture = {
+        text
+        for el in root.iter()
+        if isinstance(el.tag, str) and word in _class_words(el)
+        for text in [_norm("".join(el.itertext()))]
+        if len(text) >= _FURNITURE_TEXT and text not in reference
+    }
+    assert furniture, f"page {prefix} has no '{word}' block to test"
+    body = _body_text(extract_body(root))
+    assert [text[:60] for text in furniture if text in body] == []
+
+
+@pytest.mark.parametrize("prefix", WRAPPED)
+def test_furniture_name_around_most_of_the_prose_is_not_trusted(prefix):
+    root, truth = _page(prefix)
+    first, last = _ends(truth)
+    rules = load_body_rules()
+    holders = [el for el in root.iter() if isinstance(el.tag, str) and first[:40] in _norm("".join(el.itertext()))]
+    named = [a for a in holders[-1].iterancestors() if _class_words(a) & rules.furniture]  # the deepest holder's
+    assert named, f"page {prefix}: the article is not inside a furniture-named element"
+    text = _body_text(extract_body(root))
+    assert first in text and last in text
+
+
+# Bodies of a few short lines, none at all, and one (717 characters) whose container holds
+# a third of the page's prose.
+@pytest.mark.parametrize("prefix", ["f6ac15a4d985", "fde930b01859", "b3c19dd5f061", "6ebac05f637e"])
+def test_unsure_where_little_prose_is_found(prefix):
+    root, truth = _page(prefix)
+    body = extract_body(root)
+    assert not body.sure
+    assert sum(len(text) for text, _ in body.paragraphs) < len(_norm(truth))
+
+
+def test_links_keep_their_anchor_and_href():
+    root, _ = _page("0d46122928b6")
+    body = extract_body(root)
+    refs = [ref for _, refs in body.paragraphs for ref in refs]
+    assert refs
+    for text, refs_of in body.paragraphs:
+        for anchor, href in refs_of:
+            assert anchor in text and href and href == href.strip()
