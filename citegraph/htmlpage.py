@@ -1,6 +1,8 @@
-"""A saved HTML page -> ``Article``: main text by trafilatura, metadata and captions by lxml.
+"""A saved HTML page -> ``Article``: main text by ``htmlbody`` or trafilatura, metadata and captions by lxml.
 
-Body. trafilatura runs in precision mode without comments, which on the
+Body. citegraph's own extractor (``htmlbody``) reads it; where that is unsure
+(little text, or a container holding too little of the page's prose),
+trafilatura runs in precision mode without comments, which on the
 Article Extraction Benchmark keeps its recall and drops more related-story
 teasers and comment threads than its default. When that finds little (under
 ``_SHORT_TEXT`` characters) and less than half of what the default mode
@@ -10,9 +12,10 @@ is). Paragraphs that repeat a photo caption, and trailing widget labels, are
 dropped. The body is serialised from trafilatura's XML, one paragraph per
 block, so every ``<ref>`` becomes a ``Link`` whose offsets index the body.
 
-The page is parsed once, by trafilatura's own loader; trafilatura extracts
-from a copy, so the same tree serves both runs and the metadata, captions
-and htmldate. trafilatura and htmldate are imported on first use.
+The page is parsed once, with trafilatura's parser settings, into
+``lxml.html`` elements (``_parser``); trafilatura extracts from a copy, so the
+same tree serves the body, both trafilatura runs, the metadata, captions and
+htmldate. trafilatura and htmldate are imported on first use.
 
 Metadata (read with lxml, which is many times faster than beautifulsoup4 on
 multi-megabyte pages), first found wins:
