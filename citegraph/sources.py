@@ -217,10 +217,11 @@ def _is_word_char(char: str) -> bool:
 def _word_starts(text: str, word: str) -> list[int]:
     """Offsets where ``word`` stands in ``text`` as a whole word."""
     out = []
-    size, at = len(word), text.find(word)
+    size, length, at = len(word), len(text), text.find(word)
     while at >= 0:
-        end = at + size
-        if (at == 0 or not _is_word_char(text[at - 1])) and (end == len(text) or not _is_word_char(text[end])):
+        before = text[at - 1] if at else " "
+        after = text[at + size] if at + size < length else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):  # neither is \w
             out.append(at)
         at = text.find(word, at + 1)
     return out
@@ -423,6 +424,8 @@ def _skip_time(t: _Toks, j: int, lex: Lexicon) -> int:
             k -= 1
         else:
             break
+    if k == j:  # no time phrase (most verbs)
+        return j
     named = any(t.low[n] in lex.time_words and t.low[n] not in ("on", "in", "this", "last", "early", "late") for n in range(k + 1, j + 1))
     return k if named else j
 
@@ -838,16 +841,22 @@ class _NameIndex:
         out = []
         at = self.body.find(surname)
         while at >= 0:
-            after = self.body[at + len(surname) : at + len(surname) + 1]
-            before = self.body[max(0, at - 60) : at]
-            previous = before.split()[-4:]
-            if previous and previous[-1][:1].isupper() and not (after.isalnum() or before[-1:].isalnum()):
-                words = previous + [surname]
-                runs = _name_runs(words, self.lex)
-                if runs and runs[-1][-1] == surname:
-                    out.append((at, " ".join(_person_name(runs[-1]))))
+            name = self._full_name_at(at, surname)
+            if name:
+                out.append((at, name))
             at = self.body.find(surname, at + 1)
         return out
+
+    def _full_name_at(self, at: int, surname: str) -> str | None:
+        """The full name that ends with ``surname`` at ``at`` ("Secretary Antony Blinken": "Antony Blinken"), if any."""
+        before = self.body[max(0, at - 60) : at]
+        if self.body[at + len(surname) : at + len(surname) + 1].isalnum() or before[-1:].isalnum():
+            return None  # inside a longer word
+        last = before.rsplit(None, 1)
+        if not last or not last[-1][:1].isupper():
+            return None  # no capitalised word right before: cheap tests first, then the name runs
+        runs = _name_runs(before.split()[-4:] + [surname], self.lex)
+        return " ".join(_person_name(runs[-1])) if runs and runs[-1][-1] == surname else None
 
 
 def _name_runs(words: list[str], lex: Lexicon) -> list[list[str]]:
@@ -878,6 +887,7 @@ class _Sources:
         self.lex = lex
         self.outlet_names = outlet_names
         self._outlets: frozenset[str] | None = None
+        self._is_outlet_memo: dict[str, bool] = {}  # a source is named again and again
         self._index: _NameIndex | None = None
         self.entries: dict[tuple[CitationKind, str], _Entry] = {}
         self.last_person: _Entry | None = None
@@ -931,10 +941,14 @@ class _Sources:
 
     def _is_outlet(self, name: str) -> bool:
         """True for an outlet's name, or a name holding an outlet's acronym ("CNN", "BBC Persian")."""
-        if self._outlets is None:
-            self._outlets = _normalised(self.outlet_names)  # cached across articles with the same names
-        outlets = self._outlets
-        return _norm(name) in outlets or any(_norm(w) in outlets for w in name.split() if _ACRONYM.fullmatch(w))
+        known = self._is_outlet_memo.get(name)
+        if known is None:
+            if self._outlets is None:
+                self._outlets = _normalised(self.outlet_names)  # cached across articles with the same names
+            outlets = self._outlets
+            known = _norm(name) in outlets or any(_norm(w) in outlets for w in name.split() if _ACRONYM.fullmatch(w))
+            self._is_outlet_memo[name] = known
+        return known
 
     def _surname(self, surname: str, pos: int) -> str | None:
         low = surname.lower()
