@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 TOP = 50  # rows in the ranked tables; metrics.json holds everything
 CITING_SHOWN = 5  # citing articles listed per source
 LISTED = 200  # rows in the per-article lists (single-source, chains)
+# Up to this many articles the report has a section for every one; above, only for those its
+# figures link to (the rest are in citations.jsonl and the explorer): a report of 100,000
+# article sections would run to hundreds of megabytes that no reader opens.
+ARTICLE_SECTIONS = 2000
 
 
 @dataclass(frozen=True)
@@ -307,11 +311,15 @@ def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip]) -> Sect
     return Section("Overview", "overview", paragraphs=text, svg=svg)
 
 
-def _article_sections(G: nx.DiGraph) -> Iterator[Section]:
-    """The "Articles" heading, then one section per article, made as they are asked for."""
-    yield Section("Articles", "articles", paragraphs=("Every article with the sources it cites and the "
-                                                      "sentences that show each citation.",))
-    for article in nodes_of_kind(G, "article"):
+def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[Section]:
+    """The "Articles" heading, then one section per article of ``shown``, made as they are asked for."""
+    intro = "Every article with the sources it cites and the sentences that show each citation."
+    if len(shown) < total:
+        intro = (f"The {len(shown)} articles that the figures above link to, of {total} in all, with the sources "
+                 "each cites and the sentences that show each citation; citations.jsonl and the explorer "
+                 "(graph.html) hold every article's.")
+    yield Section("Articles", "articles", paragraphs=(intro,))
+    for article in shown:
         attrs = G.nodes[article]
         facts = " · ".join(x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x)
         rows = []
@@ -324,6 +332,36 @@ def _article_sections(G: nx.DiGraph) -> Iterator[Section]:
         table = Table(("Source", "Kind", "Cues", "Evidence"), tuple(rows)) if rows else None
         yield Section(_label(G, article), anchor("a", article), level=3,
                       paragraphs=(facts,) if rows else (facts, "No citation found."), table=table)
+
+
+def _articles_shown(G: nx.DiGraph, summary: list[Section]) -> list[str]:
+    """Every article node, or above ``ARTICLE_SECTIONS`` those ``summary`` links to (their section or evidence)."""
+    articles = nodes_of_kind(G, "article")
+    if len(articles) <= ARTICLE_SECTIONS:
+        return articles
+    linked = _links(summary)
+    return [a for a in articles
+            if anchor("a", a) in linked or any(anchor("e", a, node) in linked for node in cited_sources(G, a))]
+
+
+def _links(sections: Iterable[Section]) -> set[str]:
+    """The anchors that ``sections`` link to."""
+    found: set[str] = set()
+
+    def walk(item: Inline) -> None:
+        if isinstance(item, Ref):
+            found.add(item.anchor)
+        elif isinstance(item, (Lines, tuple)):
+            for inner in item.items if isinstance(item, Lines) else item:
+                walk(inner)
+
+    for section in sections:
+        for paragraph in section.paragraphs:
+            walk(paragraph)
+        for row in section.table.rows if section.table else ():
+            for cell in row:
+                walk(cell)
+    return found
 
 
 def build_sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip] = ()) -> list[Section]:
@@ -348,7 +386,7 @@ def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]) -> 
         _time_section(metrics),
         _skipped_section(skips),
     ]
-    articles = _article_sections(G)
+    articles = _article_sections(G, _articles_shown(G, summary), metrics["summary"]["nodes"].get("article", 0))
     summary.append(next(articles))  # the "Articles" heading belongs in the page's navigation
     return summary, articles
 

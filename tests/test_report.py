@@ -168,3 +168,22 @@ def test_write_report_returns_both_files(seed_build, tmp_path):
     paths = write_report(G, compute_metrics(G), tmp_path, skips)
     assert [p.name for p in paths] == ["report.md", "report.html"]
     assert paths[0].read_bytes() == (seed_build / "report.md").read_bytes()
+
+
+def test_a_large_corpus_report_lists_the_articles_its_figures_link_to(corpora, tmp_path, monkeypatch):
+    """Above ARTICLE_SECTIONS articles, only linked articles get a section, and every link still lands."""
+    import citegraph.report as report
+
+    monkeypatch.setattr(report, "ARTICLE_SECTIONS", 10)
+    out = tmp_path / "out"
+    build(BuildOptions(inputs=(corpora / "polnear" / "dev" / "text",), out=out, jobs=1))
+    page = lxml.html.fromstring((out / "report.html").read_bytes())
+    ids = set(page.xpath("//@id"))
+    hrefs = page.xpath("//a/@href")
+    assert [h for h in hrefs if h[1:] not in ids] == []
+    articles = page.xpath('//section[@id="articles"]/following-sibling::section')
+    total = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["summary"]["nodes"]["article"]
+    assert 10 < len(articles) < total
+    intro = page.xpath('//section[@id="articles"]/p/text()')[0]
+    assert f"The {len(articles)} articles that the figures above link to, of {total} in all" in intro
+    assert all(any(h[1:] in (a.get("id"), *a.xpath(".//@id")) for h in hrefs) for a in articles)
