@@ -502,11 +502,24 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
+EXPORT_FILES = ("graph.graphml", "graph.gexf", "graph.json", "nodes.csv", "edges.csv")
+
+
 def write_exports(G: nx.DiGraph, out_dir: Path) -> list[Path]:
-    """Write the five exports into ``out_dir``; return their paths.
+    """Write the five exports into ``out_dir``; return their paths (in ``EXPORT_FILES`` order).
 
     Each file is written in pieces as they are made, so that no whole export
     is ever held in memory (they run to hundreds of megabytes on large corpora).
+    """
+    write_flat_exports(G, out_dir)
+    write_node_link(G, out_dir)
+    return [Path(out_dir) / name for name in EXPORT_FILES]
+
+
+def write_flat_exports(G: nx.DiGraph, out_dir: Path) -> list[Path]:
+    """GraphML, GEXF and the two CSV files: the exports whose list attributes are JSON strings.
+
+    They read one encoding of each node and edge, in lockstep.
     """
     out_dir = Path(out_dir)
     flat = Flat.of(G)
@@ -518,8 +531,14 @@ def write_exports(G: nx.DiGraph, out_dir: Path) -> list[Path]:
          (out_dir / "edges.csv", _lazy(edges_csv_pieces, G, flat))],
     ]
     atomic_write_lanes(lanes)
-    atomic_write_pieces(out_dir / "graph.json", node_link_pieces(G))
-    return [out_dir / name for name in ("graph.graphml", "graph.gexf", "graph.json", "nodes.csv", "edges.csv")]
+    return [path for lane in lanes for path, _ in lane]
+
+
+def write_node_link(G: nx.DiGraph, out_dir: Path) -> Path:
+    """``graph.json``: networkx node-link JSON."""
+    path = Path(out_dir) / "graph.json"
+    atomic_write_pieces(path, node_link_pieces(G))
+    return path
 
 
 def _lazy(make, *args) -> Iterator[str]:

@@ -209,8 +209,9 @@ def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
     With more than one core allowed (``jobs`` is not 1) and a graph of 5,000
     to 60,000 nodes, the exports, the largest outputs, are written by a forked
     child process that shares the graph with this one, so the two halves of
-    the output stage run on two cores; the list yielded is filled with their
-    paths once the child has finished, and an error in the child is raised
+    the output stage run on two cores (the node-link JSON is written here,
+    after the body); the list yielded is filled with their paths once the
+    child has finished, and an error in the child is raised
     here. Otherwise they are written in this process after the body: a small
     graph is not worth a fork, and on a larger one the child's copies of the
     pages it touches would double the build's memory. A platform without
@@ -240,6 +241,7 @@ def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
     send.close()
     try:
         yield paths
+        node_link = _write_node_link(graph, options.out)  # here, while the child writes the rest
     except BaseException:
         child.terminate()  # its files are in the staging folder, which is discarded
         child.join()
@@ -254,7 +256,7 @@ def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
     ok, value = outcome
     if not ok:
         raise value
-    paths += value
+    paths += [*value, node_link]
 
 
 def _receive(connection):
@@ -271,10 +273,22 @@ def _write_exports(graph, out: Path) -> list[Path]:
     return export.write_exports(graph, out)
 
 
+def _write_flat_exports(graph, out: Path) -> list[Path]:
+    from . import export
+
+    return export.write_flat_exports(graph, out)
+
+
+def _write_node_link(graph, out: Path) -> Path:
+    from . import export
+
+    return export.write_node_link(graph, out)
+
+
 def _export_child(graph, out: Path, send) -> None:
-    """In the forked child: write the exports, send ``(True, paths)`` or ``(False, exception)``."""
+    """In the forked child: write the flat exports, send ``(True, paths)`` or ``(False, exception)``."""
     try:
-        outcome = (True, _write_exports(graph, out))
+        outcome = (True, _write_flat_exports(graph, out))
     except BaseException as err:  # everything goes back to the parent, which raises it
         outcome = (False, _picklable(err))
     send.send(outcome)

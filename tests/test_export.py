@@ -102,7 +102,7 @@ def _fail_midway(monkeypatch):
         (Path(out_dir) / "graph.graphml").write_text("half", encoding="utf-8")
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(citegraph.export, "write_exports", broken)
+    monkeypatch.setattr(citegraph.export, "write_flat_exports", broken)
 
 
 def test_interrupted_build_leaves_previous_out_intact(tmp_path, monkeypatch):
