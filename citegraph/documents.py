@@ -928,6 +928,11 @@ _TO_START = re.compile(  # how every gap _TO_OUTLET accepts begins
 )
 
 
+def _holds_any(text: str, parts: Iterable[str]) -> bool:
+    """True when one of ``parts`` is a substring of ``text``."""
+    return any(part in text for part in parts)
+
+
 def _caseless(low: str) -> str:
     """Lower-cased text with the letters a case-insensitive pattern also takes for "i" and "s" made plain."""
     return low.replace("\u0307", "").replace("ı", "i").replace("ſ", "s")
@@ -969,7 +974,7 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
     lo, hi = np_start - 100, np_end + 140
     low = text[max(0, lo) : hi].lower()
     near_to = _NEAR_TO.match(text, np_end, np_end + 60)
-    if not (near_to or _TO_START.match(text, np_end) or any(stem in _caseless(low) for stem in ctx.vocab.via_stems)):
+    if not (near_to or _TO_START.match(text, np_end) or _holds_any(_caseless(low), ctx.vocab.via_stems)):
         return None, ""
     for start, end, mention in ctx.outlets_near(i, lo, hi):
         outlet = _whole_name(ctx, text, start, end, mention.outlet)
