@@ -7,8 +7,6 @@ attributes (``cues``, ``evidence``, ``articles``, ``domains``) are written as
 canonical JSON strings; the ``read_*`` functions here decode them again, so a
 file read back equals the graph written (tested). Nodes and edges keep the
 graph's sorted order; nothing depends on the clock.
-
-``write_graph_outputs`` runs metrics -> report -> exports for the pipeline.
 """
 
 from __future__ import annotations
@@ -27,9 +25,6 @@ import networkx as nx
 
 from .fsutil import atomic_write_lanes, atomic_write_pieces, dumps_json
 from .graph import EDGE_FIELDS, NODE_FIELDS
-from .metrics import compute_metrics
-from .records import Skip
-from .report import write_metrics, write_report
 
 log = logging.getLogger(__name__)
 
@@ -590,9 +585,3 @@ def read_csv(nodes_path: Path, edges_path: Path) -> nx.DiGraph:
         u, v = row.pop("source"), row.pop("target")
         G.add_edge(u, v, **_restore(row, EDGE_FIELDS.get(row.get("relation", ""), ()), keys))
     return G
-
-
-def write_graph_outputs(G: nx.DiGraph, out_dir: Path, skips: Iterable[Skip] = ()) -> list[Path]:
-    """Write metrics.json, the report and every export of ``G`` into ``out_dir``."""
-    metrics = compute_metrics(G)
-    return [write_metrics(metrics, out_dir), *write_report(G, metrics, out_dir, skips), *write_exports(G, out_dir)]

@@ -35,8 +35,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from lxml import etree
-
 from .pagetext import PageRules, load_page_rules
 from .textdump import DumpRules, load_rules
 
