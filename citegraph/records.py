@@ -36,7 +36,7 @@ class DocType(str, Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Link:
     """A hyperlink inside the article body; offsets index ``Article.body``."""
 
@@ -46,7 +46,7 @@ class Link:
     end: int
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class ImageCredit:
     """A photo credit found in a caption, e.g. ``credit="AP"``; never body text."""
 
@@ -54,7 +54,7 @@ class ImageCredit:
     caption: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article as read from disk, with its boilerplate removed.
 
@@ -89,7 +89,7 @@ class Article:
         return cls(**data)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Skip:
     """A file (or JSONL line) that was not read, and why."""
 
@@ -97,7 +97,7 @@ class Skip:
     reason: str
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Evidence:
     """A sentence that proves a citation.
 
@@ -111,7 +111,7 @@ class Evidence:
     field: str = "body"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One thing an article cites, with every sentence that shows it.
 
@@ -178,7 +178,7 @@ _KINDS = {kind.value: kind for kind in CitationKind}
 _DOC_TYPES = {doc_type.value: doc_type for doc_type in DocType}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outlet:
     """A news organisation from the gazetteer."""
 
