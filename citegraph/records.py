@@ -78,7 +78,14 @@ class Article:
     repairs: tuple[str, ...] = ()  # what was repaired on reading (e.g. "decoded as cp1252")
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """``dataclasses.asdict(self)``, written out: a build serialises every article through here."""
+        return {
+            "id": self.id, "title": self.title, "body": self.body, "publisher": self.publisher,
+            "published": self.published, "byline": self.byline, "source_line": self.source_line, "url": self.url,
+            "links": tuple({"text": k.text, "href": k.href, "start": k.start, "end": k.end} for k in self.links),
+            "image_credits": tuple({"credit": c.credit, "caption": c.caption} for c in self.image_credits),
+            "format": self.format, "path": self.path, "repairs": tuple(self.repairs),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -152,7 +159,7 @@ class Citation:
             "date": self.date,
             "discovered": self.discovered,
             "self_citation": self.self_citation,
-            "evidence": [dataclasses.asdict(e) for e in self.evidence],
+            "evidence": [{"text": e.text, "start": e.start, "end": e.end, "field": e.field} for e in self.evidence],
         }
 
     @classmethod
