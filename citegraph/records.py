@@ -6,7 +6,6 @@ sortable, which keeps deduplication simple and output byte-stable.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
