@@ -104,10 +104,17 @@ _CAPS_RUN = re.compile(
 )
 
 
-def _words(items: list[str]) -> str:
-    """An alternation matching any of ``items`` (longest first), with flexible whitespace."""
-    parts = sorted({i.strip() for i in items if i.strip()}, key=lambda s: (-len(s), s))
-    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+def _words(items: Iterable[str], ignore_case: bool = False) -> str:
+    """An alternation matching any of ``items`` (longest first), with flexible whitespace.
+
+    It is written as a trie (``_trie``), so the regex engine follows one
+    branch per place instead of trying every item in turn; at each branch
+    the longer item is tried first, as in a list sorted longest first. A
+    pattern compiled with ``re.IGNORECASE`` passes ``ignore_case``: its items
+    are lower-cased, so "Said" and "said to" share one branch.
+    """
+    parts = {" ".join(i.split()) for i in items if i.strip()}
+    return _trie(sorted({p.lower() for p in parts} if ignore_case else parts))
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -243,7 +250,7 @@ def _type_vocab(name: str, table: dict[str, Any]) -> TypeVocabulary:
         author_verbs=_lower_set(table.get("author_verbs", [])),
         cancel_phrases=tuple(sorted(p for p in _lower_set(table.get("cancel_after", [])) if " " in p)),
         plural_needs_name=bool(table.get("plural_needs_name", False)),
-        vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'])})$", re.IGNORECASE)
+        vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'], ignore_case=True)})$", re.IGNORECASE)
         if table.get("vote_issuers")
         else None,
         vote_issuer_names=tuple(table.get("vote_issuers", [])),
@@ -267,31 +274,31 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         via_stems=_minimal({max(re.findall(r"\w+", w.lower()), key=len) for w in cues["via_passive"] + cues["via_active"]}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
-            rf"(?P<verb>{_words(cues['via_passive'])})\s+{adv}(?:by|to|with)\s+$",
+            rf"(?P<verb>{_words(cues['via_passive'], ignore_case=True)})\s+{adv}(?:by|to|with)\s+$",
             flags,
         ),
         via_before=re.compile(
             rf",?(?:\s+(?:has|had|have|also|first|exclusively|recently|previously))*\s+"
-            rf"(?P<verb>{_words(cues['via_active'])})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|(?:the\s+)?(?:existence|contents?|details|text|portions|excerpts)\s+(?:of|from)\s+)?$",
+            rf"(?P<verb>{_words(cues['via_active'], ignore_case=True)})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|(?:the\s+)?(?:existence|contents?|details|text|portions|excerpts)\s+(?:of|from)\s+)?$",
             flags,
         ),
         author_verbs=_lower_set(cues["author_verbs"]),
         speech_words=_lower_set(cues["doc_speech"]),
-        doc_verb_before=re.compile(rf"\b(?P<verb>{_words(cues['doc_verbs'] + cues['author_verbs'])})\s+(?:(?:a\s+)?copy\s+of\s+)?$", flags),
-        speech_after=re.compile(rf"^\s*,?\s*(?:also\s+|further\s+|further\s+)?(?P<verb>{_words(cues['doc_speech'])})\b", flags),
+        doc_verb_before=re.compile(rf"\b(?P<verb>{_words(cues['doc_verbs'] + cues['author_verbs'], ignore_case=True)})\s+(?:(?:a\s+)?copy\s+of\s+)?$", flags),
+        speech_after=re.compile(rf"^\s*,?\s*(?:also\s+|further\s+|further\s+)?(?P<verb>{_words(cues['doc_speech'], ignore_case=True)})\b", flags),
         post_re=re.compile(
             rf"^\s*,?\s*(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?"
-            rf"(?P<prep>{_words(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in'])})\s+",
+            rf"(?P<prep>{_words(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in'], ignore_case=True)})\s+",
             flags,
         ),
-        according_before=re.compile(rf"\b(?P<cue>{_words(cues['according'])})\s+$", flags),
+        according_before=re.compile(rf"\b(?P<cue>{_words(cues['according'], ignore_case=True)})\s+$", flags),
         said_in_before=re.compile(
-            rf"\b(?P<verb>{_words(cues['said_in_verbs'])})"
+            rf"\b(?P<verb>{_words(cues['said_in_verbs'], ignore_case=True)})"
             r"\s+(?:(?:on\s+\w+\s+)|(?:late\s+\w+\s+))?(?:in|on|via|through)\s+$",
             flags,
         ),
-        another_before=re.compile(rf"\b(?:{_words(cues['another'])})\s+$", flags),
-        court_re=re.compile(rf"\b(?:{_words(cues['court_words'])})\b", flags),
+        another_before=re.compile(rf"\b(?:{_words(cues['another'], ignore_case=True)})\s+$", flags),
+        court_re=re.compile(rf"\b(?:{_words(cues['court_words'], ignore_case=True)})\b", flags),
         head_words=_head_words(types) | _platform_words(cues),
         platform_head_words=_platform_words(cues),
         posted_on=re.compile(
@@ -302,12 +309,12 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         caption_markers=re.compile("|".join(re.escape(m) for m in cues["caption_markers"])),
         not_determiners=_lower_set(cues["not_determiners"]),
         verbs=_lower_set(w for w in cues["doc_verbs"] + cues["author_verbs"] if " " not in w) - _ADJ_ED,
-        skip_line=re.compile(rf"^\W*(?:{_words(cues['skip_line_prefixes'])})\b\s*[:|>-]", flags),
+        skip_line=re.compile(rf"^\W*(?:{_words(cues['skip_line_prefixes'], ignore_case=True)})\b\s*[:|>-]", flags),
         titled_name=re.compile(
             rf"\b(?:(?:{_words(cues['titles'])})\s+)+(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*"
         ),
         resolution_issuer=re.compile(
-            rf"(?<![\w-])(?:{_words(list(resolution.issuers) if resolution else ['UN'])})(?![\w-])", flags
+            rf"(?<![\w-])(?:{_words(list(resolution.issuers) if resolution else ['UN'], ignore_case=True)})(?![\w-])", flags
         ),
         issuer_preps=_lower_set(cues["issuer_preps"]),
     )
