@@ -309,7 +309,7 @@ def write_store_records(out: Path, store) -> list[Path]:
     """articles.jsonl, citations.jsonl and skipped.jsonl, streamed from the store's stored lines."""
     paths = [out / "articles.jsonl", out / "citations.jsonl", out / "skipped.jsonl"]
     atomic_write_lines(paths[0], store.article_lines())
-    atomic_write_lines(paths[1], (record for _, record in store.citation_records()))
+    atomic_write_lines(paths[1], store.citation_lines())
     atomic_write_text(paths[2], jsonl({"path": s.path, "reason": s.reason} for s in store.skips()))
     return paths
 

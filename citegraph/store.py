@@ -382,21 +382,24 @@ class Store:
             yield Article(id=aid, title=title, body="", publisher=publisher, published=published, byline=byline,
                           url=url, format=fmt, path=path)
 
-    def citation_records(self) -> list[tuple[tuple, str]]:
-        """``(sort key, JSON line)`` of every citation, in ``Citation.sort_key`` order.
+    def citation_lines(self) -> Iterator[str]:
+        """``citations.jsonl`` lines in output order, streamed, without parsing a record.
 
-        Ties keep article order, then extraction order, as a clean build's stable sort does.
+        The order is ``Citation.sort_key`` (article id, first evidence offset,
+        kind, name); ties keep article order, then extraction order, as a clean
+        build's stable sort does. SQLite sorts: its text order (UTF-8 bytes) is
+        Python's (code points), so no list of every citation is held here.
         """
         sql = (
-            "SELECT a.id, c.first, c.kind, c.name, c.record FROM articles a JOIN files f ON a.file = f.path"
-            " JOIN citations c ON c.article = a.rowid ORDER BY a.id, f.ord, a.rowid, c.seq"
+            "SELECT c.record FROM articles a JOIN files f ON a.file = f.path"
+            " JOIN citations c ON c.article = a.rowid"
+            " ORDER BY a.id, c.first, c.kind, c.name, f.ord, a.rowid, c.seq"
         )
-        keyed = [(row[:4], row[4]) for row in self.db.execute(sql)]
-        keyed.sort(key=lambda pair: pair[0])
-        return keyed
+        for (record,) in self.db.execute(sql):
+            yield record
 
     def citations(self) -> Iterator[Citation]:
-        for _, record in self.citation_records():
+        for record in self.citation_lines():
             yield Citation.from_dict(json.loads(record))
 
     def skips(self) -> list[Skip]:
