@@ -427,7 +427,8 @@ class OutletFinder:
 
     def _dateline_hits(self, article: Article, sents: list[Sentence]) -> list[_Hit]:
         """Wire copy: a body that opens "WASHINGTON, Dec. 8 (UPI) — ..." cites the agency."""
-        match = _DATELINE.search(article.body, 0, 600)
+        has_wire = article.body.find("(", 0, 600) >= 0  # the agency stands in brackets: most bodies have none
+        match = _DATELINE.search(article.body, 0, 600) if has_wire else None
         outlet = self.gazetteer.lookup(match.group("wire")) if match else None
         sent = next((s for s in sents if s.start <= match.start("wire") < s.end), None) if outlet else None
         if sent is None:

@@ -532,7 +532,7 @@ def _main_subject(t: _Toks, i: int, lex: Lexicon) -> list[str]:
 
 
 def _phrase_at(t: _Toks, i: int, lex: Lexicon) -> _Phrase | None:
-    """The (speaker phrase, cue) whose cue word is token ``i``, if it is one."""
+    """The (speaker phrase, cue) whose cue word is token ``i``, if it is one (a verb without a speaker is none)."""
     low = t.low[i]
     if low in lex.forward_first and (width := _forward_cue(t, i, lex)):
         start, end, stop = _walk_forward(t, i + width, lex)
@@ -550,7 +550,7 @@ def _phrase_at(t: _Toks, i: int, lex: Lexicon) -> _Phrase | None:
         after_quote = t.text[i - 1] != "," or (i > 1 and t.text[i - 2] in _INVERSION)
         if (stop >= t.n or t.text[stop] in _CLAUSE_END) and (after_quote or stop >= t.n - 1):
             words, post = t.text[start:end], t.text[end:stop]
-    return _Phrase(tuple(words), tuple(post), low)
+    return _Phrase(tuple(words), tuple(post), low) if words else None
 
 
 def _headline_or_question(text: str, t: _Toks) -> bool:
