@@ -825,27 +825,34 @@ class _NameIndex:
     def __init__(self, body: str, lex: Lexicon) -> None:
         self.body = body
         self.lex = lex
-        self.by_surname: dict[str, list[tuple[int, str]]] = {}
+        self._names: dict[tuple[int, str], str | None] = {}  # (offset, surname) -> the full name there
 
     def lookup(self, surname: str, pos: int) -> str | None:
-        """The full name ending in ``surname`` last written before ``pos`` (else the first after)."""
-        if surname not in self.by_surname:
-            self.by_surname[surname] = self._find(surname)
-        found = self.by_surname[surname]
-        before = [name for at, name in found if at < pos]
-        if before:
-            return before[-1]
-        return found[0][1] if found else None
+        """The full name ending in ``surname`` last written before ``pos`` (else the first after).
 
-    def _find(self, surname: str) -> list[tuple[int, str]]:
-        out = []
-        at = self.body.find(surname)
+        The surname's places are read outward from ``pos``, back to the start
+        and then on from ``pos``, up to the first full name: most are never read.
+        """
+        size = len(surname)
+        at = self.body.rfind(surname, 0, pos - 1 + size)  # the last place that starts before pos
         while at >= 0:
-            name = self._full_name_at(at, surname)
+            name = self._name_at(at, surname)
             if name:
-                out.append((at, name))
+                return name
+            at = self.body.rfind(surname, 0, at - 1 + size)
+        at = self.body.find(surname, pos)
+        while at >= 0:
+            name = self._name_at(at, surname)
+            if name:
+                return name
             at = self.body.find(surname, at + 1)
-        return out
+        return None
+
+    def _name_at(self, at: int, surname: str) -> str | None:
+        key = (at, surname)
+        if key not in self._names:
+            self._names[key] = self._full_name_at(at, surname)
+        return self._names[key]
 
     def _full_name_at(self, at: int, surname: str) -> str | None:
         """The full name that ends with ``surname`` at ``at`` ("Secretary Antony Blinken": "Antony Blinken"), if any."""
