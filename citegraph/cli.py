@@ -53,7 +53,7 @@ def build_cmd(
     strict: bool = typer.Option(False, "--strict", help="Exit with an error if any input is skipped."),
     max_nodes: int = typer.Option(1500, "--max-nodes", min=1, help="Most nodes the explorer shows (the most-cited are kept)."),
     open_page: bool = typer.Option(False, "--open", help="Open the explorer (graph.html) in the default browser afterwards."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for reading and extraction (0: all cores)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for reading and extraction (0: all cores); with 1, the graph exports are not written by a second process either."),
     dask_scheduler: Optional[str] = typer.Option(
         None, "--dask-scheduler", help="Read and extract on this Dask cluster (e.g. tcp://host:8786) instead of this machine."
     ),
