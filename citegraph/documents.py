@@ -1079,7 +1079,6 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
             return by_info
         if m.plural:
             return None
-        recent = max(same, key=lambda d: d.last_sent)
         if _proper_tokens(m.mods + " " + m.post + " " + (m.issuer or "")):
             # "the cable from the US Embassy in Oman" after "a diplomatic cable": the latest
             # document that names nothing else; "the" presupposes one already in play
