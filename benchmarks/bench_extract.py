@@ -24,6 +24,8 @@ from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article
 from citegraph.text import sentences
 
+import machine  # benchmarks/machine.py: how fast the machine is right now
+
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "polnear"
 
 
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=3, help="best of N timed passes")
     args = parser.parse_args(argv)
+    print(machine.describe(), flush=True)
     if not args.corpus.is_dir():
         print(f"{args.corpus} is absent: put the shared corpora beside this clone", file=sys.stderr)
         return 2

@@ -39,6 +39,8 @@ from citegraph.gazetteer import Gazetteer
 from citegraph.read import ReadOptions, discover, iter_articles
 from citegraph.records import Article, Skip
 
+import machine  # benchmarks/machine.py: how fast the machine is right now
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"
 
@@ -108,6 +110,7 @@ def main() -> None:
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     parser.add_argument("--discover-files", type=int, default=10_000, help="files to list (0: skip)")
     args = parser.parse_args()
+    print(machine.describe(), flush=True)
     print(f"import citegraph.read: {import_seconds():.3f} s (fresh interpreter, best of 3)")
     if args.discover_files and args.corpora.exists():
         found, seconds = discover_seconds(args.corpora, args.discover_files)

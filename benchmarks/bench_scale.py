@@ -32,6 +32,8 @@ from pathlib import Path
 
 import psutil
 
+import machine  # benchmarks/machine.py: how fast the machine is right now
+
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz")
@@ -194,6 +196,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a new temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args()
+    print(machine.describe(), flush=True)
     if not CORPORA.is_dir():
         raise SystemExit(f"{CORPORA} is absent: the benchmark needs ../shared/corpora beside the repo")
     pool = source_pool()

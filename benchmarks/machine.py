@@ -1,0 +1,35 @@
+"""How fast this machine is right now, for reading the other benchmarks' figures.
+
+A shared virtual machine's speed changes with its neighbours' load, which
+neither CPU time nor wall time can see: the same code measured an hour apart
+differed by 2x here. Each benchmark prints this figure beside its own, so
+figures taken at different times can be compared: the seconds one CPU takes
+for a fixed pure-Python loop (about 0.8 s on this 2-core machine at its
+fastest).
+
+    python3 benchmarks/machine.py
+"""
+
+from __future__ import annotations
+
+import time
+
+
+def loop_seconds(steps: int = 10_000_000, repeat: int = 3) -> float:
+    """Best of ``repeat`` CPU-second timings of a ``steps``-long summing loop."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        total = 0
+        for i in range(steps):
+            total += i
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def describe() -> str:
+    return f"machine check: a 10-million-step Python loop takes {loop_seconds():.2f} CPU s (about 0.8 at best here)"
+
+
+if __name__ == "__main__":
+    print(describe())
