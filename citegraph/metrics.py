@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from itertools import combinations
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from .projections import outlet_projection, require_citation_graph
+from .projections import co_citation_of, outlet_projection, require_citation_graph
 
 log = logging.getLogger(__name__)
 
@@ -243,15 +242,7 @@ def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
 
 def _co_citation(index: _Index) -> nx.Graph:
     """``projections.co_citation`` from the index: sources cited together, anonymous ones left out."""
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for article in index.articles:
-        sources = [s for s in index.cited[article] if index.kind[s] != "anonymous"]
-        for pair in combinations(sources, 2):
-            pairs[pair] += 1
-    C = nx.Graph()
-    C.add_nodes_from(sorted({n for pair in pairs for n in pair}))
-    C.add_edges_from((u, v, {"weight": w}) for (u, v), w in sorted(pairs.items()))
-    return C
+    return co_citation_of((index.cited[a] for a in index.articles), index.kind)
 
 
 def _outlet_projection(G: nx.DiGraph, index: _Index) -> nx.DiGraph:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
+from typing import Iterable, Mapping
 
 import networkx as nx
 
@@ -74,10 +75,15 @@ def co_citation(G: nx.DiGraph) -> nx.Graph:
     Anonymous sources are left out: each belongs to one article only.
     """
     require_citation_graph(G)
+    kinds = dict(G.nodes(data="kind"))
+    return co_citation_of((cited_sources(G, a) for a in nodes_of_kind(G, "article")), kinds)
+
+
+def co_citation_of(cited: Iterable[list[str]], kinds: Mapping[str, str]) -> nx.Graph:
+    """The co-citation graph of articles' sorted source lists (``kinds``: node -> kind)."""
     pairs: dict[tuple[str, str], int] = defaultdict(int)
-    for article in nodes_of_kind(G, "article"):
-        sources = [s for s in cited_sources(G, article) if G.nodes[s]["kind"] != "anonymous"]
-        for pair in combinations(sources, 2):
+    for sources in cited:
+        for pair in combinations([s for s in sources if kinds[s] != "anonymous"], 2):
             pairs[pair] += 1
     C = nx.Graph()
     C.add_nodes_from(sorted({n for pair in pairs for n in pair}))
