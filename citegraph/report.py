@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from itertools import tee
+from itertools import chain, tee
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
 
@@ -512,10 +512,7 @@ def render_markdown(sections: list[Section]) -> str:
 def _markdown_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[str]:
     yield "# Where do these stories come from?\n\nA citegraph report. Links lead to the articles and evidence " \
           "sentences behind each figure; `metrics.json` holds every figure in full.\n\n"
-    for s in summary:
-        yield _md_section(s)
-    for s in rest:
-        yield _md_section(s)
+    yield from map(_md_section, chain(summary, rest))
 
 
 # ---- HTML -------------------------------------------------------------------
@@ -573,10 +570,7 @@ def _html_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[st
         "<h1>Where do these stories come from?</h1>\n"
         f"<nav>{nav}</nav>\n"
     )
-    for s in summary:
-        yield _html_section(s)
-    for s in rest:
-        yield _html_section(s)
+    yield from map(_html_section, chain(summary, rest))
     yield "</body>\n</html>\n"
 
 
