@@ -207,17 +207,18 @@ def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
     """Write the graph exports while the body of the ``with`` writes the other outputs.
 
     With more than one core allowed (``jobs`` is not 1) and a graph of 5,000
-    to 60,000 nodes, the exports, the largest outputs, are written by a forked
-    child process that shares the graph with this one, so the two halves of
-    the output stage run on two cores (the node-link JSON is written here,
-    after the body); the list yielded is filled with their paths once the
-    child has finished, and an error in the child is raised
-    here. Otherwise they are written in this process after the body: a small
-    graph is not worth a fork, and on a larger one the child's copies of the
-    pages it touches would double the build's memory. A platform without
-    ``fork`` also writes them here.
+    to 60,000 nodes, a forked child process, sharing the graph's memory,
+    writes GraphML, GEXF and CSV (the largest outputs) while this process
+    runs the body and then writes the node-link JSON; the list yielded is
+    filled with the paths once the child has finished, and an error in the
+    child is raised here. Otherwise every export is written here after the
+    body: a small graph is not worth a fork, on a larger one the child's
+    copies of the pages it touches would double the build's memory, and some
+    platforms cannot fork.
     """
     import multiprocessing
+
+    from . import export
 
     paths: list[Path] = []
     forked = (
@@ -227,7 +228,7 @@ def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
     )
     if not forked:
         yield paths
-        paths += _write_exports(graph, options.out)
+        paths += export.write_exports(graph, options.out)
         return
     import gc
 
@@ -241,7 +242,7 @@ def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
     send.close()
     try:
         yield paths
-        node_link = _write_node_link(graph, options.out)  # here, while the child writes the rest
+        node_link = export.write_node_link(graph, options.out)  # here, while the child writes the rest
     except BaseException:
         child.terminate()  # its files are in the staging folder, which is discarded
         child.join()
@@ -267,28 +268,12 @@ def _receive(connection):
         return None
 
 
-def _write_exports(graph, out: Path) -> list[Path]:
-    from . import export
-
-    return export.write_exports(graph, out)
-
-
-def _write_flat_exports(graph, out: Path) -> list[Path]:
-    from . import export
-
-    return export.write_flat_exports(graph, out)
-
-
-def _write_node_link(graph, out: Path) -> Path:
-    from . import export
-
-    return export.write_node_link(graph, out)
-
-
 def _export_child(graph, out: Path, send) -> None:
     """In the forked child: write the flat exports, send ``(True, paths)`` or ``(False, exception)``."""
+    from . import export
+
     try:
-        outcome = (True, _write_flat_exports(graph, out))
+        outcome = (True, export.write_flat_exports(graph, out))
     except BaseException as err:  # everything goes back to the parent, which raises it
         outcome = (False, _picklable(err))
     send.send(outcome)
