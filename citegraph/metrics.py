@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from .projections import co_citation_of, outlet_projection, require_citation_graph
+from .projections import co_citation_of, outlet_projection, outlet_projection_of, require_citation_graph
 
 log = logging.getLogger(__name__)
 
@@ -247,19 +247,8 @@ def _co_citation(index: _Index) -> nx.Graph:
 
 def _outlet_projection(G: nx.DiGraph, index: _Index) -> nx.DiGraph:
     """``projections.outlet_projection`` from the index."""
-    P = nx.DiGraph()
-    P.add_nodes_from((n, {"label": G.nodes[n]["label"]}) for n in sorted(n for n, k in index.kind.items()
-                                                                          if k == "outlet"))
-    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for article in index.articles:
-        publisher = index.publisher[article]
-        if publisher is None:
-            continue
-        for outlet in sorted(index.outlets_of(article) - {publisher}):
-            pairs[(publisher, outlet)].append(_aid(article))
-    for (u, v), arts in sorted(pairs.items()):
-        P.add_edge(u, v, weight=len(arts), articles=arts)
-    return P
+    relied_on = ((a, index.publisher[a], index.outlets_of(a)) for a in index.articles)
+    return outlet_projection_of(G, relied_on)
 
 
 def _ordered_subgraph(C: nx.Graph, keep: set[str]) -> nx.Graph:

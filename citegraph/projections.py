@@ -55,14 +55,19 @@ def outlet_projection(G: nx.DiGraph) -> nx.DiGraph:
     OutEdgeDataView([('outlet:X', 'outlet:CNN', 2)])
     """
     require_citation_graph(G)
+    articles = nodes_of_kind(G, "article")
+    return outlet_projection_of(G, ((a, publisher_of(G, a), article_outlets(G, a)) for a in articles))
+
+
+def outlet_projection_of(G: nx.DiGraph, relied_on: Iterable[tuple[str, str | None, set[str]]]) -> nx.DiGraph:
+    """The outlet projection of ``G`` from ``(article node, publisher node, outlets it relies on)`` triples."""
     P = nx.DiGraph()
     P.add_nodes_from((n, {"label": G.nodes[n]["label"]}) for n in nodes_of_kind(G, "outlet"))
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for article in nodes_of_kind(G, "article"):
-        publisher = publisher_of(G, article)
+    for article, publisher, outlets in relied_on:
         if publisher is None:
             continue
-        for outlet in sorted(article_outlets(G, article) - {publisher}):
+        for outlet in sorted(outlets - {publisher}):
             pairs[(publisher, outlet)].append(article.split(":", 1)[1])
     for (u, v), arts in sorted(pairs.items()):
         P.add_edge(u, v, weight=len(arts), articles=arts)
