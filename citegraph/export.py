@@ -16,10 +16,11 @@ import io
 import json
 import logging
 import re
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import tee
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -94,12 +95,15 @@ class Flat:
 
     Encoded on the fly (``nodes()``, ``edges()``), so that writing an export
     holds no second copy of every attribute: on a large corpus the evidence
-    alone runs to hundreds of megabytes.
+    alone runs to hundreds of megabytes. ``recheck``: when given, the only
+    nodes and edges whose names and values ``xml_safe`` checks (the others
+    passed when they were last written; ``splice`` uses it).
     """
 
-    def __init__(self, G: nx.DiGraph) -> None:
+    def __init__(self, G: nx.DiGraph, recheck: tuple[Iterable[Any], Iterable[tuple[Any, Any]]] | None = None) -> None:
         self.G = G
         self.graph = dict(G.graph)
+        self.recheck = recheck
         self._shared: dict[str, list[Iterator]] = {"nodes": [], "edges": []}
 
     @classmethod
@@ -121,6 +125,14 @@ class Flat:
     def edges(self) -> Iterator[tuple[Any, Any, dict]]:
         shared = self._shared["edges"]
         return shared.pop() if shared else self._edges()
+
+    def node(self, n: Any) -> dict:
+        """One node's encoded attributes."""
+        return {k: _encode_fast(v) for k, v in self.G._node[n].items()}
+
+    def edge(self, u: Any, v: Any) -> dict:
+        """One edge's encoded attributes."""
+        return {k: _encode_fast(x) for k, x in self.G._adj[u][v].items()}
 
     def _nodes(self) -> Iterator[tuple[Any, dict]]:
         encode = _encode_fast
@@ -147,20 +159,38 @@ class Flat:
             return False
         invalid = _XML_INVALID.search
         names = [str(x) for items in (self.node_types, self.edge_types) for pair in items for x in pair]
-        if any(invalid(t) for t in names) or any(invalid(n) for n in self.G):
+        nodes, edges = self.recheck if self.recheck is not None else (self.G, self.G.edges)
+        if any(invalid(t) for t in names) or any(invalid(n) for n in nodes):
             return False
-        values = (v for _, d in self.G.nodes(data=True) for v in d.values())
-        edge_values = (x for _, _, d in self.G.edges(data=True) for x in d.values())
+        node_data, adj = self.G._node, self.G._adj
+        values = (v for n in nodes for v in node_data[n].values())
+        edge_values = (x for u, v in edges for x in adj[u][v].values())
         return not any(_has_invalid(v, invalid) for stream in (values, edge_values) for v in stream)
 
     @cached_property
     def node_types(self) -> list[tuple[Any, type]]:
         """``(attribute name, value type)`` pairs of the nodes, in order of first use."""
-        return list(dict.fromkeys((k, _encoded_type(v)) for _, d in self.G.nodes(data=True) for k, v in d.items()))
+        return _types_in_order(self.G._node.values())
 
     @cached_property
     def edge_types(self) -> list[tuple[Any, type]]:
-        return list(dict.fromkeys((k, _encoded_type(x)) for _, _, d in self.G.edges(data=True) for k, x in d.items()))
+        return _types_in_order(d for nbrs in self.G._adj.values() for d in nbrs.values())
+
+
+def _types_in_order(dicts: Iterable[dict]) -> list[tuple[Any, type]]:
+    """The ``(name, encoded type)`` pairs of ``dicts`` in order of first use.
+
+    Attribute dicts of one kind share their names and value types; each such
+    signature is expanded into pairs only the first time it is seen.
+    """
+    pairs: dict[tuple[Any, type], None] = {}
+    seen: set = set()
+    for d in dicts:
+        signature = (tuple(d), tuple(map(type, d.values())))
+        if signature not in seen:
+            seen.add(signature)
+            pairs.update(dict.fromkeys((k, _encoded_type(v)) for k, v in d.items()))
+    return list(pairs)
 
 
 def _encoded_type(value: Any) -> type:
@@ -213,32 +243,85 @@ def _attribute_keys(pairs: Iterable[tuple[Any, type]], types: dict, scope: str, 
         keys.setdefault((k, kind, scope), None)
 
 
-def _graphml_fast(flat: Flat) -> Iterator[str]:
-    """The GraphML text in pieces; ``_Unsupported`` is raised before the first piece."""
+@dataclass
+class Parts:
+    """One export file as fixed text and one piece per node or edge.
+
+    The file is ``texts[0]``, the pieces of ``sections[0]`` joined by
+    ``seps[0]``, ``texts[1]``, ..., ``texts[-1]``. What opens a non-empty list
+    (node-link JSON's ``[``) ends the text before it. Each piece depends only
+    on its own node or edge (and, in ``numbered``, on its position, written as
+    `` id="<position>"``) once the texts are fixed: ``splice`` relies on it.
+    """
+
+    texts: list[str]
+    sections: tuple[str, ...]  # "nodes" / "edges", in file order
+    seps: tuple[str, ...]
+    items: Callable[[str], Iterator[str]]  # a section's pieces in graph order
+    encode: Callable[[str, Any, int], str]  # (section, node or (u, v), position) -> its piece
+    numbered: str | None = None
+
+    def pieces(self) -> Iterator[str]:
+        """The file's text, a piece at a time."""
+        for text, section, sep in zip(self.texts, self.sections, self.seps):
+            yield text
+            items = self.items(section)
+            if not sep:
+                yield from items
+                continue
+            for piece in items:
+                yield piece
+                break
+            for piece in items:
+                yield sep + piece
+        yield self.texts[-1]
+
+
+class _Escaped(dict):
+    """Node ids escaped by ``escape``, each escaped once, when first asked for."""
+
+    def __init__(self, escape: Callable[[str], str]) -> None:
+        super().__init__()
+        self.escape = escape
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.escape(key)
+        return value
+
+
+def graphml_parts(flat: Flat) -> Parts:
+    """The GraphML file in parts; ``_Unsupported`` for graphs the fast writer does not cover."""
     flat.check_fast()
     keys: dict[tuple[str, str, str], None] = {}
     _attribute_keys(flat.node_types, _GRAPHML_TYPES, "node", keys)
     _attribute_keys(flat.edge_types, _GRAPHML_TYPES, "edge", keys)
-    return _graphml_pieces(flat, keys)
-
-
-def _graphml_pieces(flat: Flat, keys: dict[tuple[str, str, str], None]) -> Iterator[str]:
-    yield (
+    header = [
         "<?xml version='1.0' encoding='utf-8'?>\n<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org'
         '/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
-    )
+    ]
     for name, kind, scope in reversed(list(keys)):  # networkx inserts each new key first
         a = _lxml_attr(name)
-        yield f'<key id="{a}" for="{scope}" attr.name="{a}" attr.type="{kind}"/>\n'
-    yield '<graph edgedefault="directed">'
-    ids = {n: _lxml_attr(n) for n in flat.G}
+        header.append(f'<key id="{a}" for="{scope}" attr.name="{a}" attr.type="{kind}"/>\n')
+    header.append('<graph edgedefault="directed">')
     tags = {name: f'  <data key="{_lxml_attr(name)}">' for name, _, _ in keys}
-    for node, data in flat.nodes():
-        yield _graphml_element(f'<node id="{ids[node]}"', "node", data, tags)
-    for u, v, data in flat.edges():
-        yield _graphml_element(f'<edge source="{ids[u]}" target="{ids[v]}"', "edge", data, tags)
-    yield "</graph></graphml>"
+    ids = _Escaped(_lxml_attr)
+
+    def node(n: Any, data: dict) -> str:
+        return _graphml_element(f'<node id="{ids[n]}"', "node", data, tags)
+
+    def edge(u: Any, v: Any, data: dict) -> str:
+        return _graphml_element(f'<edge source="{ids[u]}" target="{ids[v]}"', "edge", data, tags)
+
+    def items(section: str) -> Iterator[str]:
+        if section == "nodes":
+            return (node(n, data) for n, data in flat.nodes())
+        return (edge(u, v, data) for u, v, data in flat.edges())
+
+    def encode(section: str, key: Any, _: int) -> str:
+        return node(key, flat.node(key)) if section == "nodes" else edge(*key, flat.edge(*key))
+
+    return Parts(["".join(header), "", "</graph></graphml>"], ("nodes", "edges"), ("", ""), items, encode)
 
 
 def _graphml_element(start: str, tag: str, data: dict, tags: dict[str, str]) -> str:
@@ -259,18 +342,23 @@ def graphml_text(G: nx.DiGraph, flat: Flat | None = None) -> str:
 def graphml_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
     """``graphml_text`` in pieces, to be written as they come."""
     try:
-        return _graphml_fast(flat or Flat.of(G))
+        return graphml_parts(flat or Flat.of(G)).pieces()
     except _Unsupported:
         log.debug("GraphML: graph outside the fast writer, using networkx")
+    return iter([graphml_networkx(G)])
+
+
+def graphml_networkx(G: nx.DiGraph) -> str:
+    """GraphML by networkx's own writer, for graphs the fast writer does not cover."""
     buffer = io.BytesIO()
     nx.write_graphml(flatten(G), buffer, encoding="utf-8", named_key_ids=True)
-    return iter([buffer.getvalue().decode("utf-8")])
+    return buffer.getvalue().decode("utf-8")
 
 
 def _gexf_attribute_ids(flat: Flat) -> dict[tuple[str, str], tuple[str, str]]:
     """``(class, title) -> (id, type)`` numbered as networkx numbers them: node attributes first."""
-    if any(_GEXF_NODE_RESERVED.intersection(d) for _, d in flat.G.nodes(data=True)) or any(
-        _GEXF_EDGE_RESERVED.intersection(d) for _, _, d in flat.G.edges(data=True)
+    if _GEXF_NODE_RESERVED.intersection(k for k, _ in flat.node_types) or _GEXF_EDGE_RESERVED.intersection(
+        k for k, _ in flat.edge_types
     ):
         raise _Unsupported
     node_keys: dict = {}
@@ -284,38 +372,47 @@ def _gexf_attribute_ids(flat: Flat) -> dict[tuple[str, str], tuple[str, str]]:
     return ids
 
 
-def _gexf_fast(flat: Flat) -> Iterator[str]:
-    """The GEXF text in pieces; ``_Unsupported`` is raised before the first piece."""
+def gexf_parts(flat: Flat) -> Parts:
+    """The GEXF file in parts (edges numbered); ``_Unsupported`` for graphs the fast writer does not cover."""
     flat.check_fast()
-    return _gexf_pieces(flat, _gexf_attribute_ids(flat))
-
-
-def _gexf_pieces(flat: Flat, ids: dict[tuple[str, str], tuple[str, str]]) -> Iterator[str]:
-    yield (
+    ids = _gexf_attribute_ids(flat)
+    header = [
         "<?xml version='1.0' encoding='utf-8'?>\n<gexf xmlns=\"http://www.gexf.net/1.2draft\" "
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.gexf.net/1.2draft '
         'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n  <meta>\n'
         f"    <creator>NetworkX {_xml_text(nx.__version__)}</creator>\n  </meta>\n"
         '  <graph defaultedgetype="directed" mode="static" name="">\n'
-    )
+    ]
     for scope in ("edge", "node"):  # networkx inserts each class's declarations first
         declared = [(name, i, kind) for (s, name), (i, kind) in ids.items() if s == scope]
         if declared:
-            yield f'    <attributes mode="static" class="{scope}">\n'
-            yield from (f'      <attribute id="{i}" title="{_etree_attr(name)}" type="{kind}" />\n'
-                        for name, i, kind in declared)
-            yield "    </attributes>\n"
+            header.append(f'    <attributes mode="static" class="{scope}">\n')
+            header.extend(f'      <attribute id="{i}" title="{_etree_attr(name)}" type="{kind}" />\n'
+                          for name, i, kind in declared)
+            header.append("    </attributes>\n")
+    header.append("    <nodes>\n")
     tags = {key: f'          <attvalue for="{i}" value="' for key, (i, _) in ids.items()}
-    node_ids = {n: _etree_attr(n) for n in flat.G}
-    yield "    <nodes>\n"
-    for node, data in flat.nodes():
-        label = _etree_attr(str(data.pop("label", node)))
-        yield _gexf_element(f'      <node id="{node_ids[node]}" label="{label}"', "node", data, tags)
-    yield "    </nodes>\n    <edges>\n"
-    for i, (u, v, data) in enumerate(flat.edges()):
+    node_ids = _Escaped(_etree_attr)
+
+    def node(n: Any, data: dict) -> str:  # data may be shared with the other writers: not changed here
+        label = _etree_attr(str(data.get("label", n)))
+        rest = {k: v for k, v in data.items() if k != "label"} if "label" in data else data
+        return _gexf_element(f'      <node id="{node_ids[n]}" label="{label}"', "node", rest, tags)
+
+    def edge(u: Any, v: Any, data: dict, i: int) -> str:
         start = f'      <edge source="{node_ids[u]}" target="{node_ids[v]}" id="{i}"'
-        yield _gexf_element(start, "edge", data, tags)
-    yield "    </edges>\n  </graph>\n</gexf>\n"
+        return _gexf_element(start, "edge", data, tags)
+
+    def items(section: str) -> Iterator[str]:
+        if section == "nodes":
+            return (node(n, data) for n, data in flat.nodes())
+        return (edge(u, v, data, i) for i, (u, v, data) in enumerate(flat.edges()))
+
+    def encode(section: str, key: Any, i: int) -> str:
+        return node(key, flat.node(key)) if section == "nodes" else edge(*key, flat.edge(*key), i)
+
+    texts = ["".join(header), "    </nodes>\n    <edges>\n", "    </edges>\n  </graph>\n</gexf>\n"]
+    return Parts(texts, ("nodes", "edges"), ("", ""), items, encode, numbered="edges")
 
 
 def _gexf_value(value: Any) -> str:
@@ -339,13 +436,18 @@ def gexf_text(G: nx.DiGraph, flat: Flat | None = None) -> str:
 def gexf_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
     """``gexf_text`` in pieces, to be written as they come."""
     try:
-        return _gexf_fast(flat or Flat.of(G))
+        return gexf_parts(flat or Flat.of(G)).pieces()
     except _Unsupported:
         log.debug("GEXF: graph outside the fast writer, using networkx")
+    return iter([gexf_networkx(G)])
+
+
+def gexf_networkx(G: nx.DiGraph) -> str:
+    """GEXF by networkx's own writer, for graphs the fast writer does not cover."""
     buffer = io.BytesIO()
     nx.write_gexf(flatten(G), buffer, encoding="utf-8")
     text = buffer.getvalue().decode("utf-8")
-    return iter([re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)])
+    return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
 
 
 _INDENTS = ["\n" + "  " * i for i in range(100)]
@@ -418,28 +520,40 @@ def node_link_text(G: nx.DiGraph) -> str:
 
 def node_link_pieces(G: nx.DiGraph) -> Iterator[str]:
     """``node_link_text`` in pieces, one node or edge at a time, as ``nx.node_link_data`` lays them out."""
-    if G.is_multigraph() or not G.is_directed() or not all(type(k) is str for k in G.graph):
+    try:
+        return node_link_parts(G).pieces()
+    except _Unsupported:
         return iter([json_text(nx.node_link_data(G, edges="edges"))])
-    return _node_link_pieces(G)
 
 
-def _node_link_pieces(G: nx.DiGraph) -> Iterator[str]:
+def node_link_parts(G: nx.DiGraph) -> Parts:
+    """The node-link JSON file in parts; ``_Unsupported`` for multigraphs, undirected graphs, odd graph keys."""
+    if G.is_multigraph() or not G.is_directed() or not all(type(k) is str for k in G.graph):
+        raise _Unsupported
     # Top-level keys in sorted order: directed, edges, graph, multigraph, nodes.
-    yield '{\n  "directed": true,\n  "edges": '
-    yield from _json_list_pieces(({**d, "source": u, "target": v} for u, v, d in G.edges(data=True)), 1)
-    yield ',\n  "graph": ' + json_text(G.graph)[:-1].replace("\n", _INDENTS[1]) + ',\n  "multigraph": false,\n  "nodes": '
-    yield from _json_list_pieces(({**d, "id": n} for n, d in G.nodes(data=True)), 1)
-    yield "\n}\n"
+    opened, closed = ("[", _INDENTS[1] + "]"), ("", "[]")
+    edges_open, edges_close = opened if G.number_of_edges() else closed
+    nodes_open, nodes_close = opened if G.number_of_nodes() else closed
+    graph = json_text(G.graph)[:-1].replace("\n", _INDENTS[1])
+    texts = [
+        '{\n  "directed": true,\n  "edges": ' + edges_open,
+        f'{edges_close},\n  "graph": {graph},\n  "multigraph": false,\n  "nodes": {nodes_open}',
+        nodes_close + "\n}\n",
+    ]
+    inner = _INDENTS[2]
 
+    def items(section: str) -> Iterator[str]:
+        if section == "nodes":
+            return (inner + _json_or_dumps({**d, "id": n}, 2) for n, d in G.nodes(data=True))
+        return (inner + _json_or_dumps({**d, "source": u, "target": v}, 2) for u, v, d in G.edges(data=True))
 
-def _json_list_pieces(items: Iterable[Any], level: int) -> Iterator[str]:
-    """A JSON list at ``level``, as ``_json`` writes it, one item per piece."""
-    inner = _INDENTS[level + 1]
-    first = True
-    for item in items:
-        yield ("[" if first else ",") + inner + _json_or_dumps(item, level + 1)
-        first = False
-    yield "[]" if first else _INDENTS[level] + "]"
+    def encode(section: str, key: Any, _: int) -> str:
+        if section == "nodes":
+            return inner + _json_or_dumps({**G._node[key], "id": key}, 2)
+        u, v = key
+        return inner + _json_or_dumps({**G._adj[u][v], "source": u, "target": v}, 2)
+
+    return Parts(texts, ("edges", "nodes"), (",", ","), items, encode)
 
 
 def _json_or_dumps(value: Any, level: int) -> str:
@@ -450,18 +564,16 @@ def _json_or_dumps(value: Any, level: int) -> str:
         return dumps_json(value)[:-1].replace("\n", _INDENTS[level])
 
 
-def _csv_pieces(header: list[str], rows: Iterable[list[Any]], batch: int = 2000) -> Iterator[str]:
-    """CSV text (``csv.writer``, ``\\n`` line ends), ``batch`` rows per piece."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for i, row in enumerate(rows, 1):
-        writer.writerow(row)
-        if i % batch == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+class _Echo:
+    """A file for ``csv.writer`` whose ``write`` returns the line: ``writerow`` then returns it."""
+
+    @staticmethod
+    def write(line: str) -> str:
+        return line
+
+
+def _csv_writer() -> Any:
+    return csv.writer(_Echo(), lineterminator="\n")
 
 
 def _columns(items: Iterable[dict[str, Any]]) -> list[str]:
@@ -473,9 +585,24 @@ def nodes_csv(G: nx.DiGraph, flat: Flat | None = None) -> str:
 
 
 def nodes_csv_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
-    flat = flat or Flat.of(G)
-    cols = _columns(d for _, d in G.nodes(data=True))
-    return _csv_pieces(["id", *cols], ([n, *[_csv_cell(d.get(c)) for c in cols]] for n, d in flat.nodes()))
+    return nodes_csv_parts(flat or Flat.of(G)).pieces()
+
+
+def nodes_csv_parts(flat: Flat) -> Parts:
+    """``nodes.csv`` in parts: the header line, then a line per node."""
+    cols = sorted({k for k, _ in flat.node_types})
+    write = _csv_writer().writerow
+
+    def row(n: Any, d: dict) -> str:
+        return write([n, *[_csv_cell(d.get(c)) for c in cols]])
+
+    def items(_: str) -> Iterator[str]:
+        return (row(n, d) for n, d in flat.nodes())
+
+    def encode(_: str, key: Any, __: int) -> str:
+        return row(key, flat.node(key))
+
+    return Parts([write(["id", *cols]), ""], ("nodes",), ("",), items, encode)
 
 
 def edges_csv(G: nx.DiGraph, flat: Flat | None = None) -> str:
@@ -483,10 +610,24 @@ def edges_csv(G: nx.DiGraph, flat: Flat | None = None) -> str:
 
 
 def edges_csv_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
-    flat = flat or Flat.of(G)
-    cols = _columns(d for _, _, d in G.edges(data=True))
-    rows = ([u, v, *[_csv_cell(d.get(c)) for c in cols]] for u, v, d in flat.edges())
-    return _csv_pieces(["source", "target", *cols], rows)
+    return edges_csv_parts(flat or Flat.of(G)).pieces()
+
+
+def edges_csv_parts(flat: Flat) -> Parts:
+    """``edges.csv`` in parts: the header line, then a line per edge."""
+    cols = sorted({k for k, _ in flat.edge_types})
+    write = _csv_writer().writerow
+
+    def row(u: Any, v: Any, d: dict) -> str:
+        return write([u, v, *[_csv_cell(d.get(c)) for c in cols]])
+
+    def items(_: str) -> Iterator[str]:
+        return (row(u, v, d) for u, v, d in flat.edges())
+
+    def encode(_: str, key: Any, __: int) -> str:
+        return row(*key, flat.edge(*key))
+
+    return Parts([write(["source", "target", *cols]), ""], ("edges",), ("",), items, encode)
 
 
 def _csv_cell(value: Any) -> str:

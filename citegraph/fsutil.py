@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 from contextlib import ExitStack, contextmanager
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, BinaryIO, ContextManager, Iterable, Iterator
 
 
 def _umask() -> int:
@@ -51,14 +51,21 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_lanes(lanes: Iterable[Iterable[tuple[Path, Iterable[str]]]]) -> None:
+def atomic_binary(path: Path) -> ContextManager[BinaryIO]:
+    """``path`` opened for writing bytes; moved into place when the ``with`` block ends without an error."""
+    return _atomic(path, "wb")
+
+
+def atomic_write_lanes(lanes: Iterable[Iterable[tuple[Path, Iterable[Any]]]], binary: bool = False) -> None:
     """Write several files at once, atomically: each lane is a sequence of ``(path, pieces)``.
 
     The lanes take turns, one piece each, so that pieces made from one shared
     stream (the same node or edge, rendered into several formats) are written
     close together; within a lane the files follow one another. The files
     appear together once all are whole; on an error none of them does.
+    Pieces are ``str`` (written as UTF-8), or ``bytes`` when ``binary``.
     """
+    mode = "wb" if binary else "w"
     with ExitStack() as stack:
         active = [iter(lane) for lane in lanes]
         current: list = [None] * len(active)
@@ -72,7 +79,7 @@ def atomic_write_lanes(lanes: Iterable[Iterable[tuple[Path, Iterable[str]]]]) ->
                         active[i] = None
                         continue
                     path, pieces = nxt
-                    current[i] = (stack.enter_context(_atomic(path, "w")), iter(pieces))
+                    current[i] = (stack.enter_context(_atomic(path, mode)), iter(pieces))
                 fh, pieces = current[i]
                 piece = next(pieces, None)
                 if piece is None:
