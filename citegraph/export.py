@@ -110,13 +110,16 @@ class Flat:
     def of(cls, G: nx.DiGraph) -> Flat:
         return cls(G)
 
-    def share(self, readers: int) -> None:
+    def share(self, readers: int, edge_readers: int | None = None) -> None:
         """Encode each node and edge once for the next ``readers`` calls of ``nodes()`` and ``edges()``.
 
+        ``edge_readers``: the number of ``edges()`` calls, when it differs.
         The readers must advance together (``fsutil.atomic_write_lanes`` makes
         them): what one has read and another not yet is held until both have.
         """
-        self._shared = {"nodes": list(tee(self._nodes(), readers)), "edges": list(tee(self._edges(), readers))}
+        edge_readers = readers if edge_readers is None else edge_readers
+        self._shared = {"nodes": list(tee(self._nodes(), readers)) if readers else [],
+                        "edges": list(tee(self._edges(), edge_readers)) if edge_readers else []}
 
     def nodes(self) -> Iterator[tuple[Any, dict]]:
         shared = self._shared["nodes"]
@@ -146,7 +149,7 @@ class Flat:
 
     def check_fast(self) -> None:
         """Raise ``_Unsupported`` for graphs the fast writers were not written for."""
-        if self.graph or not self.G.number_of_nodes() or not self.G.number_of_edges() or not self.xml_safe:
+        if self.graph or not self.G.number_of_nodes() or not _has_edges(self.G) or not self.xml_safe:
             raise _Unsupported
 
     @cached_property
@@ -177,20 +180,27 @@ class Flat:
         return _types_in_order(d for nbrs in self.G._adj.values() for d in nbrs.values())
 
 
+def _has_edges(G: nx.DiGraph) -> bool:
+    """``G.number_of_edges() > 0``, without counting them."""
+    return any(G._adj.values())
+
+
 def _types_in_order(dicts: Iterable[dict]) -> list[tuple[Any, type]]:
     """The ``(name, encoded type)`` pairs of ``dicts`` in order of first use.
 
-    Attribute dicts of one kind share their names and value types; each such
-    signature is expanded into pairs only the first time it is seen.
+    Attribute dicts of one kind share their names and value types: each such
+    signature (names, then types) is expanded into pairs once.
     """
     pairs: dict[tuple[Any, type], None] = {}
-    seen: set = set()
-    for d in dicts:
-        signature = (tuple(d), tuple(map(type, d.values())))
-        if signature not in seen:
-            seen.add(signature)
-            pairs.update(dict.fromkeys((k, _encoded_type(v)) for k, v in d.items()))
+    for signature in dict.fromkeys((*d, *map(type, d.values())) for d in dicts):
+        half = len(signature) // 2
+        pairs.update(dict.fromkeys(zip(signature[:half], map(_encoded_kind, signature[half:]))))
     return list(pairs)
+
+
+def _encoded_kind(kind: type) -> type:
+    """The type of ``_encode_fast(value)`` for a value of type ``kind``."""
+    return str if kind is type(None) or issubclass(kind, (list, tuple, dict)) else kind
 
 
 def _encoded_type(value: Any) -> type:
@@ -532,7 +542,7 @@ def node_link_parts(G: nx.DiGraph) -> Parts:
         raise _Unsupported
     # Top-level keys in sorted order: directed, edges, graph, multigraph, nodes.
     opened, closed = ("[", _INDENTS[1] + "]"), ("", "[]")
-    edges_open, edges_close = opened if G.number_of_edges() else closed
+    edges_open, edges_close = opened if _has_edges(G) else closed
     nodes_open, nodes_close = opened if G.number_of_nodes() else closed
     graph = json_text(G.graph)[:-1].replace("\n", _INDENTS[1])
     texts = [
