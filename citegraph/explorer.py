@@ -235,7 +235,7 @@ def build_payload(
     G: nx.DiGraph, H: nx.DiGraph, scores: dict[str, int], positions: dict, options: ExplorerOptions
 ) -> dict[str, Any]:
     """The JSON the page script reads: vis nodes/edges/options from pyvis, plus details."""
-    from pyvis.network import Network
+    Network = _pyvis().network.Network
 
     net = Network(directed=True, height="100%", width="100%")
     cited = _cited_counts(H)
@@ -422,6 +422,38 @@ def _vis_options(net, precomputed: bool, options: ExplorerOptions) -> dict[str, 
     return opts
 
 
+def _pyvis():
+    """The pyvis package, imported without IPython when nothing has imported IPython yet.
+
+    ``pyvis.network`` imports ``IPython.display`` only to show a notebook
+    ``IFrame``, which citegraph never does, and IPython takes half a second to
+    import, as long as the rest of a small build. Stand-in modules answer that
+    one import and are taken out of ``sys.modules`` at once, so a later
+    ``import IPython`` gets the real package. In a notebook (IPython loaded)
+    pyvis is imported as usual.
+    """
+    import sys
+
+    if "pyvis.network" in sys.modules or "IPython" in sys.modules:
+        import pyvis.network
+
+        return sys.modules["pyvis"]
+    import types
+
+    package = types.ModuleType("IPython")
+    package.__path__ = []
+    display = types.ModuleType("IPython.display")
+    display.IFrame = None  # pyvis uses it only in Network.show() inside a notebook
+    sys.modules.update({"IPython": package, "IPython.display": display})
+    try:
+        import pyvis.network
+    finally:
+        for name in ("IPython", "IPython.display"):
+            if sys.modules.get(name) in (package, display):
+                del sys.modules[name]
+    return sys.modules["pyvis"]
+
+
 # --------------------------------------------------------------------- page
 
 
@@ -432,8 +464,7 @@ def _static(name: str) -> str:
 @lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
     """vis-network's script and style as shipped inside the pyvis package."""
-    import pyvis
-
+    pyvis = _pyvis()
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     try:
         return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")

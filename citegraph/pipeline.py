@@ -13,7 +13,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .errors import BuildError
 from .fsutil import atomic_write_lines, atomic_write_text, jsonl
@@ -55,6 +55,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     update: UpdateSummary | None = None  # what the store update read, dropped and re-extracted
     regenerated: bool = True  # False when the outputs were already current and left alone
+    patched: bool = False  # True when the previous build's graph was patched rather than built anew
     article_count: int = 0  # articles and citations in the build
     citation_count: int = 0
 
@@ -108,9 +109,10 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
         if current is not None:
             result.outputs, result.regenerated = current, False
             return result
+        run = _Run(out=Path(options.out), digest=digest, previous_digest=store.get_meta("outputs_digest"))
         store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
         with staged_output(options.out) as stage:
-            result = _build_into(dataclasses.replace(options, out=stage), store, result)
+            result = _build_into(dataclasses.replace(options, out=stage), store, result, run)
         result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
         _note_outputs(store, options.out, result.outputs, digest)
     return result
@@ -184,80 +186,117 @@ def staged_output(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _build_into(options: BuildOptions, store, result: BuildResult) -> BuildResult:
-    # Streamed from the store into the graph: no list of every citation outlives the builder.
-    graph = build_citation_graph(store.article_heads(), store.citations(), options)
-    with exports_alongside(graph, options) as exports:
+@dataclass(frozen=True)
+class _Run:
+    """What the output stage of one build knows besides its options: where the last outputs are."""
+
+    out: Path  # the published output folder (the build writes into a staging folder beside it)
+    digest: str  # the store digest these outputs are made from
+    previous_digest: str | None  # that of the last build that finished publishing, if any
+
+
+def _build_into(options: BuildOptions, store, result: BuildResult, run: _Run) -> BuildResult:
+    from . import export, graphcache
+    from .store import code_hash
+
+    key = graphcache.cache_key(store, code_hash())
+    graph = graphcache.graph_for(store, run.out, key, run.previous_digest, lambda: _gazetteer(options))
+    G = graph.G
+    result.patched = graph.change is not None
+    children = [lambda: _write_exports_and_state(graph, options, key, run)]
+    children.append(lambda: [write_graph_page(G, options)])
+    with alongside(children, _forks(G, options)) as done:
         result.outputs += write_store_records(options.out, store)
-        result.outputs += write_graph_outputs(graph, options.out, result.skips)
-        result.outputs.append(write_graph_page(graph, options))
-    result.outputs += exports
+        result.outputs += write_graph_outputs(G, options.out, result.skips)
+        node_link = export.write_node_link(G, options.out)
+    exports, page = done
+    result.outputs += [*page, *exports, node_link]
     return result
 
 
-# Between these graph sizes (nodes) the exports are written by a forked child. Below, forking costs
-# more than it saves; above, the child's copies of the graph's pages (every object it reads gets its
-# reference count written) would cost more memory than a large build should take.
+def _write_exports_and_state(graph, options: BuildOptions, key: str, run: _Run) -> list[Path]:
+    """GraphML, GEXF and CSV, then the graph state the next build patches (not an output: not listed)."""
+    from . import export, graphcache
+
+    paths = export.write_flat_exports(graph.G, options.out)
+    if graph.state is not None:
+        graphcache.save_state(graph.state, options.out, key, run.digest)
+    return paths
+
+
+def _gazetteer(options: BuildOptions):
+    from .parallel import cached_gazetteer
+
+    return cached_gazetteer(str(Path(options.outlets_file).resolve()) if options.outlets_file else None)
+
+
+# Between these graph sizes (nodes) the exports and the explorer are written by forked children.
+# Below, forking costs more than it saves; above, the children's copies of the graph's pages (every
+# object a child reads gets its reference count written) would cost more memory than a build should take.
 PARALLEL_OUTPUT_NODES = 5000
 PARALLEL_OUTPUT_MAX_NODES = 60_000
 
 
-@contextmanager
-def exports_alongside(graph, options: BuildOptions) -> Iterator[list[Path]]:
-    """Write the graph exports while the body of the ``with`` writes the other outputs.
-
-    With more than one core allowed (``jobs`` is not 1) and a graph of 5,000
-    to 60,000 nodes, a forked child process, sharing the graph's memory,
-    writes GraphML, GEXF and CSV (the largest outputs) while this process
-    runs the body and then writes the node-link JSON; the list yielded is
-    filled with the paths once the child has finished, and an error in the
-    child is raised here. Otherwise every export is written here after the
-    body: a small graph is not worth a fork, on a larger one the child's
-    copies of the pages it touches would double the build's memory, and some
-    platforms cannot fork.
-    """
+def _forks(G, options: BuildOptions) -> bool:
     import multiprocessing
 
-    from . import export
-
-    paths: list[Path] = []
-    forked = (
+    return (
         options.jobs != 1
-        and PARALLEL_OUTPUT_NODES <= graph.number_of_nodes() <= PARALLEL_OUTPUT_MAX_NODES
+        and PARALLEL_OUTPUT_NODES <= G.number_of_nodes() <= PARALLEL_OUTPUT_MAX_NODES
         and "fork" in multiprocessing.get_all_start_methods()
     )
+
+
+@contextmanager
+def alongside(tasks: list[Callable[[], Any]], forked: bool) -> Iterator[list[Any]]:
+    """Run ``tasks`` while the body of the ``with`` runs; the list yielded gets their results, in order.
+
+    With ``forked``, each task runs in a forked child process, sharing the
+    graph's memory copy-on-write, and its (picklable) result or exception comes
+    back through a pipe; an error in a child is raised here. Otherwise the
+    tasks run here, one after the other, after the body.
+    """
+    results: list[Any] = []
     if not forked:
-        yield paths
-        paths += export.write_exports(graph, options.out)
+        yield results
+        results += [task() for task in tasks]
         return
     import gc
+    import multiprocessing
 
-    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
-    gc.freeze()  # the child shares the graph's pages; a collection there would copy them
-    child = multiprocessing.get_context("fork").Process(
-        target=_export_child, args=(graph, options.out, send), name="citegraph-exports", daemon=True
-    )
-    child.start()
-    gc.unfreeze()
-    send.close()
+    context = multiprocessing.get_context("fork")
+    children = []
+    gc.freeze()  # the children share the graph's pages; a collection there would copy them
     try:
-        yield paths
-        node_link = export.write_node_link(graph, options.out)  # here, while the child writes the rest
+        for i, task in enumerate(tasks):
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_child, args=(task, send), name=f"citegraph-output-{i}", daemon=True)
+            child.start()
+            send.close()
+            children.append((child, receive))
+    finally:
+        gc.unfreeze()
+    try:
+        yield results
     except BaseException:
-        child.terminate()  # its files are in the staging folder, which is discarded
+        for child, receive in children:
+            child.terminate()  # their files are in the staging folder, which is discarded
+            child.join()
+            receive.close()
+        raise
+    outcomes = []
+    for child, receive in children:  # every child ends before an error is raised: none writes on after it
+        outcomes.append((child, _receive(receive)))
         child.join()
         receive.close()
-        raise
-    outcome = _receive(receive)
-    child.join()
-    receive.close()
-    if outcome is None:
-        raise BuildError(f"the process writing the graph exports ended with exit code {child.exitcode} "
-                         "and no result; run the build again with --jobs 1 to see the error here")
-    ok, value = outcome
-    if not ok:
-        raise value
-    paths += [*value, node_link]
+    for child, outcome in outcomes:
+        if outcome is None:
+            raise BuildError(f"the process writing part of the outputs ended with exit code {child.exitcode} "
+                             "and no result; run the build again with --jobs 1 to see the error here")
+        ok, value = outcome
+        if not ok:
+            raise value
+        results.append(value)
 
 
 def _receive(connection):
@@ -268,12 +307,10 @@ def _receive(connection):
         return None
 
 
-def _export_child(graph, out: Path, send) -> None:
-    """In the forked child: write the flat exports, send ``(True, paths)`` or ``(False, exception)``."""
-    from . import export
-
+def _child(task: Callable[[], Any], send) -> None:
+    """In a forked child: run ``task``, send ``(True, result)`` or ``(False, exception)``."""
     try:
-        outcome = (True, export.write_flat_exports(graph, out))
+        outcome = (True, task())
     except BaseException as err:  # everything goes back to the parent, which raises it
         outcome = (False, _picklable(err))
     send.send(outcome)
@@ -287,7 +324,7 @@ def _picklable(err: BaseException) -> BaseException:
         pickle.loads(pickle.dumps(err))
         return err
     except Exception:
-        return BuildError(f"writing the graph exports failed: {type(err).__name__}: {err}")
+        return BuildError(f"writing the outputs failed: {type(err).__name__}: {err}")
 
 
 def write_store_records(out: Path, store) -> list[Path]:
@@ -301,14 +338,12 @@ def write_store_records(out: Path, store) -> list[Path]:
 
 def build_citation_graph(articles: Iterable[Article], citations: Iterable[Citation], options: BuildOptions):
     from .graph import build_graph
-    from .parallel import cached_gazetteer
 
-    outlets = str(Path(options.outlets_file).resolve()) if options.outlets_file else None
-    return build_graph(articles, citations, cached_gazetteer(outlets))
+    return build_graph(articles, citations, _gazetteer(options))
 
 
 def write_graph_outputs(graph, out: Path, skips: list[Skip]) -> list[Path]:
-    """metrics.json, report.md and report.html (the exports are written by ``exports_alongside``)."""
+    """metrics.json, report.md and report.html."""
     from .metrics import compute_metrics
     from .report import write_metrics, write_report
 

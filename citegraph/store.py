@@ -382,6 +382,32 @@ class Store:
             yield Article(id=aid, title=title, body="", publisher=publisher, published=published, byline=byline,
                           url=url, format=fmt, path=path)
 
+    def fingerprints(self) -> dict[str, tuple[str, str, str | None]] | None:
+        """``article id -> (file, file sha256, extraction key)``: an article whose fingerprint is unchanged
+        has the same record and citations. None when two articles share an id."""
+        sql = "SELECT a.id, a.file, f.sha256, a.extracted_with FROM articles a JOIN files f ON a.file = f.path"
+        found = {aid: (path, sha, key) for aid, path, sha, key in self.db.execute(sql)}
+        return found if len(found) == self.counts()[0] else None
+
+    def records_for(self, ids: Iterable[str]) -> list[tuple[Article, list[Citation]]]:
+        """Header-only articles (as ``article_heads`` gives them) with ``ids``, each with its citations in
+        citation order, sorted by id."""
+        ids = sorted(set(ids))
+        found: list[tuple[Article, list[Citation]]] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            heads = self.db.execute(
+                "SELECT a.rowid, a.id, a.title, a.publisher, a.published, a.byline, a.url, a.format, a.file"
+                f" FROM articles a WHERE a.id IN ({marks}) ORDER BY a.id", chunk).fetchall()
+            for rowid, aid, title, publisher, published, byline, url, fmt, path in heads:
+                article = Article(id=aid, title=title, body="", publisher=publisher, published=published,
+                                  byline=byline, url=url, format=fmt, path=path)
+                rows = self.db.execute("SELECT record FROM citations WHERE article = ? ORDER BY first, kind, name, seq",
+                                       (rowid,))
+                found.append((article, [Citation.from_dict(json.loads(r)) for (r,) in rows]))
+        return found
+
     def citation_lines(self) -> Iterator[str]:
         """``citations.jsonl`` lines in output order, streamed, without parsing a record.
 

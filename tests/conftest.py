@@ -124,9 +124,11 @@ def copy_seeds(dest: Path) -> Path:
 
 
 def output_bytes(out: Path) -> dict[str, bytes]:
-    """Every output file of a build, name -> bytes (the SQLite store aside: its pages are not byte-stable)."""
+    """Every output file of a build, name -> bytes: the SQLite store and the graph cache in
+    ``.citegraph/`` aside (caches, not outputs: docs/STORE.md)."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
         if p.is_file() and not p.name.startswith(("citegraph.sqlite", "."))
+        and not any(part.startswith(".") for part in p.relative_to(out).parts)
     }

@@ -224,3 +224,30 @@ def test_cli_build_max_nodes_and_open(tmp_path, monkeypatch):
         assert (result.exit_code, result.output) == (0, message)
     assert opened == [page.as_uri()] * 2
 
+
+
+def test_the_page_is_the_same_without_importing_ipython(tmp_path):
+    """pyvis is imported without IPython (half a second of start-up): the page is unchanged, and a
+    later ``import IPython`` still gets the real package."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from citegraph.explorer import ExplorerOptions, render_explorer\n"
+        "from citegraph.graph import build_graph\n"
+        "from citegraph.gazetteer import Gazetteer\n"
+        "from citegraph.pipeline import BuildOptions, extract_all, read_all\n"
+        f"options = BuildOptions(inputs=({str(DATA)!r},))\n"
+        "articles, _ = read_all(options)\n"
+        "G = build_graph(articles, extract_all(articles, options), Gazetteer.load(None))\n"
+        "page = render_explorer(G, ExplorerOptions())\n"
+        "assert 'IPython' not in sys.modules and 'IPython.display' not in sys.modules\n"
+        "import importlib.util\n"
+        "if importlib.util.find_spec('IPython'):\n"
+        "    import IPython.display\n"
+        "    assert hasattr(IPython.display, 'display'), 'the stand-in module leaked'\n"
+        "sys.stdout.write(page)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout == render_explorer(graph_of(BuildOptions(inputs=(DATA,))), ExplorerOptions())

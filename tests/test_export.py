@@ -77,11 +77,11 @@ def test_list_attributes_become_json_strings_in_flat_formats(seed_build):
 
 
 def _tree(out: Path) -> dict[str, bytes]:
-    """Every output file's bytes; the build store is a cache updated in place (docs/STORE.md), not an output."""
+    """Every output file's bytes; the build store and the graph cache are caches (docs/STORE.md), not outputs."""
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and not p.name.startswith(STORE_NAME)
+        if p.is_file() and not p.name.startswith(STORE_NAME) and not str(p.relative_to(out)).startswith(".")
     }
 
 

@@ -93,6 +93,7 @@ def test_rebuild_after_edit_equals_clean_build(corpus: Path, tmp_path: Path, edi
     assert again.update.read == files_read
     assert again.update.deleted == (1 if edit is delete else 0)
     assert again.regenerated
+    assert again.patched and not first.patched  # the previous graph was patched, not built anew
     assert output_bytes(out) == clean(corpus, tmp_path / "clean")
 
 
