@@ -18,6 +18,7 @@ the package code is: delete the folder to drop them.
 
 from __future__ import annotations
 
+import gc
 import logging
 import pickle
 from dataclasses import dataclass
@@ -93,17 +94,22 @@ def load_cached(path: Path, header: dict[str, Any]) -> Any:
     """The object pickled in ``path`` after ``header``, or None when it is absent, broken or for another header."""
     if header.get("digest") is None:
         return None
+    collecting = gc.isenabled()
     try:
         with open(path, "rb") as fh:
             if pickle.load(fh) != header:
                 log.info("%s is for another build: not used", path)
                 return None
+            gc.disable()  # unpickling creates a graph's worth of objects: collections midway only cost time
             return pickle.load(fh)
     except FileNotFoundError:
         return None
     except Exception as err:  # a damaged cache costs a full build, never the build
         log.warning("cannot use %s (%s: %s); building the graph anew", path, type(err).__name__, err)
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def save_cached(path: Path, header: dict[str, Any], value: Any) -> Path:

@@ -150,9 +150,10 @@ class GraphState:
         """
         self._load_gazetteer = gazetteer
         patch = _Patch(self)
-        for aid in sorted(set(removed)):
-            patch.remove_article(aid)
         ordered = sorted(added, key=lambda item: item[0].id)
+        again = {article.id for article, _ in ordered}
+        for aid in sorted(set(removed)):
+            patch.remove_article(aid, keep_node=aid in again)
         for article, citations in ordered:
             if article.id in self.notes:
                 raise ValueError(f"article {article.id!r} is added twice or was not removed first")
@@ -287,7 +288,9 @@ class _Patch:
         self.unsorted: set[str] = set()  # nodes with an edge added to their adjacency
 
     # -- articles
-    def remove_article(self, aid: str) -> None:
+    def remove_article(self, aid: str, keep_node: bool = False) -> None:
+        """Take an article out; with ``keep_node`` (it comes back changed) only its edges go, so that its
+        node keeps its place in the order."""
         state, G = self.state, self.G
         note = state.notes.pop(aid, None)
         if note is None:
@@ -298,7 +301,10 @@ class _Patch:
             self.docs.add(doc)
         node = article_node(aid)
         self.orphans.update(G.succ[node])
-        G.remove_node(node)
+        if keep_node:
+            G.remove_edges_from([*G.in_edges(node), *G.out_edges(node)])
+        else:
+            G.remove_node(node)
         state.fingerprints.pop(aid, None)
 
     def add_article(self, article: Article, citations: Sequence[Citation]) -> None:
