@@ -18,8 +18,10 @@ the package code is: delete the folder to drop them.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".citegraph"
 GRAPH_FILE = "graph.pickle"
 EXPORTS_FILE = "exports.pickle"
+RECORDS_FILE = "records.pickle"
 # Patch when at most PATCH_SHARE of the articles changed (or PATCH_MIN, on a small corpus; never more than
 # PATCH_MAX): beyond, building the graph anew is about as quick.
 PATCH_SHARE = 0.2
@@ -47,6 +50,7 @@ class Graph:
     state: GraphState | None
     G: Any
     change: Change | None = None
+    articles: frozenset[str] = frozenset()  # after a patch: the ids of the articles removed, added or changed
 
 
 def cache_key(store, code: str) -> str:
@@ -71,7 +75,7 @@ def graph_for(store, out: Path, key: str, previous_digest: str | None, gazetteer
             change = state.patch(removed, store.records_for(added), gazetteer)
             state.fingerprints = fingerprints
             log.info("graph patched: %d article(s) removed, %d added", len(removed), len(added))
-            return Graph(state, state.G, change)
+            return Graph(state, state.G, change, frozenset(removed | added))
         log.info("%d of %d articles changed: building the graph anew", changed, len(fingerprints))
     articles = list(store.article_heads())
     citations = list(store.citations())
@@ -123,3 +127,54 @@ def save_cached(path: Path, header: dict[str, Any], value: Any) -> Path:
 
 def save_state(state: GraphState, stage: Path, key: str, digest: str) -> Path:
     return save_cached(Path(stage) / CACHE_DIR / GRAPH_FILE, {"key": key, "digest": digest}, state)
+
+
+def previous_exports(out: Path, key: str, digest: str | None):
+    """The ``splice.ExportIndex`` of the exports in ``out``, without the files changed since (size or mtime)."""
+    found = _load_index(Path(out), EXPORTS_FILE, key, digest)
+    if found is None:
+        return None
+    index, changed = found
+    return dataclasses.replace(index, files={k: None if k in changed else v for k, v in index.files.items()})
+
+
+def previous_records(out: Path, key: str, digest: str | None):
+    """The ``recordfiles.RecordIndex`` of the record files in ``out``, or None (none, or files changed since)."""
+    found = _load_index(Path(out), RECORDS_FILE, key, digest)
+    return found[0] if found is not None and not found[1] else None
+
+
+def save_exports(index, stage: Path, key: str, digest: str) -> Path:
+    return _save_index(Path(stage), EXPORTS_FILE, index, list(index.files), key, digest)
+
+
+def save_records(index, stage: Path, key: str, digest: str) -> Path:
+    from .recordfiles import FILES
+
+    return _save_index(Path(stage), RECORDS_FILE, index, FILES, key, digest)
+
+
+def _save_index(stage: Path, name: str, index: Any, files: list[str], key: str, digest: str) -> Path:
+    """An index of output files, with each file's size and mtime as written (publishing moves, keeping both)."""
+    stats = {}
+    for file in files:
+        st = os.stat(stage / file)
+        stats[file] = (st.st_size, st.st_mtime_ns)
+    return save_cached(stage / CACHE_DIR / name, {"key": key, "digest": digest}, (index, stats))
+
+
+def _load_index(out: Path, name: str, key: str, digest: str | None) -> tuple[Any, set[str]] | None:
+    """``(index, names of the files it describes that were changed or removed since)``, or None."""
+    found = load_cached(out / CACHE_DIR / name, {"key": key, "digest": digest})
+    if found is None:
+        return None
+    index, stats = found
+    changed = set()
+    for file, stat in stats.items():
+        try:
+            now = os.stat(out / file)
+        except OSError:
+            now = None
+        if now is None or (now.st_size, now.st_mtime_ns) != tuple(stat):
+            changed.add(file)
+    return index, changed

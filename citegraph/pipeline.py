@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .errors import BuildError
-from .fsutil import atomic_write_lines, atomic_write_text, jsonl
+from .fsutil import atomic_write_text, jsonl
 from .progress import ProgressHook
 from .records import Article, Citation, Skip
 
@@ -196,32 +196,64 @@ class _Run:
 
 
 def _build_into(options: BuildOptions, store, result: BuildResult, run: _Run) -> BuildResult:
-    from . import export, graphcache
+    from . import graphcache
     from .store import code_hash
 
     key = graphcache.cache_key(store, code_hash())
     graph = graphcache.graph_for(store, run.out, key, run.previous_digest, lambda: _gazetteer(options))
     G = graph.G
     result.patched = graph.change is not None
-    children = [lambda: _write_exports_and_state(graph, options, key, run)]
+    previous = graphcache.previous_exports(run.out, key, run.previous_digest) if graph.change is not None else None
+    flat = [name for name in EXPORT_NAMES if name != "graph.json"]
+    children = [lambda: _write_exports_and_state(graph, options, key, run, flat, previous)]
     children.append(lambda: [write_graph_page(G, options)])
     with alongside(children, _forks(G, options)) as done:
-        result.outputs += write_store_records(options.out, store)
+        result.outputs += _write_records(store, graph, options.out, key, run)
         result.outputs += write_graph_outputs(G, options.out, result.skips)
-        node_link = export.write_node_link(G, options.out)
-    exports, page = done
-    result.outputs += [*page, *exports, node_link]
+        node_link = _write_exports(graph, options.out, ["graph.json"], run, previous)
+    (exports, index), page = done
+    result.outputs += [*page, *exports, options.out / "graph.json"]
+    graphcache.save_exports(index.merged(node_link), options.out, key, run.digest)
     return result
 
 
-def _write_exports_and_state(graph, options: BuildOptions, key: str, run: _Run) -> list[Path]:
-    """GraphML, GEXF and CSV, then the graph state the next build patches (not an output: not listed)."""
-    from . import export, graphcache
+def _write_records(store, graph, out: Path, key: str, run: _Run) -> list[Path]:
+    """articles.jsonl and citations.jsonl (spliced from the previous ones after a patch), skipped.jsonl."""
+    from . import graphcache, recordfiles
 
-    paths = export.write_flat_exports(graph.G, options.out)
+    index = None
+    if graph.change is not None:
+        previous = graphcache.previous_records(run.out, key, run.previous_digest)
+        if previous is not None:
+            index = recordfiles.write_spliced(store, out, previous, run.out, set(graph.articles))
+    if index is None:
+        index = recordfiles.write_full(store, out)
+    if graph.state is not None:
+        graphcache.save_records(index, out, key, run.digest)
+    return _write_skips(store, out)
+
+
+EXPORT_NAMES = ("graph.graphml", "graph.gexf", "graph.json", "nodes.csv", "edges.csv")
+
+
+def _write_exports(graph, out: Path, names: list[str], run: _Run, previous):
+    """Write the exports ``names``: spliced from the previous build's files after a patch, else in full."""
+    from . import splice
+
+    if previous is not None and graph.change is not None:
+        return splice.write_exports_spliced(graph.G, out, names, previous, run.out, graph.change.nodes,
+                                            graph.change.edges)
+    return splice.write_exports_indexed(graph.G, out, names)
+
+
+def _write_exports_and_state(graph, options: BuildOptions, key: str, run: _Run, names: list[str], previous):
+    """GraphML, GEXF and CSV, then the graph state the next build patches (a cache: not listed as an output)."""
+    from . import graphcache
+
+    index = _write_exports(graph, options.out, names, run, previous)
     if graph.state is not None:
         graphcache.save_state(graph.state, options.out, key, run.digest)
-    return paths
+    return [options.out / name for name in names], index
 
 
 def _gazetteer(options: BuildOptions):
@@ -329,9 +361,14 @@ def _picklable(err: BaseException) -> BaseException:
 
 def write_store_records(out: Path, store) -> list[Path]:
     """articles.jsonl, citations.jsonl and skipped.jsonl, streamed from the store's stored lines."""
+    from .recordfiles import write_full
+
+    write_full(store, out)
+    return _write_skips(store, out)
+
+
+def _write_skips(store, out: Path) -> list[Path]:
     paths = [out / "articles.jsonl", out / "citations.jsonl", out / "skipped.jsonl"]
-    atomic_write_lines(paths[0], store.article_lines())
-    atomic_write_lines(paths[1], store.citation_lines())
     atomic_write_text(paths[2], jsonl({"path": s.path, "reason": s.reason} for s in store.skips()))
     return paths
 

@@ -424,6 +424,33 @@ class Store:
         for (record,) in self.db.execute(sql):
             yield record
 
+    def article_ids(self) -> list[str]:
+        """Article ids in output order."""
+        return [aid for (aid,) in self._ordered_articles("a.id")]
+
+    def article_lines_by_id(self) -> Iterator[tuple[str, str]]:
+        """``(article id, articles.jsonl line)`` in output order."""
+        return self._ordered_articles("a.id, a.record")
+
+    def citation_lines_by_article(self) -> Iterator[tuple[str, str]]:
+        """``(article id, citations.jsonl line)`` in output order (``citation_lines``)."""
+        sql = (
+            "SELECT a.id, c.record FROM articles a JOIN files f ON a.file = f.path"
+            " JOIN citations c ON c.article = a.rowid"
+            " ORDER BY a.id, c.first, c.kind, c.name, f.ord, a.rowid, c.seq"
+        )
+        return iter(self.db.execute(sql))
+
+    def record_lines_for(self, ids: Sequence[str]) -> Iterator[tuple[str, str, list[str]]]:
+        """``(id, articles.jsonl line, its citations.jsonl lines)`` of the articles ``ids`` (unique ids)."""
+        for aid in ids:
+            found = self.db.execute("SELECT rowid, record FROM articles WHERE id = ?", (aid,)).fetchone()
+            if found is None:
+                continue
+            rows = self.db.execute("SELECT record FROM citations WHERE article = ? ORDER BY first, kind, name, seq",
+                                   (found[0],))
+            yield aid, found[1], [r for (r,) in rows]
+
     def citations(self) -> Iterator[Citation]:
         for record in self.citation_lines():
             yield Citation.from_dict(json.loads(record))

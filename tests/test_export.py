@@ -98,11 +98,14 @@ def test_two_builds_give_identical_bytes(tmp_path, seed_build):
 def _fail_midway(monkeypatch):
     """Make the export stage raise after metrics and report are already written."""
 
-    def broken(G, out_dir):
+    def broken(G, out_dir, *args, **kwargs):
         (Path(out_dir) / "graph.graphml").write_text("half", encoding="utf-8")
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(citegraph.export, "write_flat_exports", broken)
+    import citegraph.splice
+
+    for name in ("write_exports_indexed", "write_exports_spliced"):  # what the build writes the exports with
+        monkeypatch.setattr(citegraph.splice, name, broken)
 
 
 def test_interrupted_build_leaves_previous_out_intact(tmp_path, monkeypatch):

@@ -224,3 +224,19 @@ def test_an_edited_outlets_file_is_not_served_from_the_process_cache(tmp_path: P
     after = parallel.worker_extractor(str(outlets))
     assert after.gazetteer.lookup("Qrs Ledger") is not None and after.gazetteer.lookup("Zyx Courier") is None
     assert parallel.cached_gazetteer(str(outlets)) is after.gazetteer
+
+
+@pytest.mark.parametrize("output", ["articles.jsonl", "graph.gexf", "nodes.csv"])
+def test_outputs_edited_by_hand_are_written_anew_not_spliced(corpus: Path, tmp_path: Path, output: str) -> None:
+    """A patched rebuild copies unchanged pieces from the previous outputs: one edited since (same size
+    even) must not leak into the next."""
+    out = tmp_path / "out"
+    run(corpus, out)
+    edited = out / output
+    data = bytearray(edited.read_bytes())
+    data[len(data) // 2] = ord("#") if data[len(data) // 2] != ord("#") else ord("%")
+    edited.write_bytes(bytes(data))
+    change(corpus)
+    again = run(corpus, out)
+    assert again.patched
+    assert output_bytes(out) == clean(corpus, tmp_path / "clean")
