@@ -5,14 +5,14 @@ folder: the given store is only read), then prints CPU seconds (best of
 ``--repeat``; wall seconds beside them) of
 
 * today's ``export.write_exports``,
-* ``splice.write_exports_indexed`` (the same bytes, plus the index),
+* ``splice.write_exports_indexed`` (taking turns with the line above) (the same bytes, plus the index),
 * ``splice.write_exports_spliced`` after one article changed: its title, and
   one of its citations dropped (so the GEXF ids of every later edge move),
 * the pickled size of the index,
 
 and checks that the spliced files equal the full write's, byte for byte.
 
-Usage: python benchmarks/bench_splice.py [--store out-10000/citegraph.sqlite] [--repeat 3]
+Usage: python benchmarks/bench_splice.py [--store out-10000/citegraph.sqlite] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -57,21 +57,25 @@ def dirty_sets(G0, G1):
     return nodes, edges
 
 
-def timed(repeat: int, run) -> tuple[float, float, object]:
-    """Best CPU and wall seconds of ``repeat`` runs, and the last result."""
-    cpu = wall = float("inf")
-    result = None
+def timed(repeat: int, *runs) -> list[tuple[float, float, object]]:
+    """Best CPU and wall seconds of ``repeat`` runs of each of ``runs``, and its last result.
+
+    The runs take turns, so that a change in the host's load touches them alike.
+    """
+    best = [[float("inf"), float("inf"), None] for _ in runs]
     for _ in range(repeat):
-        c, w = time.process_time(), time.perf_counter()
-        result = run()
-        cpu, wall = min(cpu, time.process_time() - c), min(wall, time.perf_counter() - w)
-    return cpu, wall, result
+        for figures, run in zip(best, runs):
+            c, w = time.process_time(), time.perf_counter()
+            figures[2] = run()
+            figures[0] = min(figures[0], time.process_time() - c)
+            figures[1] = min(figures[1], time.perf_counter() - w)
+    return [tuple(figures) for figures in best]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=Path("/tmp/b10/out-10000/citegraph.sqlite"))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="citegraph-bench-splice-") as tmp:
         work = Path(tmp)
@@ -84,15 +88,15 @@ def main() -> None:
               f"after one article changed: {len(nodes)} dirty nodes, {len(edges)} dirty edges, "
               f"{G0.number_of_edges() - G1.number_of_edges()} edge(s) fewer")
         print(machine.describe())
-        today = timed(args.repeat, lambda: write_exports(G0, work / "today"))
-        indexed = timed(args.repeat, lambda: write_exports_indexed(G0, work / "previous"))
+        today, indexed = timed(args.repeat, lambda: write_exports(G0, work / "today"),
+                               lambda: write_exports_indexed(G0, work / "previous"))
         index = indexed[2]
         size = sum(f.stat().st_size for f in (work / "previous").iterdir() if f.name in EXPORT_FILES)
         print(f"export files: {size / 1e6:.1f} MB")
         print(f"write_exports (today):      {today[0]:.3f} CPU s  ({today[1]:.3f} s wall)")
         print(f"write_exports_indexed:      {indexed[0]:.3f} CPU s  ({indexed[1]:.3f} s wall)  "
               f"{100 * (indexed[0] / today[0] - 1):+.1f}% vs today")
-        spliced = timed(args.repeat, lambda: write_exports_spliced(
+        [spliced] = timed(args.repeat, lambda: write_exports_spliced(
             G1, work / "spliced", EXPORT_FILES, index, work / "previous", nodes, edges))
         print(f"write_exports_spliced:      {spliced[0]:.3f} CPU s  ({spliced[1]:.3f} s wall)  one article changed")
         print(f"index pickled:              {len(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)) / 1e6:.2f} MB")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from array import array
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ _FLAT_LANES = (("graph.graphml",), ("graph.gexf",), ("nodes.csv", "edges.csv"))
 _XML_FILES = ("graph.graphml", "graph.gexf")
 _COPY_CHUNK = 1 << 24  # bytes read at once where a copy goes through this process
 _RENUMBER_CHUNK = 4096  # edges renumbered at once
-_EDGE_ID = re.compile(rb' id="\d+"')
+_EDGE_ID = b' id="'  # in a GEXF edge's start tag; attribute values are escaped, so only there
 
 
 @dataclass(frozen=True)
@@ -82,8 +81,8 @@ class ExportIndex:
 
     @property
     def edges(self) -> list[tuple[str, str]]:
-        ends, nodes = self.edge_ends, self.nodes
-        return [(nodes[ends[i]], nodes[ends[i + 1]]) for i in range(0, len(ends), 2)]
+        nodes, ends = self.nodes, iter(self.edge_ends)
+        return [(nodes[a], nodes[b]) for a, b in zip(ends, ends)]
 
     def merged(self, other: ExportIndex) -> ExportIndex:
         """One index of the files of both (same graph, written by two calls)."""
@@ -94,8 +93,12 @@ class ExportIndex:
 
 def _index_of(G: nx.DiGraph, files: dict[str, FileLayout | None]) -> ExportIndex:
     nodes = tuple(G)
-    position = {n: i for i, n in enumerate(nodes)}
-    ends = array("i", [position[x] for edge in _edges(G) for x in edge])
+    position = dict(zip(nodes, range(len(nodes)))).__getitem__
+    ends = array("i")
+    for i, nbrs in enumerate(G._adj.values()):  # in node order: i is the source's position
+        for target in map(position, nbrs):
+            ends.append(i)
+            ends.append(target)
     return ExportIndex(nodes, ends, dict(sorted(files.items())))
 
 
@@ -143,14 +146,16 @@ def _write_full(G: nx.DiGraph, out_dir: Path, names: tuple[str, ...], flat: Flat
     """Write ``names`` in full, GraphML, GEXF and CSV from one encoding of each element; return their layouts."""
     layouts: dict[str, FileLayout | None] = {}
     lanes = [[name for name in lane if name in names] for lane in _FLAT_LANES]
-    lanes = [lane for lane in lanes if lane] + ([["graph.json"]] if "graph.json" in names else [])
-    flat_lanes = [lane for lane in lanes if lane != ["graph.json"]]
-    node_readers = sum(1 for lane in flat_lanes if set(lane) - {"edges.csv"})
-    edge_readers = sum(1 for lane in flat_lanes if set(lane) - {"nodes.csv"})
+    lanes = [lane for lane in lanes if lane]
+    node_readers = sum(1 for lane in lanes if set(lane) - {"edges.csv"})
+    edge_readers = sum(1 for lane in lanes if set(lane) - {"nodes.csv"})
     flat.share(node_readers, edge_readers)
-    atomic_write_lanes(
-        [[(out_dir / name, _recorded_file(name, G, flat, layouts)) for name in lane] for lane in lanes], binary=True
-    )
+    if "graph.json" in names:  # after the others, as write_exports writes it: in their lanes it runs slower
+        lanes.append(["graph.json"])
+    for batch in (lanes[:-1], lanes[-1:]) if "graph.json" in names else (lanes,):
+        atomic_write_lanes(
+            [[(out_dir / name, _recorded_file(name, G, flat, layouts)) for name in lane] for lane in batch], binary=True
+        )
     return layouts
 
 
@@ -172,38 +177,48 @@ def _drain(flat: Flat, name: str) -> None:
             del stream
 
 
-def _recorded(parts: Parts, name: str, layouts: dict, batch: int = 1 << 16) -> Iterator[bytes]:
-    """``parts`` as bytes, elements joined into pieces of about ``batch`` bytes, each element's start recorded."""
+def _recorded(parts: Parts, name: str, layouts: dict) -> Iterator[bytes]:
+    """``parts`` as bytes, each element's start recorded; the layout goes into ``layouts`` at the end."""
     pos = 0
     starts, ends = [], []
     for text, section, sep in zip(parts.texts, parts.sections, parts.seps):
-        data = text.encode("utf-8")
+        data = text.encode()
         yield data
         pos += len(data)
         offsets = array("q")
-        append = offsets.append
-        pending: list[bytes] = []
-        size = 0
-        shift = len(sep.encode("utf-8"))
-        for piece in parts.items(section):
-            if offsets:  # the separator goes before every element but the first
-                append(pos + shift)
-                data = (sep + piece).encode("utf-8")
-            else:
-                append(pos)
-                data = piece.encode("utf-8")
-            pending.append(data)
-            pos += len(data)
-            size += len(data)
-            if size >= batch:
-                yield b"".join(pending)
-                pending, size = [], 0
-        yield b"".join(pending)
+        for batch in _batches(parts.items(section), sep, pos, offsets):
+            yield batch
+            pos += len(batch)
         starts.append(offsets)
         ends.append(pos)
-    data = parts.texts[-1].encode("utf-8")
+    data = parts.texts[-1].encode()
     yield data
     layouts[name] = FileLayout(pos + len(data), tuple(starts), tuple(ends))
+
+
+def _batches(items: Iterator[str], sep: str, pos: int, offsets: array, size: int = 1 << 16) -> Iterator[bytes]:
+    """The elements joined by ``sep``, as UTF-8, in batches of about ``size`` bytes; their starts in ``offsets``."""
+    append = offsets.append
+    pending: list[bytes] = []
+    add = pending.append
+    mark = pos + size
+    shift = len(sep.encode())
+    for piece in items:  # the first element
+        append(pos)
+        data = piece.encode()
+        add(data)
+        pos += len(data)
+        break
+    for piece in items:
+        append(pos + shift)
+        data = (sep + piece).encode()
+        add(data)
+        pos += len(data)
+        if pos >= mark:
+            yield b"".join(pending)
+            pending.clear()
+            mark = pos + size
+    yield b"".join(pending)
 
 
 # ---- spliced writes ---------------------------------------------------------
@@ -385,13 +400,19 @@ class _Splicer:
         for a in range(0, count, _RENUMBER_CHUNK):
             b = min(a + _RENUMBER_CHUNK, count)
             lo, end = int(offsets[a]), int(offsets[b]) if b < count else hi
-            numbers = iter(range(first + a, first + b))
-            chunk, found = _EDGE_ID.subn(lambda _: b' id="%d"' % next(numbers), os.pread(self.src, end - lo, lo))
-            if found != b - a:
-                raise BuildError(f"{self.name}: {found} edge ids among {b - a} edges of the previous file; "
-                                  "delete it and build again to write it in full")
-            self.emit(chunk)
+            self.emit(self.renumbered(os.pread(self.src, end - lo, lo), first + a, b - a))
         return starts
+
+    def renumbered(self, data: bytes, first: int, count: int) -> bytes:
+        """``count`` numbered elements with the ids ``first ..`` instead of their old ones."""
+        pieces = data.split(_EDGE_ID)
+        if len(pieces) != count + 1:
+            raise BuildError(f"{self.name}: {len(pieces) - 1} edge ids among {count} edges of the previous file; "
+                             "delete it and build again to write it in full")
+        out = [pieces[0]]
+        for number, piece in zip(range(first, first + count), pieces[1:]):  # piece: '<old id>"...'
+            out += (_EDGE_ID, b"%d" % number, memoryview(piece)[piece.index(b'"'):])
+        return b"".join(out)
 
     def copy_bytes(self, offset: int, length: int) -> None:
         """``length`` bytes of the previous file from ``offset``, by the kernel where it can."""
