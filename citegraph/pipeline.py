@@ -104,12 +104,14 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
 
     with Store.open(Path(options.out) / STORE_NAME) as store:
         result = _update(store, options, progress)
-        digest = store.state_digest(*_output_inputs(options))
+        inputs = _output_inputs(options)
+        digest = store.state_digest(*inputs)
         current = _current_outputs(store, options.out, digest)
         if current is not None:
             result.outputs, result.regenerated = current, False
             return result
-        run = _Run(out=Path(options.out), digest=digest, previous_digest=store.get_meta("outputs_digest"))
+        run = _Run(out=Path(options.out), digest=digest, previous_digest=store.get_meta("outputs_digest"),
+                   code=inputs[0])
         store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
         with staged_output(options.out) as stage:
             result = _build_into(dataclasses.replace(options, out=stage), store, result, run)
@@ -193,27 +195,22 @@ class _Run:
     out: Path  # the published output folder (the build writes into a staging folder beside it)
     digest: str  # the store digest these outputs are made from
     previous_digest: str | None  # that of the last build that finished publishing, if any
+    code: str  # store.code_hash(): the package's code and data
 
 
 def _build_into(options: BuildOptions, store, result: BuildResult, run: _Run) -> BuildResult:
     from . import graphcache
-    from .store import code_hash
 
-    key = graphcache.cache_key(store, code_hash())
+    key = graphcache.cache_key(store, run.code)
     graph = graphcache.graph_for(store, run.out, key, run.previous_digest, lambda: _gazetteer(options))
     G = graph.G
     result.patched = graph.change is not None
-    previous = graphcache.previous_exports(run.out, key, run.previous_digest) if graph.change is not None else None
-    flat = [name for name in EXPORT_NAMES if name != "graph.json"]
-    children = [lambda: _write_exports_and_state(graph, options, key, run, flat, previous)]
-    children.append(lambda: [write_graph_page(G, options)])
+    children = [lambda: _write_exports_and_state(graph, options, key, run), lambda: [write_graph_page(G, options)]]
     with alongside(children, _forks(G, options)) as done:
         result.outputs += _write_records(store, graph, options.out, key, run)
         result.outputs += write_graph_outputs(G, options.out, result.skips)
-        node_link = _write_exports(graph, options.out, ["graph.json"], run, previous)
-    (exports, index), page = done
-    result.outputs += [*page, *exports, options.out / "graph.json"]
-    graphcache.save_exports(index.merged(node_link), options.out, key, run.digest)
+    exports, page = done
+    result.outputs += [*page, *exports]
     return result
 
 
@@ -246,14 +243,16 @@ def _write_exports(graph, out: Path, names: list[str], run: _Run, previous):
     return splice.write_exports_indexed(graph.G, out, names)
 
 
-def _write_exports_and_state(graph, options: BuildOptions, key: str, run: _Run, names: list[str], previous):
-    """GraphML, GEXF and CSV, then the graph state the next build patches (a cache: not listed as an output)."""
+def _write_exports_and_state(graph, options: BuildOptions, key: str, run: _Run) -> list[Path]:
+    """The five exports, their index, and the graph state the next build patches (caches: not listed)."""
     from . import graphcache
 
-    index = _write_exports(graph, options.out, names, run, previous)
+    previous = graphcache.previous_exports(run.out, key, run.previous_digest) if graph.change is not None else None
+    index = _write_exports(graph, options.out, EXPORT_NAMES, run, previous)
+    graphcache.save_exports(index, options.out, key, run.digest)
     if graph.state is not None:
         graphcache.save_state(graph.state, options.out, key, run.digest)
-    return [options.out / name for name in names], index
+    return [options.out / name for name in EXPORT_NAMES]
 
 
 def _gazetteer(options: BuildOptions):
