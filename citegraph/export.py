@@ -18,7 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import tee
+from itertools import islice, tee
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -271,11 +271,15 @@ class Parts:
     encode: Callable[[str, Any, int], str]  # (section, node or (u, v), position) -> its piece
     numbered: str | None = None
 
-    def pieces(self) -> Iterator[str]:
-        """The file's text, a piece at a time."""
+    def pieces(self, batch: int = 1) -> Iterator[str]:
+        """The file's text, a piece at a time: the texts, and ``batch`` elements per piece."""
         for text, section, sep in zip(self.texts, self.sections, self.seps):
             yield text
             items = self.items(section)
+            if not sep and batch > 1:
+                while chunk := "".join(islice(items, batch)):
+                    yield chunk
+                continue
             if not sep:
                 yield from items
                 continue
@@ -595,7 +599,7 @@ def nodes_csv(G: nx.DiGraph, flat: Flat | None = None) -> str:
 
 
 def nodes_csv_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
-    return nodes_csv_parts(flat or Flat.of(G)).pieces()
+    return nodes_csv_parts(flat or Flat.of(G)).pieces(batch=2000)
 
 
 def nodes_csv_parts(flat: Flat) -> Parts:
@@ -620,7 +624,7 @@ def edges_csv(G: nx.DiGraph, flat: Flat | None = None) -> str:
 
 
 def edges_csv_pieces(G: nx.DiGraph, flat: Flat | None = None) -> Iterator[str]:
-    return edges_csv_parts(flat or Flat.of(G)).pieces()
+    return edges_csv_parts(flat or Flat.of(G)).pieces(batch=2000)
 
 
 def edges_csv_parts(flat: Flat) -> Parts:
