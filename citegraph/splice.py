@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 _FLAT_LANES = (("graph.graphml",), ("graph.gexf",), ("nodes.csv", "edges.csv"))
 _XML_FILES = ("graph.graphml", "graph.gexf")
 _COPY_CHUNK = 1 << 24  # bytes read at once where a copy goes through this process
-_RENUMBER_CHUNK = 4096  # edges renumbered at once
+_RENUMBER_CHUNK = 4096  # elements renumbered or encoded at once
 _EDGE_ID = b' id="'  # in a GEXF edge's start tag; attribute values are escaped, so only there
 
 
@@ -371,12 +371,17 @@ class _Splicer:
         return offsets
 
     def encode(self, k: int, keys: list[Any], first: int, end: int, sep: bytes) -> np.ndarray:
+        """Encode the elements ``first .. end``, ``_RENUMBER_CHUNK`` at a time; their starts."""
         section, encode = self.parts.sections[k], self.parts.encode
-        data = [encode(section, keys[i], i).encode("utf-8") for i in range(first, end)]
-        lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data)) + len(sep)
-        starts = self.pos + np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        self.emit(sep.join(data))
-        return starts
+        starts = []
+        for a in range(first, end, _RENUMBER_CHUNK):
+            if a > first:
+                self.emit(sep)
+            data = [encode(section, keys[i], i).encode() for i in range(a, min(a + _RENUMBER_CHUNK, end))]
+            lengths = np.fromiter(map(len, data), dtype=np.int64, count=len(data)) + len(sep)
+            starts.append(self.pos + np.concatenate(([0], np.cumsum(lengths)[:-1])))
+            self.emit(sep.join(data))
+        return np.concatenate(starts)
 
     def copy(self, k: int, first: int, end: int, old: int) -> np.ndarray:
         """Copy the previous elements ``old ..`` as the new ``first .. end``; their new starts."""

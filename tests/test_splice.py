@@ -114,13 +114,17 @@ def test_full_indexed_write_is_todays_bytes(g1, tmp_path):
     assert all(layout is not None for layout in index.files.values())
 
 
-def test_rebuild_after_deleting_adding_and_changing_articles(g0, g1, tmp_path):
+@pytest.mark.parametrize("chunk", [4096, 7])  # 7: runs are encoded and renumbered in many chunks
+def test_rebuild_after_deleting_adding_and_changing_articles(chunk, g0, g1, tmp_path, monkeypatch):
+    monkeypatch.setattr(citegraph.splice, "_RENUMBER_CHUNK", chunk)
     nodes, edges = dirty_sets(g0, g1)
     assert set(g0) - set(g1) and set(g1) - set(g0) and set(g0.edges) - set(g1.edges)
     assert any(n in g0 for n in nodes) and any(g0.has_edge(*e) for e in edges)  # changed, not only new
     shifted = [e for e in g1.edges if g0.has_edge(*e) and list(g0.edges).index(e) != list(g1.edges).index(e)]
     assert shifted  # GEXF ids of kept edges change
     splice_matches_full(g0, g1, tmp_path)
+    every = tmp_path / "every node and edge dirty"
+    splice_matches_full(g0, g1, every, dirty=(set(g1), set(g1.edges)))
 
 
 def _first(G): return next(iter(G))
