@@ -288,7 +288,8 @@ def write_exports_spliced(
     full = []
     with ExitStack() as stack:
         for name in names:
-            layout = _splice_file(name, G, flat, runs, previous.files.get(name), Path(previous_dir), Path(out_dir), stack)
+            layout = _splice_file(name, G, flat, runs, previous.files.get(name), Path(previous_dir), Path(out_dir),
+                                  stack)
             if layout is None:
                 full.append(name)
             else:
@@ -303,7 +304,8 @@ def _recheck(runs: dict[str, _Runs], previous: ExportIndex, names: tuple[str, ..
     """The nodes and edges the XML check must look at: the encoded ones, when the previous XML files passed it."""
     if any(previous.files.get(name) is None for name in _XML_FILES if name in names):
         return None
-    return tuple([r.keys[i] for a, b, old in r.runs if old < 0 for i in range(a, b)] for r in (runs["nodes"], runs["edges"]))
+    return tuple([r.keys[i] for a, b, old in r.runs if old < 0 for i in range(a, b)]
+                 for r in (runs["nodes"], runs["edges"]))
 
 
 def _splice_file(name: str, G: nx.DiGraph, flat: Flat, runs: dict[str, _Runs], layout: FileLayout | None,
@@ -388,7 +390,8 @@ class _Splicer:
         old_starts = self.old.starts[k]
         last = old + end - first - 1
         lo = old_starts[old]
-        hi = old_starts[last + 1] - len(self.parts.seps[k].encode("utf-8")) if last + 1 < len(old_starts) else self.old.ends[k]
+        sep = len(self.parts.seps[k].encode())
+        hi = old_starts[last + 1] - sep if last + 1 < len(old_starts) else self.old.ends[k]
         offsets = np.frombuffer(old_starts, dtype=np.int64)[old:last + 1]
         if self.parts.numbered == self.parts.sections[k] and first != old:
             return self.renumber(offsets, hi, first, old)

@@ -285,7 +285,10 @@ def test_csv_rows_are_csv_writers_bytes(write, columns, g1):
     G = sorted_graph(g1)
     _tricky_csv_value(G)
     G.edges[_first_edge(G)]["cues"] = ['"quoted"', "a,b", "line\nbreak"]
-    items = [(n, d) for n, d in G.nodes(data=True)] if columns == "nodes" else [((u, v), d) for u, v, d in G.edges(data=True)]
+    if columns == "nodes":
+        items = list(G.nodes(data=True))
+    else:
+        items = [((u, v), d) for u, v, d in G.edges(data=True)]
     cols = sorted({k for _, d in items for k in d})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
