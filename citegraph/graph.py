@@ -110,11 +110,16 @@ class _Outlets:
 
     def canonical(self, key: str) -> str:
         """The display name for a key: the gazetteer name, else the commonest spelling."""
-        counts = self.spellings[key]
-        known = sorted(n for n in counts if n in self.known)
-        if known:
-            return known[0]
-        return min(counts, key=lambda n: (-counts[n], n))
+        return canonical_spelling(self.spellings[key], self.known.__contains__)
+
+
+def canonical_spelling(counts: Counter, is_known) -> str:
+    """The name an outlet node takes among its spellings (name -> count): the first known to the
+    gazetteer (``is_known(name)``), else the commonest, ties to the first in order."""
+    known = sorted(n for n in counts if is_known(n))
+    if known:
+        return known[0]
+    return min(counts, key=lambda n: (-counts[n], n))
 
 
 def build_graph(

@@ -38,6 +38,7 @@ from .graph import (
     _outlet_attrs,
     article_node,
     build_graph,
+    canonical_spelling,
     outlet_key,
     outlet_node,
     source_node,
@@ -226,11 +227,7 @@ class GraphState:
 
     def _canonical(self, key: str) -> str:
         """``graph._Outlets.canonical``: the gazetteer name, else the commonest spelling."""
-        counts = self.spell[key]
-        known = sorted(n for n in counts if n in self.hits)
-        if known:
-            return known[0]
-        return min(counts, key=lambda n: (-counts[n], n))
+        return canonical_spelling(self.spell[key], self.hits.__contains__)
 
     def outlet_attrs(self, key: str) -> dict[str, Any]:
         name = self.names[key]
