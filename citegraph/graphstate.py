@@ -103,6 +103,7 @@ class GraphState:
         self.docs: dict[str, dict[str, _DocNote]] = {}
         self.lookups: dict[str, tuple[str, Outlet | None]] = {}
         self._gazetteer: OutletLookup | None = None
+        self._load_gazetteer: Callable[[], OutletLookup | None] | None = None  # set by ``patch``
 
     # ------------------------------------------------------------ building
 
@@ -134,6 +135,7 @@ class GraphState:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._gazetteer = None
+        self._load_gazetteer = None
 
     # ------------------------------------------------------------ patching
 
@@ -176,7 +178,7 @@ class GraphState:
         found = self.lookups.get(name)
         if found is None:
             gazetteer = self._gazetteer
-            if gazetteer is None and getattr(self, "_load_gazetteer", None) is not None:
+            if gazetteer is None and self._load_gazetteer is not None:
                 gazetteer = self._gazetteer = self._load_gazetteer()
             hit = gazetteer.lookup(name) if gazetteer is not None else None
             found = self.lookups[name] = (outlet_key(hit.name), hit) if hit else (outlet_key(name), None)

@@ -367,6 +367,7 @@ def write_store_records(out: Path, store) -> list[Path]:
 
 
 def _write_skips(store, out: Path) -> list[Path]:
+    """skipped.jsonl; returns the paths of all three record files (the other two written by the caller)."""
     paths = [out / "articles.jsonl", out / "citations.jsonl", out / "skipped.jsonl"]
     atomic_write_text(paths[2], jsonl({"path": s.path, "reason": s.reason} for s in store.skips()))
     return paths

@@ -416,13 +416,16 @@ class Store:
         build's stable sort does. SQLite sorts: its text order (UTF-8 bytes) is
         Python's (code points), so no list of every citation is held here.
         """
+        for (record,) in self._ordered_citations("c.record"):
+            yield record
+
+    def _ordered_citations(self, columns: str) -> Iterator[tuple]:
         sql = (
-            "SELECT c.record FROM articles a JOIN files f ON a.file = f.path"
+            f"SELECT {columns} FROM articles a JOIN files f ON a.file = f.path"
             " JOIN citations c ON c.article = a.rowid"
             " ORDER BY a.id, c.first, c.kind, c.name, f.ord, a.rowid, c.seq"
         )
-        for (record,) in self.db.execute(sql):
-            yield record
+        return self.db.execute(sql)
 
     def article_ids(self) -> list[str]:
         """Article ids in output order."""
@@ -434,12 +437,7 @@ class Store:
 
     def citation_lines_by_article(self) -> Iterator[tuple[str, str]]:
         """``(article id, citations.jsonl line)`` in output order (``citation_lines``)."""
-        sql = (
-            "SELECT a.id, c.record FROM articles a JOIN files f ON a.file = f.path"
-            " JOIN citations c ON c.article = a.rowid"
-            " ORDER BY a.id, c.first, c.kind, c.name, f.ord, a.rowid, c.seq"
-        )
-        return iter(self.db.execute(sql))
+        return self._ordered_citations("a.id, c.record")
 
     def record_lines_for(self, ids: Sequence[str]) -> Iterator[tuple[str, str, list[str]]]:
         """``(id, articles.jsonl line, its citations.jsonl lines)`` of the articles ``ids`` (unique ids)."""
