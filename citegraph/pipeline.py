@@ -251,7 +251,7 @@ def _write_exports_and_state(graph, options: BuildOptions, key: str, run: _Run) 
     index = _write_exports(graph, options.out, EXPORT_NAMES, run, previous)
     graphcache.save_exports(index, options.out, key, run.digest)
     if graph.state is not None:
-        graphcache.save_state(graph.state, options.out, key, run.digest)
+        graphcache.save_state(graph.state, options.out, key, run.digest, graph.journal)
     return [options.out / name for name in EXPORT_NAMES]
 
 

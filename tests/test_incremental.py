@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import signal
 import sqlite3
@@ -239,4 +240,63 @@ def test_outputs_edited_by_hand_are_written_anew_not_spliced(corpus: Path, tmp_p
     change(corpus)
     again = run(corpus, out)
     assert again.patched
+    assert output_bytes(out) == clean(corpus, tmp_path / "clean")
+
+
+def _journal_rounds(corpus: Path) -> list:
+    """Edits, one build apart: a change, its revert (the article as the base has it again), an add, a delete."""
+    target = sorted(corpus.glob("*.txt"))[0]
+    original = target.read_text(encoding="utf-8")
+
+    def revert(root: Path) -> int:
+        target.write_text(original, encoding="utf-8")
+        _bump_mtime(target)
+        return 1
+
+    return [change, revert, add, change, delete]
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["journal", "state-every-build"])
+def test_rebuilds_through_the_graph_journal_equal_clean_builds(corpus: Path, tmp_path: Path, monkeypatch,
+                                                               compact: bool) -> None:
+    """Patched rebuilds save a journal from the base state, not the state: every rebuild in a row of them
+    (including one that undoes an earlier change) equals a clean build; so it does when every build saves the
+    whole state."""
+    from citegraph import graphcache
+
+    if compact:
+        monkeypatch.setattr(graphcache, "JOURNAL_MIN", 0)
+        monkeypatch.setattr(graphcache, "JOURNAL_SHARE", 0.0)
+    out = tmp_path / "out"
+    run(corpus, out)
+    base = out / ".citegraph" / graphcache.GRAPH_FILE
+    written = base.stat().st_mtime_ns
+    for i, edit in enumerate(_journal_rounds(corpus)):
+        edit(corpus)
+        again = run(corpus, out)
+        assert again.patched
+        assert output_bytes(out) == clean(corpus, tmp_path / f"clean{i}"), edit.__name__
+        assert (base.stat().st_mtime_ns != written) == compact  # the base was pickled again only if compacting
+        written = base.stat().st_mtime_ns
+
+
+def test_a_journal_past_its_share_saves_the_state_again(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    from citegraph import graphcache
+
+    monkeypatch.setattr(graphcache, "JOURNAL_MIN", 1)
+    monkeypatch.setattr(graphcache, "JOURNAL_SHARE", 0.0)
+    out = tmp_path / "out"
+    run(corpus, out)
+    base = out / ".citegraph" / graphcache.GRAPH_FILE
+    written = base.stat().st_mtime_ns
+    change(corpus)
+    run(corpus, out)  # one article differs from the base: journalled
+    assert base.stat().st_mtime_ns == written
+    add(corpus)
+    again = run(corpus, out)  # two now: past JOURNAL_MIN, the state is saved whole and the journal emptied
+    assert again.patched and base.stat().st_mtime_ns != written
+    with open(out / ".citegraph" / graphcache.JOURNAL_FILE, "rb") as fh:
+        pickle.load(fh)  # the header
+        journal = pickle.load(fh)
+    assert isinstance(journal, graphcache.Journal) and journal.fingerprints == {}
     assert output_bytes(out) == clean(corpus, tmp_path / "clean")
