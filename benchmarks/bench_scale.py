@@ -11,8 +11,10 @@ as a subprocess and prints:
   every 50 ms with psutil: PSS summed (pages shared copy-on-write by a forked
   child counted once) and, beside it, RSS summed (shared pages counted in each
   process),
-* no-op rebuild time,
-* rebuild time after changing one article,
+* no-op rebuild time (median of three runs),
+* rebuild time after changing one article (median of three runs, each
+  changing another article: the first patches the base state, the next ones
+  replay the graph journal first, as a user's day-to-day rebuilds do),
 * where the one-article rebuild spends its time (in-process, per stage).
 
 Usage: python benchmarks/bench_scale.py [--sizes 10000 100000] [--jobs 0] [--work DIR] [--keep]
@@ -168,6 +170,14 @@ def change_one(corpus: Path, round_: int) -> Path:
     return target
 
 
+REPEATS = 3  # no-op and one-changed rebuilds are short: each is run this many times and the median reported
+
+
+def _median(runs: list[tuple]) -> tuple:
+    """The run with the median time (the CPU seconds and peak memory reported are that run's)."""
+    return sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+
+
 def _mib(peak: tuple[int, int]) -> str:
     rss, pss = peak
     return f"{pss / 2**20:.0f} MiB PSS ({rss / 2**20:.0f} MiB RSS)"
@@ -181,12 +191,18 @@ def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]]) -> 
     load = psutil.getloadavg()[0]
     cold, peak, summary, cold_cpu = timed_build(corpus, out, jobs)
     print(f"[{size}] cold {cold:.1f} s ({cold_cpu:.1f} CPU s), peak {_mib(peak)}: {summary}", flush=True)
-    noop, noop_peak, _, noop_cpu = timed_build(corpus, out, jobs)
-    print(f"[{size}] no-op {noop:.2f} s ({noop_cpu:.2f} CPU s, peak {_mib(noop_peak)})", flush=True)
-    change_one(corpus, 1)
-    one, one_peak, _, one_cpu = timed_build(corpus, out, jobs)
-    print(f"[{size}] one changed {one:.2f} s ({one_cpu:.2f} CPU s, peak {_mib(one_peak)})", flush=True)
-    change_one(corpus, 2)
+    noops = [timed_build(corpus, out, jobs) for _ in range(REPEATS)]
+    noop, noop_peak, _, noop_cpu = _median(noops)
+    print(f"[{size}] no-op {noop:.2f} s ({noop_cpu:.2f} CPU s, peak {_mib(noop_peak)}), median of "
+          + ", ".join(f"{r[0]:.2f}" for r in noops), flush=True)
+    ones = []
+    for round_ in range(1, REPEATS + 1):
+        change_one(corpus, round_)
+        ones.append(timed_build(corpus, out, jobs))
+    one, one_peak, _, one_cpu = _median(ones)
+    print(f"[{size}] one changed {one:.2f} s ({one_cpu:.2f} CPU s, peak {_mib(one_peak)}), median of "
+          + ", ".join(f"{r[0]:.2f} s ({r[3]:.2f} CPU s)" for r in ones), flush=True)
+    change_one(corpus, REPEATS + 1)
     stages = stage_times(corpus, out, jobs)
     print(f"[{size}] one changed, stages run one after another (--jobs 1): " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()), flush=True)
     return {"size": size, "cold": cold, "rate": size / cold, "peak": peak, "noop": noop, "one": one,
