@@ -11,13 +11,14 @@ always gives the same numbers. ``compute_metrics`` gathers them all.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain, combinations
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from .projections import co_citation_of, outlet_projection, outlet_projection_of, require_citation_graph
+from .projections import outlet_projection, outlet_projection_of, require_citation_graph
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,9 @@ class _Index:
     """What every metric asks of each article, read off the graph once.
 
     ``citing`` maps each cited node to the articles citing it, ``via`` each
-    document to the outlets it came through; all lists are sorted.
+    document to the outlets it came through, ``of_kind`` each kind to its
+    nodes; all lists are sorted. ``succ`` is the graph's own adjacency (plain
+    dicts: node -> neighbour -> edge data), read, never written.
     """
 
     articles: list[str]
@@ -52,26 +55,33 @@ class _Index:
     citing: dict[str, list[str]]
     kind: dict[str, str]
     via: dict[str, list[str]]
+    of_kind: dict[str, list[str]]
+    succ: dict[str, dict[str, dict[str, Any]]]
 
     @classmethod
     def of(cls, G: nx.DiGraph) -> _Index:
         require_citation_graph(G)
-        kind = dict(G.nodes(data="kind"))
-        articles = sorted(n for n, k in kind.items() if k == "article")
+        # networkx's own dicts, as its algorithms read them: the views cost a call per item.
+        nodes, succ, pred = G._node, G._succ, G._pred  # noqa: SLF001
+        kind = {n: d["kind"] for n, d in nodes.items()}
+        of_kind: dict[str, list[str]] = defaultdict(list)
+        for n, k in kind.items():
+            of_kind[k].append(n)
+        for group in of_kind.values():
+            group.sort()
+        articles = of_kind.get("article", [])
         publisher: dict[str, str | None] = {}
         cited: dict[str, list[str]] = {}
         citing: dict[str, list[str]] = defaultdict(list)
         for article in articles:
-            publisher[article] = next((u for u, d in G.pred[article].items() if d.get("relation") == "published"), None)
-            sources = sorted(v for v, d in G.succ[article].items() if d.get("relation") == "cites")
+            publisher[article] = _first(pred[article], "published")
+            sources = sorted([v for v, d in succ[article].items() if d.get("relation") == "cites"])
             cited[article] = sources
             for source in sources:
                 citing[source].append(article)
-        via = {
-            d: sorted(v for v, data in G.succ[d].items() if data.get("relation") == "via")
-            for d, k in kind.items() if k == "document"
-        }
-        return cls(articles, publisher, cited, dict(citing), kind, via)
+        via = {d: sorted([v for v, data in succ[d].items() if data.get("relation") == "via"])
+               for d in of_kind.get("document", ())}
+        return cls(articles, publisher, cited, dict(citing), kind, via, dict(of_kind), succ)
 
     def outlets_of(self, article: str) -> set[str]:
         """As ``projections.article_outlets``: outlets cited, directly or as a cited document's ``via``."""
@@ -83,6 +93,14 @@ class _Index:
             elif kind == "document":
                 found.update(self.via[node])
         return found
+
+
+def _first(neighbours: dict[str, dict[str, Any]], relation: str) -> str | None:
+    """The first neighbour joined by an edge of ``relation`` (``graph.publisher_of``'s rule)."""
+    for node, data in neighbours.items():
+        if data.get("relation") == relation:
+            return node
+    return None
 
 
 def most_cited(G: nx.DiGraph, kind: str = "outlet") -> dict[str, dict[str, int]]:
@@ -105,13 +123,13 @@ def most_cited(G: nx.DiGraph, kind: str = "outlet") -> dict[str, dict[str, int]]
 
 def _most_cited(G: nx.DiGraph, index: _Index, kind: str) -> dict[str, dict[str, int]]:
     result: dict[str, dict[str, int]] = {}
-    for node in sorted(n for n, k in index.kind.items() if k == kind):
-        by_publisher = {a: index.publisher[a] for a in index.citing.get(node, ())}
-        citing = [a for a, publisher in by_publisher.items() if publisher != node]
+    publisher, succ = index.publisher, index.succ
+    for node in index.of_kind.get(kind, ()):
+        citing = [a for a in index.citing.get(node, ()) if publisher[a] != node]
         if not citing:
             continue
-        publishers = {by_publisher[a] for a in citing} - {None}
-        mentions = sum(G.succ[a][node].get("count", 1) for a in citing)
+        publishers = {publisher[a] for a in citing} - {None}
+        mentions = sum([succ[a][node].get("count", 1) for a in citing])
         result[node] = {"in_degree": len(citing), "publishers": len(publishers), "mentions": mentions}
     return result
 
@@ -207,11 +225,9 @@ def communities(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> di
 
 
 def _communities(index: _Index, P: nx.DiGraph, options: MetricsOptions) -> dict[str, list[list[str]]]:
-    C = _co_citation(index)
-    shared = {n for n in C if len(index.citing.get(n, ())) > 1}
     result = {}
-    for name, graph in (("outlets", P.to_undirected()), ("sources", _ordered_subgraph(C, shared))):
-        result[name] = _sorted_communities(louvain(graph, options.seed)) if graph.number_of_edges() else []
+    for name, (nodes, edges, weights) in (("outlets", _undirected(P)), ("sources", _shared_co_citation(index))):
+        result[name] = _sorted_communities(_louvain(nodes, edges, weights, options.seed)) if edges else []
     return result
 
 
@@ -223,14 +239,19 @@ def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
     with the same modularity), given its own ``random.Random(seed)`` so that the
     same graph, in the same node and edge order, gives the same groups.
     """
-    import random
-
-    import igraph
-
     nodes = list(graph)
     position = {node: i for i, node in enumerate(nodes)}
     edges = [(position[u], position[v]) for u, v in graph.edges()]
     weights = [float(w) for _, _, w in graph.edges(data="weight", default=1)]
+    return _louvain(nodes, edges, weights, seed)
+
+
+def _louvain(nodes: list[str], edges: list[tuple[int, int]], weights: list[float], seed: int) -> list[set[str]]:
+    """``louvain`` of the graph on ``nodes`` with ``edges`` between their positions, in the order given."""
+    import random
+
+    import igraph
+
     g = igraph.Graph(n=len(nodes), edges=edges)
     igraph.set_random_number_generator(random.Random(seed))
     try:
@@ -240,28 +261,67 @@ def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
     return [{nodes[i] for i in members} for members in parts]
 
 
-def _co_citation(index: _Index) -> nx.Graph:
-    """``projections.co_citation`` from the index: sources cited together, anonymous ones left out."""
-    return co_citation_of((index.cited[a] for a in index.articles), index.kind)
+_LouvainInput = tuple[list[str], list[tuple[int, int]], list[float]]  # nodes, edges by position, weights
+
+
+def _undirected(P: nx.DiGraph) -> _LouvainInput:
+    """``louvain``'s input from ``P.to_undirected()``, in the order that graph would give it, without building it.
+
+    As networkx does: nodes in ``P``'s order; each directed edge, in ``P``'s
+    adjacency order, sets the weight of its undirected edge (so of a pair
+    A -> B, B -> A the later one's weight stays); the edges are then read
+    node by node, each once, from the first of its ends to be reached.
+    """
+    adj: dict[str, dict[str, Any]] = {n: {} for n in P}
+    for u, nbrs in P.adj.items():
+        for v, data in nbrs.items():
+            weight = data.get("weight", adj[u].get(v, 1))
+            adj[u][v] = weight
+            adj[v][u] = weight
+    position = {node: i for i, node in enumerate(adj)}
+    seen: set[str] = set()
+    edges, weights = [], []
+    for u, nbrs in adj.items():
+        for v, w in nbrs.items():
+            if v not in seen:
+                edges.append((position[u], position[v]))
+                weights.append(float(w))
+        seen.add(u)
+    return list(adj), edges, weights
+
+
+def _shared_co_citation(index: _Index) -> _LouvainInput:
+    """``louvain``'s input from the co-citation graph of the sources cited by at least two articles.
+
+    The same nodes and edges, in the same order, as the subgraph of
+    ``projections.co_citation`` on those sources, copied in its node and edge
+    order, gives (tested), without building either graph: the nodes are the
+    shared sources co-cited with any other, sorted; the edges the sorted pairs
+    of shared sources, which is how a graph filled in sorted order yields them.
+    Pairs are counted as numbers (both positions in one int), which sort as the
+    names do.
+    """
+    kind, citing = index.kind, index.citing
+    paired: set[str] = set()
+    lists = []
+    for article in index.articles:
+        named = [s for s in index.cited[article] if kind[s] != "anonymous"]
+        if len(named) > 1:
+            paired.update(named)
+            lists.append([s for s in named if len(citing[s]) > 1])
+    nodes = sorted([n for n in paired if len(citing[n]) > 1])
+    position = {node: i for i, node in enumerate(nodes)}
+    n = len(nodes)
+    pairs = Counter(chain.from_iterable(
+        [position[u] * n + position[v] for u, v in combinations(shared, 2)] for shared in lists if len(shared) > 1))
+    ordered = sorted(pairs.items())
+    return nodes, [divmod(code, n) for code, _ in ordered], [float(w) for _, w in ordered]
 
 
 def _outlet_projection(G: nx.DiGraph, index: _Index) -> nx.DiGraph:
     """``projections.outlet_projection`` from the index."""
     relied_on = ((a, index.publisher[a], index.outlets_of(a)) for a in index.articles)
     return outlet_projection_of(G, relied_on)
-
-
-def _ordered_subgraph(C: nx.Graph, keep: set[str]) -> nx.Graph:
-    """The subgraph of ``C`` on ``keep``, in ``C``'s node and edge order.
-
-    ``C.subgraph(keep)`` would iterate ``keep`` (a set, whose order changes
-    with the process's hash seed) when it is small, and Louvain's result
-    depends on iteration order: this copy keeps runs byte-identical.
-    """
-    S = nx.Graph()
-    S.add_nodes_from(n for n in C if n in keep)
-    S.add_edges_from((u, v, d) for u, v, d in C.edges(data=True) if u in keep and v in keep)
-    return S
 
 
 def citation_chains(G: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:

@@ -6,8 +6,10 @@ expected figure below can be checked by reading the five seed articles.
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 import json
+import random
 from pathlib import Path
 
 import networkx as nx
@@ -226,3 +228,105 @@ def test_compute_metrics_on_the_real_pipeline_is_json_and_repeatable(seed_build,
 def test_wrong_graph_kind_is_rejected(wrong):
     with pytest.raises(BuildError, match="build_graph"):
         M.compute_metrics(wrong)
+
+
+# ---- the metrics' shortcuts against the straightforward networkx path, on real articles ----
+
+
+@pytest.fixture(scope="module")
+def corpus_records(gold_records):
+    """Real articles (BBC politics, Wikinews, PolNeAR dev) with the extractor's citations, plus the gold seeds."""
+    from conftest import CORPORA, need_shared
+    from citegraph.pipeline import extract_all
+
+    inputs = (need_shared(CORPORA / "bbc-fulltext" / "bbc" / "politics"), CORPORA / "gum-wikinews" / "text",
+              CORPORA / "polnear" / "dev" / "text")
+    options = BuildOptions(inputs=inputs)
+    articles, _ = read_all(options)
+    seeds, gold = gold_records
+    return [*articles, *seeds], [*extract_all(articles, options), *gold]
+
+
+def republished(articles, citations, rng, share: float):
+    """A random share of the articles, each given as publisher an outlet that some article cites.
+
+    Outlets then cite each other both ways (A's articles cite B, B's cite A), the
+    case where the undirected outlet projection keeps one of two weights.
+    """
+    outlets = sorted({c.name for c in citations if c.kind == CitationKind.OUTLET})
+    kept = [dataclasses.replace(a, publisher=rng.choice(outlets)) for a in articles if rng.random() < share]
+    ids = {a.id for a in kept}
+    return kept, [c for c in citations if c.article in ids]
+
+
+@pytest.fixture(scope="module")
+def real_graphs(G, relayed, corpus_records, gazetteer) -> dict[str, nx.DiGraph]:
+    articles, citations = corpus_records
+    graphs = {"seeds": G, "relayed": relayed, "corpus": build_graph(articles, citations, gazetteer)}
+    rng = random.Random(7)
+    for round_ in range(4):
+        graphs[f"republished-{round_}"] = build_graph(*republished(articles, citations, rng, 0.6), gazetteer)
+    return graphs
+
+
+GRAPHS = ["seeds", "relayed", "corpus", *(f"republished-{r}" for r in range(4))]
+
+
+def ordered_subgraph(C: nx.Graph, keep: set[str]) -> nx.Graph:
+    """The subgraph of ``C`` on ``keep``, in ``C``'s node and edge order (what the metrics used to build)."""
+    S = nx.Graph()
+    S.add_nodes_from(n for n in C if n in keep)
+    S.add_edges_from((u, v, d) for u, v, d in C.edges(data=True) if u in keep and v in keep)
+    return S
+
+
+def louvain_input(graph: nx.Graph) -> tuple[list, list, list]:
+    """Nodes, edges by position and weights, read off a networkx graph in its order."""
+    nodes = list(graph)
+    position = {node: i for i, node in enumerate(nodes)}
+    return (nodes, [(position[u], position[v]) for u, v in graph.edges()],
+            [float(w) for _, _, w in graph.edges(data="weight", default=1)])
+
+
+def reference_graphs(G: nx.DiGraph) -> dict[str, nx.Graph]:
+    """The two graphs Louvain runs on, built with networkx: the undirected outlet projection and the
+    co-citation graph of the sources cited by at least two articles."""
+    C = co_citation(G)
+    citing = {n: sum(r == "cites" for _, _, r in G.in_edges(n, data="relation")) for n in C}
+    return {"outlets": outlet_projection(G).to_undirected(),
+            "sources": ordered_subgraph(C, {n for n in C if citing[n] > 1})}
+
+
+@pytest.mark.parametrize("name", GRAPHS)
+def test_louvain_inputs_equal_the_networkx_graphs_in_order(real_graphs, name):
+    graph = real_graphs[name]
+    reference = reference_graphs(graph)
+    index = M._Index.of(graph)
+    direct = {"outlets": M._undirected(M._outlet_projection(graph, index)), "sources": M._shared_co_citation(index)}
+    assert reference["sources"].number_of_edges() > 0
+    for key, ref in reference.items():
+        assert direct[key] == louvain_input(ref), key
+    assert M.communities(graph) == {key: M._sorted_communities(M.louvain(ref, 42)) if ref.number_of_edges() else []
+                                    for key, ref in reference.items()}
+
+
+def test_republished_graphs_have_outlets_citing_each_other(real_graphs):
+    """The random graphs do exercise the two-way edges of the outlet projection, with differing weights."""
+    both_ways = []
+    for name in GRAPHS[3:]:
+        P = outlet_projection(real_graphs[name])
+        both_ways += [(w, P.edges[v, u]["weight"]) for u, v, w in P.edges(data="weight") if P.has_edge(v, u)]
+    assert any(a != b for a, b in both_ways), both_ways
+
+
+@pytest.mark.parametrize("name", GRAPHS)
+def test_index_equals_the_graph_helpers(real_graphs, name):
+    graph = real_graphs[name]
+    index = M._Index.of(graph)
+    articles = citegraph.graph.nodes_of_kind(graph, "article")
+    assert index.articles == articles
+    assert index.publisher == {a: citegraph.graph.publisher_of(graph, a) for a in articles}
+    assert index.cited == {a: citegraph.graph.cited_sources(graph, a) for a in articles}
+    assert index.of_kind == {k: citegraph.graph.nodes_of_kind(graph, k) for k in set(index.kind.values())}
+    assert {a: index.outlets_of(a) for a in articles} == {
+        a: citegraph.projections.article_outlets(graph, a) for a in articles}
