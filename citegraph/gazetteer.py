@@ -22,7 +22,10 @@ Names are matched case-sensitively ("AP", not "ap"); domains in any case.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
 import logging
 import re
 import tomllib
@@ -31,7 +34,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import records
 from .errors import ConfigError
+from .fsutil import atomic_write_text
 from .records import Outlet
 from .text import folded_parts
 
@@ -94,17 +99,22 @@ class Gazetteer:
         self.outlets: tuple[Outlet, ...] = tuple(sorted(outlets, key=lambda o: o.name.casefold()))
         self._by_key = _lookup_index(self.outlets)
         self._surfaces, self._domains = _surface_index(self.outlets)
-        self._by_first = _LazyPatterns(_first_word_sources(self._surfaces))
-        self._first_words = frozenset(self._by_first.sources)
+        self._by_first = _LazyPatterns(_first_word_tails(self._surfaces))
+        self._first_words = frozenset(self._by_first.tails)
         lower_firsts = sorted(w for w in self._first_words if not _CAPITAL_WORD.fullmatch(w))
         self._lower_firsts = tuple((w, folded_parts(w)) for w in lower_firsts)
         self._tlds = _tld_set(self._domains)
         self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
 
     @classmethod
-    def load(cls, user_file: Path | None = None) -> Gazetteer:
-        """The built-in gazetteer, extended or overridden by ``user_file``."""
-        outlets = {normalise(o.name): o for o in _builtin_outlets()}
+    def load(cls, user_file: Path | None = None, cache: Path | None = None) -> Gazetteer:
+        """The built-in gazetteer, extended or overridden by ``user_file``.
+
+        ``cache`` is a JSON file that keeps the parsed built-in outlets between
+        processes (a build passes one in its ``out/.citegraph/``): it is read when
+        it was made from today's data file and parser, else written anew.
+        """
+        outlets = {normalise(o.name): o for o in _builtin_outlets(cache)}
         if user_file is not None:
             for entry, disabled in _parse_file(Path(user_file)):
                 key = normalise(entry.name)
@@ -237,7 +247,7 @@ def _surface_index(outlets: tuple[Outlet, ...]) -> tuple[dict[str, list[_Entry]]
             for surface in _variants(name) if form != "ambiguous" else [name]:
                 entries = surfaces.setdefault(surface, [])
                 if all(e.outlet != outlet for e in entries):  # first form wins
-                    entries.append(_Entry(outlet, form, normalise(surface) in vague))
+                    entries.append(_Entry(outlet, form, bool(vague) and normalise(surface) in vague))
         for domain in outlet.domains:
             domains.setdefault(domain_key(domain), outlet)
     for entries in surfaces.values():
@@ -258,35 +268,39 @@ def _template(entries: list[_Entry]) -> tuple[tuple[Outlet, ...], bool, str]:
 
 
 class _LazyPatterns(dict):
-    """Word -> compiled pattern, compiled on first use (most first words never occur in a run)."""
+    """Word -> compiled pattern, built and compiled on first use (most first words never occur in a run)."""
 
-    def __init__(self, sources: dict[str, str]) -> None:
+    def __init__(self, tails: dict[str, list[str]]) -> None:
         super().__init__()
-        self.sources = sources
+        self.tails = tails
 
     def __missing__(self, word: str) -> re.Pattern[str]:
-        pattern = self[word] = re.compile(self.sources[word])
+        pattern = self[word] = re.compile(_first_word_pattern(word, self.tails[word]))
         return pattern
 
 
-def _first_word_sources(surfaces: dict[str, list[_Entry]]) -> dict[str, str]:
-    """First word -> a pattern for every surface that starts with it, longest first.
+def _first_word_tails(surfaces: dict[str, list[_Entry]]) -> dict[str, list[str]]:
+    """First word -> the rest of every surface that starts with it.
 
-    The pattern begins with the word itself as a literal, which the regex
-    engine scans for quickly; a name starts a word and is not a handle or
-    a hashtag ("@CNN", "#CNN"), and ends a word. Lower-case "the X" is found
-    through "X" (``find_mentions`` takes the article in).
+    Lower-case "the X" is found through "X" (``find_mentions`` takes the article in).
     """
     groups: dict[str, list[str]] = {}
     for surface in surfaces:
         words = _WORD.findall(surface)
         if words and surface.startswith(words[0]) and not surface.startswith("the "):
             groups.setdefault(words[0], []).append(surface[len(words[0]) :])
-    patterns = {}
-    for word, tails in groups.items():
-        head = re.escape(word)
-        patterns[word] = rf"{head}(?<![\w@#]{head}){_trie(tails)}"
-    return patterns
+    return groups
+
+
+def _first_word_pattern(word: str, tails: list[str]) -> str:
+    """A pattern for every surface ``word + tail``, longest first.
+
+    The pattern begins with the word itself as a literal, which the regex
+    engine scans for quickly; a name starts a word and is not a handle or
+    a hashtag ("@CNN", "#CNN"), and ends a word.
+    """
+    head = re.escape(word)
+    return rf"{head}(?<![\w@#]{head}){_trie(tails)}"
 
 
 def _trie(tails: list[str]) -> str:
@@ -322,11 +336,55 @@ _DOT_LABEL = re.compile(r"\.([A-Za-z][\w-]*)")  # a dot with a word right after 
 # ---------------------------------------------------------------- loading
 
 
+_BUILTIN_FILE = "citegraph/data/outlets.toml"
+_PARSED: dict[str, tuple[Outlet, ...]] = {}  # cache key -> the built-in outlets, parsed once per process
+
+
+def _builtin_outlets(cache: Path | None = None) -> tuple[Outlet, ...]:
+    """The built-in outlets; ``cache`` (a JSON file) spares a new process the TOML parse."""
+    text, key = _builtin_source()
+    if key not in _PARSED:
+        found = _read_cache(cache, key) if cache is not None else None
+        if found is None:
+            found = tuple(entry for entry, _ in _parse_text(text, _BUILTIN_FILE))
+            if cache is not None:
+                _write_cache(cache, key, found)
+        _PARSED[key] = found
+    return _PARSED[key]
+
+
 @functools.lru_cache(maxsize=1)
-def _builtin_outlets() -> tuple[Outlet, ...]:
-    source = resources.files("citegraph").joinpath("data", "outlets.toml")
-    text = source.read_text(encoding="utf-8")
-    return tuple(entry for entry, _ in _parse_text(text, "citegraph/data/outlets.toml"))
+def _builtin_source() -> tuple[str, str]:
+    """The built-in data file's text, and a key of it and of the code that parses it."""
+    text = resources.files("citegraph").joinpath("data", "outlets.toml").read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8"))
+    for module in (__file__, records.__file__):
+        digest.update(b"\0" + Path(module).read_bytes())
+    return text, digest.hexdigest()
+
+
+_OUTLET_FIELDS = tuple(f.name for f in dataclasses.fields(Outlet))
+
+
+def _read_cache(path: Path, key: str) -> tuple[Outlet, ...] | None:
+    """The outlets kept in ``path`` when they were parsed from the data and code that ``key`` names, else None."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("key") != key or data.get("fields") != list(_OUTLET_FIELDS):
+            return None
+        return tuple(Outlet(*(tuple(v) if isinstance(v, list) else v for v in row)) for row in data["outlets"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
+        log.info("outlet cache %s not used (%s): parsing %s", path, err, _BUILTIN_FILE)
+        return None
+
+
+def _write_cache(path: Path, key: str, outlets: tuple[Outlet, ...]) -> None:
+    rows = [[getattr(o, name) for name in _OUTLET_FIELDS] for o in outlets]
+    text = json.dumps({"key": key, "fields": list(_OUTLET_FIELDS), "outlets": rows}, ensure_ascii=False)
+    try:
+        atomic_write_text(Path(path), text)
+    except OSError as err:
+        log.info("cannot write the outlet cache %s (%s); the next build parses %s again", path, err, _BUILTIN_FILE)
 
 
 def _parse_file(path: Path) -> list[tuple[Outlet, bool]]:

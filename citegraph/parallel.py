@@ -37,6 +37,8 @@ ARTICLES_PER_BATCH = 64
 IN_FLIGHT_PER_WORKER = 4
 # Below this many files a pool costs more to start than it saves.
 MIN_FILES_FOR_POOL = 48
+# Beside the store: the parsed built-in outlets, which spare a rebuild the TOML parse (``Gazetteer.load``).
+OUTLET_CACHE = Path(".citegraph") / "outlets.json"
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,17 @@ def _outlets_key(outlets_file: str | None) -> tuple:
     return (outlets_file, stat.st_size, stat.st_mtime_ns)
 
 
-def cached_gazetteer(outlets_file: str | None) -> Any:
-    """The process's ``Gazetteer`` (built-in outlets plus the user's file), loaded once per version of the file."""
+def cached_gazetteer(outlets_file: str | None, cache: Path | None = None) -> Any:
+    """The process's ``Gazetteer`` (built-in outlets plus the user's file), loaded once per version of the file.
+
+    ``cache`` is the build's file of parsed built-in outlets (``Gazetteer.load``).
+    """
     key = _outlets_key(outlets_file)
     if key not in _GAZETTEERS:
         from .gazetteer import Gazetteer
 
         _GAZETTEERS.clear()
-        _GAZETTEERS[key] = Gazetteer.load(Path(outlets_file) if outlets_file else None)
+        _GAZETTEERS[key] = Gazetteer.load(Path(outlets_file) if outlets_file else None, cache)
     return _GAZETTEERS[key]
 
 
@@ -252,6 +257,7 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
     outlets = str(Path(options.outlets_file).resolve()) if options.outlets_file else None
     ctx = WorkContext(options.max_bytes, outlets, os.getcwd())
     if plan.to_read or stale:
+        cached_gazetteer(ctx.outlets_file, Path(store.path).parent / OUTLET_CACHE)
         worker_extractor(ctx.outlets_file)  # a bad --outlets file fails here, before any worker starts
         runner = runner or choose_runner(options.jobs, len(plan.to_read) + stale // 4, options.dask_scheduler)
     tracker = _Tracker(progress, total=len(plan.to_read) + stale)
