@@ -82,11 +82,13 @@ def child(corpus: Path, out: Path) -> None:
 def _rekey(out: Path) -> None:
     """Mark the store copy as made by today's reader and extractor (for timing code changes without a
     cold build; its citations stay those of the code that built it)."""
+    from citegraph import gazetteer
     from citegraph.store import STORE_NAME, Store, extraction_key, read_key
 
     with Store.open(out / STORE_NAME) as store, store.transaction():
         store.db.execute("UPDATE articles SET extracted_with = ?", (extraction_key(None),))
         store.set_meta("read_key", read_key(20 * 1024 * 1024))
+    gazetteer._write_cache(out / OUTLET_CACHE, gazetteer._builtin_source()[1], gazetteer._builtin_outlets())
 
 
 def one_round(corpus: Path, out: Path, round_: int, rekey: bool = False) -> dict[str, float]:
@@ -95,11 +97,11 @@ def one_round(corpus: Path, out: Path, round_: int, rekey: bool = False) -> dict
         copy.mkdir()
         for path in out.glob("citegraph.sqlite*"):
             shutil.copyfile(path, copy / path.name)
-        if (out / OUTLET_CACHE).is_file():  # what the update reads besides the store
-            (copy / OUTLET_CACHE).parent.mkdir()
-            shutil.copyfile(out / OUTLET_CACHE, copy / OUTLET_CACHE)
         if rekey:
             _rekey(copy)
+        elif (out / OUTLET_CACHE).is_file():  # what the update reads besides the store
+            (copy / OUTLET_CACHE).parent.mkdir()
+            shutil.copyfile(out / OUTLET_CACHE, copy / OUTLET_CACHE)
         target, old, mtime = change_one(corpus, round_)
         try:
             cmd = [sys.executable, __file__, "--child", str(corpus), str(copy)]

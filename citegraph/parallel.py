@@ -128,7 +128,7 @@ def process_files(batch: Sequence[FileState], ctx: WorkContext) -> list[FileResu
     results = []
     for state in batch:
         try:
-            state = dataclasses.replace(state, sha256=sha256_file(Path(ctx.base) / state.path))
+            state = state._replace(sha256=sha256_file(Path(ctx.base) / state.path))
         except OSError:
             pass
         articles, skips = read_file(state, ctx)

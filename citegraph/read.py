@@ -39,7 +39,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from . import textdump
 from .errors import InputError
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl",)
+_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES  # a name ending otherwise has no ``_format_of``
 _SNIFF = 4096
 _ASCII = bytes(range(128))
 _SPARSE_SHARE = 0.01  # at most this share of non-ASCII bytes: read as cp1252
@@ -70,9 +71,11 @@ class ReadOptions:
     max_bytes: int = 20 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class _Source:
-    """One file to read: where it is (``str(Path(root) / rel)``) and the id its articles get."""
+class _Source(NamedTuple):
+    """One file to read: where it is (``str(Path(root) / rel)``) and the id its articles get.
+
+    A named tuple: a scan makes one per input file, 10,000 in a few milliseconds.
+    """
 
     path: str
     rel: str
@@ -107,13 +110,14 @@ def discover(inputs: list[Path], options: ReadOptions) -> list[_Source]:
     file passed over.
     """
     sources: list[_Source] = []
+    globs = _glob_pattern(options.include), _glob_pattern(options.exclude)
     for root in inputs:
         root = Path(root)
         if root.is_file():
-            if _wanted(root.name, True, options):
+            if _wanted(root.name, True, *globs):
                 sources.append(_Source(str(root), root.name))
         elif root.is_dir():
-            rels = [rel for rel in _walk(str(root), "") if _wanted(rel, False, options)]
+            rels = [rel for rel in _walk(str(root), "") if _wanted(rel, False, *globs)]
             rels.sort(key=lambda rel: rel.replace("/", "\0"))  # component-wise: "a/b" before "a-b"
             base = str(root)
             base = "" if base == "." else base if base.endswith("/") else base + "/"
@@ -148,11 +152,11 @@ def _kind(entry: os.DirEntry[str]) -> str | None:
         return None
 
 
-def _wanted(rel: str, explicit: bool, options: ReadOptions) -> bool:
+def _wanted(rel: str, explicit: bool, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None) -> bool:
+    """Is ``rel`` an article file (or given by name: ``explicit``) that the include/exclude globs let through?"""
     name = rel.rsplit("/", 1)[-1]
-    if not explicit and (name.startswith(".") or _format_of(name) is None):
+    if not explicit and (name.startswith(".") or not name.lower().removesuffix(".gz").endswith(_SUFFIXES)):
         return False
-    include, exclude = _glob_pattern(options.include), _glob_pattern(options.exclude)
     if include and not (include.match(rel) or include.match(name)):
         return False
     return not (exclude and (exclude.match(rel) or exclude.match(name)))

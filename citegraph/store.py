@@ -26,7 +26,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .errors import BuildError, ConfigError
 from .records import Article, Citation, Skip
@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_by_file ON articles(file);
 CREATE INDEX IF NOT EXISTS articles_by_id ON articles(id);
+CREATE INDEX IF NOT EXISTS articles_by_extraction ON articles(extracted_with);
 CREATE TABLE IF NOT EXISTS citations (
     article    INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
     seq        INTEGER NOT NULL,
@@ -167,9 +168,11 @@ def read_key(max_bytes: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-@dataclass(frozen=True)
-class FileState:
-    """A file found by the scan: where it is, its article id prefix and its stat."""
+class FileState(NamedTuple):
+    """A file found by the scan: where it is, its article id prefix and its stat.
+
+    A named tuple (a row of the ``files`` table): a scan makes one per input file.
+    """
 
     path: str  # as given on the command line or found under an input folder
     rel: str  # path relative to its input root: the id of its articles
@@ -271,11 +274,15 @@ class Store:
             if self.get_meta("read_key") != reader:
                 self.db.execute("DELETE FROM files")
                 self.set_meta("read_key", reader)
-        known = {row[0]: row[1:] for row in self.db.execute("SELECT path, rel, ord, size, mtime_ns, sha256 FROM files")}
+        known = {row[0]: row for row in self.db.execute("SELECT path, rel, ord, size, mtime_ns, sha256 FROM files")}
         to_read: list[FileState] = []
         touched: list[FileState] = []
+        settled = last_scan - _RACY_NS
         for state in found:
-            verdict = _compare(known.get(state.path), state, last_scan)
+            old = known.get(state.path)
+            if old is not None and old[1:5] == state[1:5] and old[4] < settled and state.size >= 0:
+                continue  # same place, order and stat, changed long before the last scan: the same file
+            verdict = _compare(old[1:] if old else None, state, last_scan)
             if verdict == "read":
                 to_read.append(state)
             elif verdict == "touch":
@@ -511,7 +518,7 @@ def stat_files(sources: Iterable[tuple[Path, str]]) -> list[FileState]:
         try:
             st = os.stat(path)
         except OSError:
-            st = None
-        size, mtime = (st.st_size, st.st_mtime_ns) if st else (-1, -1)
-        states.append(FileState(path=str(path), rel=rel, ord=ord_, size=size, mtime_ns=mtime))
+            states.append(FileState(str(path), rel, ord_, -1, -1))
+        else:
+            states.append(FileState(str(path), rel, ord_, st.st_size, st.st_mtime_ns))
     return states
