@@ -79,9 +79,13 @@ def _trie_pattern(node: dict) -> str:
     return "(?:" + "|".join(branches) + ")"
 
 
-@dataclass(frozen=True)
 class Cues:
-    """The compiled cue grammar; build once with ``load_cues()``."""
+    """The cue grammar; build once with ``load_cues()``.
+
+    Each pattern is compiled when first used: compiling them all was most
+    of an extractor's start-up, which a rebuild after one changed article
+    pays in full, and an article that names no outlet needs none of them.
+    """
 
     before: re.Pattern[str]
     before_person: re.Pattern[str]
@@ -95,11 +99,23 @@ class Cues:
     discover_name_first: re.Pattern[str]
     discover_noun_first: re.Pattern[str]
     noun_word: re.Pattern[str]
-    outlet_noun_heads: tuple[tuple[str, re.Pattern[str]], ...]
     person_noun: re.Pattern[str]
-    not_names: frozenset[str]
-    descriptors: frozenset[str]
-    outlet_nouns: frozenset[str]
+
+    def __init__(self, sources: dict[str, str], outlet_noun_heads: tuple[tuple[str, re.Pattern[str]], ...],
+                 not_names: frozenset[str], descriptors: frozenset[str], outlet_nouns: frozenset[str]) -> None:
+        self._sources = sources  # pattern name -> its source, for the patterns above
+        self.outlet_noun_heads = outlet_noun_heads
+        self.not_names = not_names
+        self.descriptors = descriptors
+        self.outlet_nouns = outlet_nouns
+
+    def __getattr__(self, name: str) -> re.Pattern[str]:
+        """A pattern not compiled yet (called only for attributes not set)."""
+        source = self.__dict__.get("_sources", {}).get(name)
+        if source is None:
+            raise AttributeError(name)
+        pattern = self.__dict__[name] = re.compile(source)
+        return pattern
 
 
 @functools.lru_cache(maxsize=4)
@@ -117,6 +133,7 @@ def load_cues(path: Path | None = None) -> Cues:
 
 
 def _compile_cues(data: dict) -> Cues:
+    """The cue grammar of ``data`` (a parsed cue file): each pattern's source, compiled on first use."""
     before, after, veto, disc = data["before"], data["after"], data["veto"], data["discover"]
     filler = rf"(?:(?i:{_alt(before['filler'])})(?:'s|’s)?\s+){{0,5}}"  # "said on Wednesday's Today programme"
     partner = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s*(?:,\s*)?(?:and|&|/)\s*)?"
@@ -134,40 +151,43 @@ def _compile_cues(data: dict) -> Cues:
     outlet_noun = rf"(?P<noun>{_alt(disc['outlet_nouns'])})"
     the = r"(?:(?i:the)\s+)?"
     person_nouns = rf"(?i:{_alt(before['person_nouns'])})(?:s|es)?"
-    return Cues(
-        before=re.compile(
+    sources = dict(
+        before=(
             rf"(?<![\w/])(?P<cue>(?i:{_alt(before['phrases'])}))\s+{filler}[“\"‘]?{partner}$"
             rf"|(?<![\w/])(?P<noun_cue>(?i:{nouns}))\s+{filler}(?i:by|in|from|for)\s+{the}{partner}$"
             rf"|[,“”\"’]\s*(?P<inverted>(?i:{_alt(before['inverted'])}))\s+{the}(?:[A-Z][\w-]*{poss}\s+)?$"
         ),
-        before_person=re.compile(
+        before_person=(
             rf"(?<![\w/])(?P<cue>{person_nouns})\s+(?i:for|at|of|with|from)\s+{the}(?:[\w-]+\s+)?$"
             rf"|(?P<named>[A-Z][\w'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][\w'’-]+),?\s+(?:of|from)\s+{the}(?:[\w-]+\s+)?$"
         ),
-        after=re.compile(
+        after=(
             r"(?:[/-][A-Z][^\s/]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w&.'’-]*){0,4}?)?(?:\s*\([^()]{1,20}\))?"
             rf"(?:\s+(?i:{_alt(disc['outlet_nouns'])}))?(?:"
             rf"(?P<poss>{poss})?\s+{product}{adjectives}(?P<noun>(?i:{nouns}))(?![\w-])"
             rf"|{poss}\s+(?P<person>{person})"
             rf"|(?:\s*,[^,;()]{{1,80}},|\s*[—–]{{1,2}}[^—–]{{1,80}}[—–]{{1,2}})?\s*(?<=[\s,—–])(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-]))"
         ),
-        speech_anywhere=re.compile(rf"(?<![\w-])(?i:{_alt(after['speech_verbs'])})(?![\w-])"),
-        listed=re.compile(rf"(?<![\w])(?i:{_alt(before['list_intros'])})\s+{the}{partner}$"),
-        verb_after_comma=re.compile(rf"\s*,\s*(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-])"),
-        veto_before=re.compile(rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$"),
-        veto_after=re.compile(rf"\s*(?:{poss}\s*)?(?i:{_alt(veto['after'])})(?![\w])"),
-        teaser=re.compile(
+        speech_anywhere=rf"(?<![\w-])(?i:{_alt(after['speech_verbs'])})(?![\w-])",
+        listed=rf"(?<![\w])(?i:{_alt(before['list_intros'])})\s+{the}{partner}$",
+        verb_after_comma=rf"\s*,\s*(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-])",
+        veto_before=rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$",
+        veto_after=rf"\s*(?:{poss}\s*)?(?i:{_alt(veto['after'])})(?![\w])",
+        teaser=(
             rf"^\W*(?:(?i:{_alt(data['labels']['teasers'])})\s*[:|>»-]|(?:{_alt([p.capitalize() for p in data['labels']['promos']])})(?![\w-]))"
         ),
-        discover_name_first=re.compile(
+        discover_name_first=(
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{plain_descriptors}{{0,3}}{name}\s+{outlet_noun}(?![\w-])"
         ),
-        discover_noun_first=re.compile(
+        discover_noun_first=(
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?(?:{descriptors}|[A-Z][\w'’-]*\s+){{1,3}}{outlet_noun}\s+{name}(?![^\s,.;:!?)\"'”’])"
         ),
-        person_noun=re.compile(rf"(?:[\w-]+\s+)*{person_nouns}"),
+        person_noun=rf"(?:[\w-]+\s+)*{person_nouns}",
+        noun_word=rf"(?i:{nouns}|{_alt(disc['outlet_nouns'])})",
+    )
+    return Cues(
+        sources,
         outlet_noun_heads=_literal_first(disc["outlet_nouns"]),
-        noun_word=re.compile(rf"(?i:{nouns}|{_alt(disc['outlet_nouns'])})"),
         not_names=frozenset(disc["not_names"]),
         descriptors=frozenset(d.casefold() for d in disc["descriptors"]) - {w.casefold() for w in disc["name_words"]},
         outlet_nouns=frozenset(n.casefold() for n in disc["outlet_nouns"]),
