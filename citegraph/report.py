@@ -15,7 +15,8 @@ import html
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, tee
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
@@ -41,10 +42,11 @@ ARTICLE_SECTIONS = 2000
 
 @dataclass(frozen=True)
 class Ref:
-    """Text linking to an anchor in the report."""
+    """Text linking to an anchor in the report; ``article``: the article node whose section holds it, if any."""
 
     text: str
     anchor: str
+    article: str = field(default="", compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def _label(G: nx.DiGraph, node: str) -> str:
 
 
 def _article_ref(G: nx.DiGraph, article: str) -> Ref:
-    return Ref(_label(G, article), anchor("a", article))
+    return Ref(_label(G, article), anchor("a", article), article)
 
 
 def _quote(text: str, limit: int = 300, focus: str = "") -> str:
@@ -121,7 +123,7 @@ def _evidence_cell(G: nx.DiGraph, node: str) -> Lines:
     for article in citing[:CITING_SHOWN]:
         evidence = G.edges[article, node].get("evidence") or []
         quote = _quote(evidence[0]["text"], focus=_label(G, node)) + " " if evidence else ""
-        items.append((quote, "in ", Ref(_label(G, article), anchor("e", article, node))))
+        items.append((quote, "in ", Ref(_label(G, article), anchor("e", article, node), article)))
     if len(citing) > CITING_SHOWN:
         items.append(f"and {len(citing) - CITING_SHOWN} more articles (see metrics.json)")
     return Lines(tuple(items))
@@ -240,7 +242,8 @@ def _single_source_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
         article = f"article:{article_id}"
         evidence = G.edges[article, node].get("evidence") or []
         quote = _quote(evidence[0]["text"], focus=_label(G, node)) if evidence else ""
-        rows.append((_article_ref(G, article), _label(G, node), Ref(quote or "(evidence)", anchor("e", article, node))))
+        evidence_ref = Ref(quote or "(evidence)", anchor("e", article, node), article)
+        rows.append((_article_ref(G, article), _label(G, node), evidence_ref))
     intro = (
         "An article is single-source when, apart from its own publisher, it cites exactly one source: one outlet, "
         "document, person, organisation or anonymous source. A document obtained via an outlet the article also "
@@ -292,9 +295,9 @@ def _skipped_section(skips: Iterable[Skip]) -> Section:
                    table=Table(("Input", "Reason"), rows) if rows else None)
 
 
-def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip]) -> Section:
+def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip], articles: list[str]) -> Section:
     nodes, edges = metrics["summary"]["nodes"], metrics["summary"]["edges"]
-    publishers = {publisher_of(G, a) for a in nodes_of_kind(G, "article")} - {None}
+    publishers = set(map(partial(publisher_of, G), articles)) - {None}
     text = (
         f"{nodes.get('article', 0)} article(s) from {len(publishers)} publisher(s) make "
         f"{edges.get('cites', 0)} citation(s) of {len(metrics['most_cited']['outlet'])} outlet(s), "
@@ -319,38 +322,40 @@ def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[S
                  "each cites and the sentences that show each citation; citations.jsonl and the explorer "
                  "(graph.html) hold every article's.")
     yield Section("Articles", "articles", paragraphs=(intro,))
+    nodes = G.nodes
     for article in shown:
-        attrs = G.nodes[article]
-        facts = " · ".join(x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x)
+        attrs = nodes[article]
+        facts = " · ".join([x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x])
         rows = []
+        edges = G.succ[article]
         for node in cited_sources(G, article):
-            edge = G.edges[article, node]
-            quotes = tuple(f"{_quote(e['text'], 600)} ({e['field']} {e['start']}–{e['end']})"
-                           for e in edge.get("evidence") or [])
-            rows.append((Mark(_label(G, node), anchor("e", article, node)), G.nodes[node]["kind"],
-                         ", ".join(edge.get("cues") or []), Lines(quotes)))
+            edge = edges[node]
+            quotes = tuple([f"{_quote(e['text'], 600)} ({e['field']} {e['start']}–{e['end']})"
+                            for e in edge.get("evidence") or ()])
+            source = nodes[node]
+            rows.append((Mark(str(source.get("label") or _aid(node)), anchor("e", article, node)), source["kind"],
+                         ", ".join(edge.get("cues") or ()), Lines(quotes)))
         table = Table(("Source", "Kind", "Cues", "Evidence"), tuple(rows)) if rows else None
         yield Section(_label(G, article), anchor("a", article), level=3,
                       paragraphs=(facts,) if rows else (facts, "No citation found."), table=table)
 
 
-def _articles_shown(G: nx.DiGraph, summary: list[Section]) -> list[str]:
+def _articles_shown(articles: list[str], summary: list[Section]) -> list[str]:
     """Every article node, or above ``ARTICLE_SECTIONS`` those ``summary`` links to (their section or evidence)."""
-    articles = nodes_of_kind(G, "article")
     if len(articles) <= ARTICLE_SECTIONS:
         return articles
-    linked = _links(summary)
-    return [a for a in articles
-            if anchor("a", a) in linked or any(anchor("e", a, node) in linked for node in cited_sources(G, a))]
+    linked = _linked_articles(summary)
+    return [a for a in articles if a in linked]
 
 
-def _links(sections: Iterable[Section]) -> set[str]:
-    """The anchors that ``sections`` link to."""
+def _linked_articles(sections: Iterable[Section]) -> set[str]:
+    """The article nodes whose sections ``sections`` link to (a ``Ref``'s ``article``)."""
     found: set[str] = set()
 
     def walk(item: Inline) -> None:
         if isinstance(item, Ref):
-            found.add(item.anchor)
+            if item.article:
+                found.add(item.article)
         elif isinstance(item, (Lines, tuple)):
             for inner in item.items if isinstance(item, Lines) else item:
                 walk(inner)
@@ -373,8 +378,9 @@ def build_sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]
 def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]) -> tuple[list[Section], Iterator[Section]]:
     """The summary sections, and the article sections as they are made (one per article: the bulk)."""
     skips = sorted(skips)
+    every = nodes_of_kind(G, "article")
     summary = [
-        _overview(G, metrics, skips),
+        _overview(G, metrics, skips, every),
         _outlets_section(G, metrics),
         _documents_section(G, metrics),
         _named_sources_section(G, metrics),
@@ -386,7 +392,7 @@ def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]) -> 
         _time_section(metrics),
         _skipped_section(skips),
     ]
-    articles = _article_sections(G, _articles_shown(G, summary), metrics["summary"]["nodes"].get("article", 0))
+    articles = _article_sections(G, _articles_shown(every, summary), metrics["summary"]["nodes"].get("article", 0))
     summary.append(next(articles))  # the "Articles" heading belongs in the page's navigation
     return summary, articles
 
@@ -483,14 +489,16 @@ def md_escape(text: str) -> str:
 
 
 def _md_inline(item: Inline) -> str:
+    if type(item) is str:  # the commonest: checked first
+        return md_escape(item)
     if isinstance(item, Ref):
         return f"[{md_escape(item.text)}](#{item.anchor})"
     if isinstance(item, Mark):
         return f'<a id="{item.anchor}"></a>{md_escape(item.text)}'
     if isinstance(item, Lines):
-        return "<br>".join(_md_inline(i) for i in item.items)
+        return "<br>".join(map(_md_inline, item.items))
     if isinstance(item, tuple):
-        return "".join(_md_inline(i) for i in item)
+        return "".join(map(_md_inline, item))
     return md_escape(item)
 
 
@@ -500,7 +508,7 @@ def _md_section(s: Section) -> str:
     if s.table and s.table.rows:
         out.append("| " + " | ".join(md_escape(h) for h in s.table.headers) + " |")
         out.append("|" + "---|" * len(s.table.headers))
-        out += ["| " + " | ".join(_md_inline(c) for c in row) + " |" for row in s.table.rows]
+        out += ["| " + " | ".join(map(_md_inline, row)) + " |" for row in s.table.rows]
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -528,14 +536,16 @@ text-align:left;vertical-align:top}th{background:#f2f2f2}h3{margin-top:1.6em}nav
 
 
 def _html_inline(item: Inline) -> str:
+    if type(item) is str:
+        return html.escape(item)
     if isinstance(item, Ref):
         return f'<a href="#{html.escape(item.anchor)}">{html.escape(item.text)}</a>'
     if isinstance(item, Mark):
         return f'<span id="{html.escape(item.anchor)}">{html.escape(item.text)}</span>'
     if isinstance(item, Lines):
-        return "<br>".join(_html_inline(i) for i in item.items)
+        return "<br>".join(map(_html_inline, item.items))
     if isinstance(item, tuple):
-        return "".join(_html_inline(i) for i in item)
+        return "".join(map(_html_inline, item))
     return html.escape(str(item))
 
 
@@ -547,7 +557,7 @@ def _html_section(s: Section) -> str:
     if s.table and s.table.rows:
         out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in s.table.headers)
                    + "</tr></thead><tbody>")
-        out += ["<tr>" + "".join(f"<td>{_html_inline(c)}</td>" for c in row) + "</tr>" for row in s.table.rows]
+        out += ["<tr><td>" + "</td><td>".join(map(_html_inline, row)) + "</td></tr>" for row in s.table.rows]
         out.append("</tbody></table>")
     out.append("</section>")
     return "\n".join(out) + "\n"

@@ -18,7 +18,7 @@ from citegraph.gazetteer import Gazetteer
 from citegraph.graph import build_graph
 from citegraph.metrics import compute_metrics
 from citegraph.records import Citation, CitationKind, Evidence
-from citegraph.report import load_build, render_html, render_markdown, build_sections, write_report
+from citegraph.report import Lines, Ref, build_sections, load_build, render_html, render_markdown, write_report
 
 from conftest import copy_seeds
 
@@ -187,3 +187,43 @@ def test_a_large_corpus_report_lists_the_articles_its_figures_link_to(corpora, t
     intro = page.xpath('//section[@id="articles"]/p/text()')[0]
     assert f"The {len(articles)} articles that the figures above link to, of {total} in all" in intro
     assert all(any(h[1:] in (a.get("id"), *a.xpath(".//@id")) for h in hrefs) for a in articles)
+
+
+def links(sections) -> set[str]:
+    """Every anchor a ``Ref`` in ``sections`` points at (paragraphs and table cells, nested)."""
+    found: set[str] = set()
+
+    def walk(item) -> None:
+        if isinstance(item, Ref):
+            found.add(item.anchor)
+        elif isinstance(item, (Lines, tuple)):
+            for inner in item.items if isinstance(item, Lines) else item:
+                walk(inner)
+
+    for section in sections:
+        for cell in (*section.paragraphs, *(c for row in (section.table.rows if section.table else ()) for c in row)):
+            walk(cell)
+    return found
+
+
+@pytest.mark.parametrize("limit", [0, 10, 2000])
+def test_articles_shown_are_those_whose_anchors_are_linked(corpora, limit, monkeypatch):
+    """The articles given a section are found by the links' ``article``: the same as looking up every
+    article's own anchors (its section, each of its evidence rows) among the links, on real articles."""
+    import citegraph.report as report
+    from citegraph.graph import cited_sources, nodes_of_kind
+    from citegraph.pipeline import extract_all, read_all
+
+    monkeypatch.setattr(report, "ARTICLE_SECTIONS", limit)
+    options = BuildOptions(inputs=(corpora / "polnear" / "dev" / "text",))
+    articles, _ = read_all(options)
+    G = build_graph(articles, extract_all(articles, options), Gazetteer.load())
+    summary, rest = report._sections(G, compute_metrics(G), ())
+    shown = [s.anchor for s in rest]
+    every = nodes_of_kind(G, "article")
+    linked = links(summary)
+    expected = every if len(every) <= limit else [
+        a for a in every
+        if report.anchor("a", a) in linked or any(report.anchor("e", a, n) in linked for n in cited_sources(G, a))]
+    assert shown == [report.anchor("a", a) for a in expected]
+    assert 0 < len(expected) and (limit > len(every) or len(expected) < len(every))
