@@ -261,14 +261,9 @@ def _largest_part(adjacency: dict[str, list[str]], ranked: list[str]) -> set[str
 
 def _hub_positions(adjacency: dict[str, list[str]], hubs: list[str], size: int, seed: int) -> dict:
     """Spring layout of the hubs, linked directly or through articles citing both."""
-    index = {hub: i for i, hub in enumerate(hubs)}
-    pairs: set[tuple[int, int]] = set()
-    for node, neighbours in adjacency.items():
-        linked = [m for m in neighbours if m in index]
-        links = [(node, m) for m in linked] if node in index else zip(linked, linked[1:] + linked[:1])
-        pairs.update((index[u], index[v]) for u, v in links if u != v)
+    pairs = _hub_links(adjacency, hubs)
     scale = 60.0 * math.sqrt(size)
-    raw = _spring_layout(len(hubs), sorted(pairs), seed, scale, iterations=60)
+    raw = _spring_layout(len(hubs), pairs, seed, scale, iterations=60)
     if raw is None:  # outside the dense case: networkx itself
         core = nx.Graph()
         core.add_nodes_from(hubs)
@@ -276,6 +271,17 @@ def _hub_positions(adjacency: dict[str, list[str]], hubs: list[str], size: int, 
         layout = nx.spring_layout(core, seed=seed, scale=scale, iterations=60, weight=None)
         raw = [layout[n] for n in hubs]
     return {n: _spread(float(xy[0]), float(xy[1]), scale) for n, xy in zip(hubs, raw)}
+
+
+def _hub_links(adjacency: dict[str, list[str]], hubs: list[str]) -> list[tuple[int, int]]:
+    """Pairs of hubs (as indexes into ``hubs``) linked directly or through a node linked to both."""
+    index = {hub: i for i, hub in enumerate(hubs)}
+    pairs: set[tuple[int, int]] = set()
+    for node, neighbours in adjacency.items():
+        linked = [m for m in neighbours if m in index]
+        links = [(node, m) for m in linked] if node in index else zip(linked, linked[1:] + linked[:1])
+        pairs.update((index[u], index[v]) for u, v in links if u != v)
+    return sorted(pairs)
 
 
 def _spring_layout(size: int, pairs: list[tuple[int, int]], seed: int, scale: float, iterations: int):
@@ -566,12 +572,7 @@ def _legend(part: Shown) -> list[dict[str, Any]]:
 
 def _vis_options(precomputed: bool, options: ExplorerOptions) -> dict[str, Any]:
     """vis-network options: pyvis physics settings, then our interaction and style."""
-    vis = _pyvis_options().Options()  # a pyvis Network's ``options``; below, what its methods set
-    force_atlas_2based = dict(gravity=-60, central_gravity=0.01, spring_length=110, spring_strength=0.08, damping=0.5)
-    vis.physics.use_force_atlas_2based({**force_atlas_2based, "overlap": 0})  # Network.force_atlas_2based(...)
-    vis.physics.enabled = not precomputed  # Network.toggle_physics
-    vis.edges.smooth.enabled, vis.edges.smooth.type = True, "continuous"  # Network.set_edge_smooth("continuous")
-    opts = json.loads(vis.to_json())
+    opts = _pyvis_network_options(not precomputed)
     opts["physics"]["stabilization"].update(iterations=options.stabilization_iterations, updateInterval=25)
     opts["physics"]["minVelocity"] = 1.5
     opts["edges"].update(
@@ -589,6 +590,20 @@ def _vis_options(precomputed: bool, options: ExplorerOptions) -> dict[str, Any]:
     }
     opts["layout"] = {"randomSeed": options.seed, "improvedLayout": not precomputed}
     return opts
+
+
+FORCE_ATLAS_2BASED = {"gravity": -60, "central_gravity": 0.01, "spring_length": 110, "spring_strength": 0.08, "damping": 0.5}
+
+
+def _pyvis_network_options(physics: bool) -> dict[str, Any]:
+    """``net.options`` of ``net = pyvis.network.Network()`` after ``net.force_atlas_2based(**FORCE_ATLAS_2BASED)``,
+    ``net.toggle_physics(physics)`` and ``net.set_edge_smooth("continuous")``: those methods' bodies, on
+    pyvis's own ``Options`` (tests/test_explorer.py compares the two)."""
+    vis = _pyvis_options().Options()
+    vis.physics.use_force_atlas_2based({**FORCE_ATLAS_2BASED, "overlap": 0})
+    vis.physics.enabled = physics
+    vis.edges.smooth.enabled, vis.edges.smooth.type = True, "continuous"
+    return json.loads(vis.to_json())
 
 
 @lru_cache(maxsize=1)
