@@ -27,16 +27,14 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import records
+from . import records, regexcache
 from .errors import ConfigError
 from .records import Outlet
 from .text import folded_parts
@@ -276,7 +274,7 @@ class _LazyPatterns(dict):
         self.tails = tails
 
     def __missing__(self, word: str) -> re.Pattern[str]:
-        pattern = self[word] = re.compile(_first_word_pattern(word, self.tails[word]))
+        pattern = self[word] = regexcache.compile(_first_word_pattern(word, self.tails[word]))
         return pattern
 
 
@@ -380,21 +378,9 @@ def _read_cache(path: Path, key: str) -> tuple[Outlet, ...] | None:
 
 
 def _write_cache(path: Path, key: str, outlets: tuple[Outlet, ...]) -> None:
-    """Write the cache through a temporary file moved into place (not ``fsutil``: this module's imports are
-    part of the extraction key, and a reader checks what it loads anyway)."""
     rows = [[getattr(o, name) for name in _OUTLET_FIELDS] for o in outlets]
-    text = json.dumps({"key": key, "fields": list(_OUTLET_FIELDS), "outlets": rows}, ensure_ascii=False)
-    path, tmp = Path(path), None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError as err:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        log.info("cannot write the outlet cache %s (%s); the next build parses %s again", path, err, _BUILTIN_FILE)
+    regexcache.write_cache(Path(path), json.dumps({"key": key, "fields": list(_OUTLET_FIELDS), "outlets": rows},
+                                                  ensure_ascii=False))
 
 
 def _parse_file(path: Path) -> list[tuple[Outlet, bool]]:

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
+from . import regexcache
 from .errors import ConfigError
 from .gazetteer import Gazetteer, Mention, normalise
 from .records import Article, Citation, CitationKind, Evidence, Outlet
@@ -114,7 +115,7 @@ class Cues:
         source = self.__dict__.get("_sources", {}).get(name)
         if source is None:
             raise AttributeError(name)
-        pattern = self.__dict__[name] = re.compile(source)
+        pattern = self.__dict__[name] = regexcache.compile(source)
         return pattern
 
 
@@ -208,7 +209,7 @@ def _literal_first(phrases: list[str]) -> tuple[tuple[str, re.Pattern[str]], ...
         head = re.escape(word)
         tails = [rf"\s+(?:{_alt([p[len(word):] for p in group if p != word])})"] if group != [word] else []
         tails += [""] if word in group else []
-        patterns.append((word, re.compile(rf"{head}(?<![\w-]{head})(?:{'|'.join(tails)})(?![\w-])")))
+        patterns.append((word, regexcache.compile(rf"{head}(?<![\w-]{head})(?:{'|'.join(tails)})(?![\w-])")))
     return tuple(patterns)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
+from . import regexcache
 from .progress import Progress, ProgressHook
 from .records import Article, Citation, Skip
 from .store import FileResult, FileState, Store, extraction_key, read_key, sha256_file, stat_files
@@ -37,8 +38,10 @@ ARTICLES_PER_BATCH = 64
 IN_FLIGHT_PER_WORKER = 4
 # Below this many files a pool costs more to start than it saves.
 MIN_FILES_FOR_POOL = 48
-# Beside the store: the parsed built-in outlets, which spare a rebuild the TOML parse (``Gazetteer.load``).
+# Beside the store: the parsed built-in outlets (``Gazetteer.load``) and the extractor's compiled
+# patterns (``regexcache``), which spare a rebuild after a few changed files most of the extractor's start-up.
 OUTLET_CACHE = Path(".citegraph") / "outlets.json"
+REGEX_CACHE = Path(".citegraph") / "regex.json"
 
 
 @dataclass(frozen=True)
@@ -256,8 +259,10 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
              len(found), len(plan.to_read), plan.unchanged, stale)
     outlets = str(Path(options.outlets_file).resolve()) if options.outlets_file else None
     ctx = WorkContext(options.max_bytes, outlets, os.getcwd())
+    folder = Path(store.path).parent
     if plan.to_read or stale:
-        cached_gazetteer(ctx.outlets_file, Path(store.path).parent / OUTLET_CACHE)
+        regexcache.load(folder / REGEX_CACHE)
+        cached_gazetteer(ctx.outlets_file, folder / OUTLET_CACHE)
         worker_extractor(ctx.outlets_file)  # a bad --outlets file fails here, before any worker starts
         runner = runner or choose_runner(options.jobs, len(plan.to_read) + stale // 4, options.dask_scheduler)
     tracker = _Tracker(progress, total=len(plan.to_read) + stale)
@@ -265,6 +270,8 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
         _read_new(store, plan.to_read, key, runner, ctx, tracker)
     if stale:
         _reextract(store, key, runner, ctx, tracker)
+    if plan.to_read or stale:
+        regexcache.save(folder / REGEX_CACHE)  # the patterns this process compiled, for the next build
     _note_versions(store, options, key)
     return UpdateSummary(len(found), len(plan.to_read), len(plan.deleted), stale, time.perf_counter() - started)
 

@@ -132,6 +132,7 @@ def code_hash() -> str:
 _READER_MODULES = ("read.py", "textdump.py", "pagetext.py", "htmlpage.py", "htmlbody.py", "records.py", "errors.py")
 _EXTRACTOR_MODULES = (
     "extract.py", "outlets.py", "gazetteer.py", "documents.py", "sources.py", "text.py", "records.py", "errors.py",
+    "regexcache.py",
 )
 
 
