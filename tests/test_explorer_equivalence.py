@@ -11,8 +11,8 @@ part against ``G.subgraph``, whitespace folding against ``str.split``.
 from __future__ import annotations
 
 import gc
+import json
 import sys
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -125,7 +125,7 @@ def test_vis_options_are_a_pyvis_networks(physics):
     net.force_atlas_2based(**explorer.FORCE_ATLAS_2BASED)
     net.toggle_physics(physics)
     net.set_edge_smooth("continuous")
-    assert explorer._pyvis_network_options(physics) == __import__("json").loads(net.options.to_json())
+    assert explorer._pyvis_network_options(physics) == json.loads(net.options.to_json())
 
 
 def test_pyvis_options_load_leaves_pyvis_alone(tmp_path):
