@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from itertools import chain, combinations
+from itertools import combinations
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +74,7 @@ class _Index:
         cited: dict[str, list[str]] = {}
         citing: dict[str, list[str]] = defaultdict(list)
         for article in articles:
-            publisher[article] = _first(pred[article], "published")
+            publisher[article] = _first(pred[article], "published") if pred[article] else None
             sources = sorted([v for v, d in succ[article].items() if d.get("relation") == "cites"])
             cited[article] = sources
             for source in sources:
@@ -124,11 +124,15 @@ def most_cited(G: nx.DiGraph, kind: str = "outlet") -> dict[str, dict[str, int]]
 def _most_cited(G: nx.DiGraph, index: _Index, kind: str) -> dict[str, dict[str, int]]:
     result: dict[str, dict[str, int]] = {}
     publisher, succ = index.publisher, index.succ
+    publishing = set(publisher.values())
     for node in index.of_kind.get(kind, ()):
-        citing = [a for a in index.citing.get(node, ()) if publisher[a] != node]
+        citing = index.citing.get(node, ())
+        if node in publishing:
+            citing = [a for a in citing if publisher[a] != node]
         if not citing:
             continue
-        publishers = {publisher[a] for a in citing} - {None}
+        publishers = {publisher[a] for a in citing}
+        publishers.discard(None)
         mentions = sum([succ[a][node].get("count", 1) for a in citing])
         result[node] = {"in_degree": len(citing), "publishers": len(publishers), "mentions": mentions}
     return result
@@ -304,24 +308,30 @@ def _shared_co_citation(index: _Index) -> _LouvainInput:
     kind, citing = index.kind, index.citing
     paired: set[str] = set()
     lists = []
-    for article in index.articles:
-        named = [s for s in index.cited[article] if kind[s] != "anonymous"]
-        if len(named) > 1:
-            paired.update(named)
-            lists.append([s for s in named if len(citing[s]) > 1])
+    for cited in index.cited.values():
+        if len(cited) > 1:
+            named = [s for s in cited if kind[s] != "anonymous"]
+            if len(named) > 1:
+                paired.update(named)
+                lists.append([s for s in named if len(citing[s]) > 1])
     nodes = sorted([n for n in paired if len(citing[n]) > 1])
     position = {node: i for i, node in enumerate(nodes)}
     n = len(nodes)
-    pairs = Counter(chain.from_iterable(
-        [position[u] * n + position[v] for u, v in combinations(shared, 2)] for shared in lists if len(shared) > 1))
-    ordered = sorted(pairs.items())
-    return nodes, [divmod(code, n) for code, _ in ordered], [float(w) for _, w in ordered]
+    codes: list[int] = []
+    for shared in lists:
+        if len(shared) > 1:
+            at = [position[s] for s in shared]
+            codes += [u * n + v for u, v in combinations(at, 2)]
+    pairs = Counter(codes)
+    ordered = sorted(pairs)
+    return nodes, [divmod(code, n) for code in ordered], [float(pairs[code]) for code in ordered]
 
 
 def _outlet_projection(G: nx.DiGraph, index: _Index) -> nx.DiGraph:
-    """``projections.outlet_projection`` from the index."""
-    relied_on = ((a, index.publisher[a], index.outlets_of(a)) for a in index.articles)
-    return outlet_projection_of(G, relied_on)
+    """``projections.outlet_projection`` from the index (an article without a publisher adds no edge)."""
+    published = [(a, p) for a in index.articles if (p := index.publisher[a]) is not None]
+    relied_on = ((a, p, index.outlets_of(a)) for a, p in published)
+    return outlet_projection_of(G, relied_on, index.of_kind.get("outlet", []))
 
 
 def citation_chains(G: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
@@ -347,21 +357,22 @@ def _citation_chains(index: _Index) -> dict[str, list[dict[str, Any]]]:
         "article_outlet_outlet": defaultdict(set),
         "article_document_outlet": defaultdict(set),
     }
+    outlet_document, outlet_outlet, document_outlet = found.values()
+    kinds, via = index.kind, index.via
     for article in index.articles:
-        own = index.publisher[article]
-        cited = index.cited[article]
-        here = {(o, d) for d in cited if index.kind[d] == "document" for o in index.via[d]}
+        own, cited, aid = index.publisher[article], index.cited[article], _aid(article)
+        here = [d for d in cited if kinds[d] == "document"]  # documents, whose via outlets this article names
         for node in cited:
-            kind = index.kind[node]
+            kind = kinds[node]
             if kind == "outlet" and node != own:
-                docs = own_documents.get(node, set()) | {d for o, d in here if o == node}
+                docs = own_documents.get(node, set()).union([d for d in here if node in via[d]])
                 for doc in docs:
-                    found["article_outlet_document"][(node, doc)].add(_aid(article))
+                    outlet_document[(node, doc)].add(aid)
                 for further in relies_on.get(node, ()):
-                    found["article_outlet_outlet"][(node, further)].add(_aid(article))
+                    outlet_outlet[(node, further)].add(aid)
             elif kind == "document":
-                for outlet in index.via[node]:
-                    found["article_document_outlet"][(node, outlet)].add(_aid(article))
+                for outlet in via[node]:
+                    document_outlet[(node, outlet)].add(aid)
     return {name: _chain_list(pairs) for name, pairs in found.items()}
 
 
@@ -396,8 +407,12 @@ def external_sources(G: nx.DiGraph, article: str) -> list[str]:
 def _external_sources(index: _Index, article: str) -> list[str]:
     own = index.publisher[article]
     cited = [s for s in index.cited[article] if s != own]
+    documents = [s for s in cited if index.kind[s] == "document" and index.via[s]]
+    if not documents:  # the common case: nothing to merge
+        return cited
     cited_set = set(cited)
-    return [s for s in cited if not (index.kind[s] == "document" and set(index.via[s]) & cited_set)]
+    merged = {d for d in documents if not cited_set.isdisjoint(index.via[d])}
+    return [s for s in cited if s not in merged]
 
 
 def single_source_articles(G: nx.DiGraph) -> dict[str, str]:
@@ -504,14 +519,13 @@ def _over_time(G: nx.DiGraph, index: _Index) -> dict[str, dict[str, int]]:
 
 def summary(G: nx.DiGraph) -> dict[str, Any]:
     """Node counts by kind and edge counts by relation."""
-    require_citation_graph(G)
-    kinds: dict[str, int] = defaultdict(int)
-    relations: dict[str, int] = defaultdict(int)
-    for _, kind in G.nodes(data="kind"):
-        kinds[kind] += 1
-    for _, _, relation in G.edges(data="relation"):
-        relations[relation] += 1
-    return {"nodes": dict(sorted(kinds.items())), "edges": dict(sorted(relations.items()))}
+    return _summary(G, _Index.of(G))
+
+
+def _summary(G: nx.DiGraph, index: _Index) -> dict[str, Any]:
+    relations = Counter([d.get("relation") for nbrs in index.succ.values() for d in nbrs.values()])
+    return {"nodes": {kind: len(nodes) for kind, nodes in sorted(index.of_kind.items())},
+            "edges": dict(sorted(relations.items()))}
 
 
 def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> dict[str, Any]:
@@ -524,7 +538,7 @@ def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
     P = _outlet_projection(G, index)
     external = _external_by_article(index)  # single-source and unsourced articles share it
     return {
-        "summary": summary(G),
+        "summary": _summary(G, index),
         "most_cited": {kind: _most_cited(G, index, kind) for kind in RANKED_KINDS},
         "pagerank": _pagerank(P, options),
         "betweenness": _betweenness(P, options),

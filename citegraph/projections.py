@@ -59,10 +59,16 @@ def outlet_projection(G: nx.DiGraph) -> nx.DiGraph:
     return outlet_projection_of(G, ((a, publisher_of(G, a), article_outlets(G, a)) for a in articles))
 
 
-def outlet_projection_of(G: nx.DiGraph, relied_on: Iterable[tuple[str, str | None, set[str]]]) -> nx.DiGraph:
-    """The outlet projection of ``G`` from ``(article node, publisher node, outlets it relies on)`` triples."""
+def outlet_projection_of(
+    G: nx.DiGraph, relied_on: Iterable[tuple[str, str | None, set[str]]], outlets: list[str] | None = None
+) -> nx.DiGraph:
+    """The outlet projection of ``G`` from ``(article node, publisher node, outlets it relies on)`` triples.
+
+    ``outlets``: ``G``'s outlet nodes, sorted, when the caller has them already.
+    """
     P = nx.DiGraph()
-    P.add_nodes_from((n, {"label": G.nodes[n]["label"]}) for n in nodes_of_kind(G, "outlet"))
+    nodes = G.nodes
+    P.add_nodes_from((n, {"label": nodes[n]["label"]}) for n in (nodes_of_kind(G, "outlet") if outlets is None else outlets))
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for article, publisher, outlets in relied_on:
         if publisher is None:

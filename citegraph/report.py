@@ -94,16 +94,35 @@ def _aid(node: str) -> str:
 
 
 def _label(G: nx.DiGraph, node: str) -> str:
-    return str(G.nodes[node].get("label") or _aid(node))
+    return str(G._node[node].get("label") or _aid(node))  # noqa: SLF001 (networkx's dict: no view per call)
+
+
+def _publisher(pred: dict[str, dict[str, dict[str, Any]]], article: str) -> str | None:
+    """``graph.publisher_of`` on networkx's predecessor dict (``G._pred``)."""
+    for node, data in pred[article].items():
+        if data.get("relation") == "published":
+            return node
+    return None
 
 
 def _article_ref(G: nx.DiGraph, article: str) -> Ref:
     return Ref(_label(G, article), anchor("a", article), article)
 
 
+def _squeezed(text: str) -> str:
+    """``" ".join(text.split())``: runs of white space as one space, none at the ends.
+
+    Most sentences have nothing to squeeze, and saying so takes less than
+    splitting them: every white space but the plain space is unprintable.
+    """
+    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
+        return text
+    return " ".join(text.split())
+
+
 def _quote(text: str, limit: int = 300, focus: str = "") -> str:
     """The sentence in quotes; a long one is cut to ``limit`` around ``focus`` when it occurs."""
-    text = " ".join(text.split())
+    text = _squeezed(text)
     if len(text) <= limit:
         return f"“{text}”"
     at = text.casefold().find(focus.casefold()) if focus else -1
@@ -113,7 +132,7 @@ def _quote(text: str, limit: int = 300, focus: str = "") -> str:
 
 
 def _citing(G: nx.DiGraph, node: str) -> list[str]:
-    return sorted(u for u, _, r in G.in_edges(node, data="relation") if r == "cites")
+    return sorted([u for u, d in G._pred[node].items() if d.get("relation") == "cites"])  # noqa: SLF001
 
 
 def _evidence_cell(G: nx.DiGraph, node: str) -> Lines:
@@ -129,9 +148,14 @@ def _evidence_cell(G: nx.DiGraph, node: str) -> Lines:
     return Lines(tuple(items))
 
 
+def _rank(row: tuple[str, dict[str, int]]) -> tuple[int, int, str]:
+    """Most-cited first: by citing articles, then publishers, then node id."""
+    node, figures = row
+    return -figures["in_degree"], -figures["publishers"], node
+
+
 def _ranked(metrics: dict[str, Any], kind: str) -> list[tuple[str, dict[str, int]]]:
-    rows = metrics["most_cited"].get(kind, {})
-    return sorted(rows.items(), key=lambda kv: (-kv[1]["in_degree"], -kv[1]["publishers"], kv[0]))
+    return sorted(metrics["most_cited"].get(kind, {}).items(), key=_rank)
 
 
 def _outlets_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
@@ -168,15 +192,13 @@ def _documents_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
 
 
 def _named_sources_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
-    ranked = sorted(
-        _ranked(metrics, "person") + _ranked(metrics, "organization"),
-        key=lambda kv: (-kv[1]["in_degree"], -kv[1]["publishers"], kv[0]),
-    )
+    people, organisations = _ranked(metrics, "person"), _ranked(metrics, "organization")
+    ranked = sorted(people[:TOP] + organisations[:TOP], key=_rank)  # the top of both holds the top of all
     rows = tuple(
         (Mark(_label(G, n), anchor("s", n)), G.nodes[n]["kind"], str(m["in_degree"]), _evidence_cell(G, n))
         for n, m in ranked[:TOP]
     )
-    intro = (f"{len(ranked)} named people and organisations are cited.",)
+    intro = (f"{len(people) + len(organisations)} named people and organisations are cited.",)
     return Section("People and organisations", "people", paragraphs=intro,
                    table=Table(("Source", "Kind", "Articles", "Evidence"), rows))
 
@@ -297,7 +319,7 @@ def _skipped_section(skips: Iterable[Skip]) -> Section:
 
 def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip], articles: list[str]) -> Section:
     nodes, edges = metrics["summary"]["nodes"], metrics["summary"]["edges"]
-    publishers = set(map(partial(publisher_of, G), articles)) - {None}
+    publishers = set(map(partial(_publisher, G._pred), articles)) - {None}  # noqa: SLF001
     text = (
         f"{nodes.get('article', 0)} article(s) from {len(publishers)} publisher(s) make "
         f"{edges.get('cites', 0)} citation(s) of {len(metrics['most_cited']['outlet'])} outlet(s), "
@@ -322,13 +344,13 @@ def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[S
                  "each cites and the sentences that show each citation; citations.jsonl and the explorer "
                  "(graph.html) hold every article's.")
     yield Section("Articles", "articles", paragraphs=(intro,))
-    nodes = G.nodes
+    nodes, succ = G._node, G._succ  # noqa: SLF001 (networkx's dicts: no view per call)
     for article in shown:
         attrs = nodes[article]
         facts = " · ".join([x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x])
         rows = []
-        edges = G.succ[article]
-        for node in cited_sources(G, article):
+        edges = succ[article]
+        for node in sorted([v for v, d in edges.items() if d.get("relation") == "cites"]):  # cited_sources
             edge = edges[node]
             quotes = tuple([f"{_quote(e['text'], 600)} ({e['field']} {e['start']}–{e['end']})"
                             for e in edge.get("evidence") or ()])
