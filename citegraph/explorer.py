@@ -15,8 +15,8 @@ Large graphs stay fast: only the ``max_nodes`` most-cited nodes are shown
 off in the browser. Smaller graphs stabilise in the browser and then stop.
 
 Rendering cost (10,000 articles, 1,500 nodes shown: about 0.27 CPU s warm,
-0.42 s for a process's first page, imports included; 0.56 and 0.84 before,
-the same bytes): the shown part is copied out of the graph once (``Shown``)
+0.43 s for a process's first page, imports included; 0.56 and 0.86 before,
+the same bytes; benchmarks/bench_explorer_build.py): the shown part is copied out of the graph once (``Shown``)
 instead of read through a subgraph view; the vis node and edge dicts are
 built directly, the very dicts ``pyvis.node.Node`` / ``pyvis.edge.Edge``
 hold (those classes only take their keyword arguments and add
