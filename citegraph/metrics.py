@@ -11,7 +11,7 @@ always gives the same numbers. ``compute_metrics`` gathers them all.
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from itertools import combinations
 from dataclasses import dataclass
 from typing import Any
@@ -206,9 +206,51 @@ def _betweenness(P: nx.DiGraph, options: MetricsOptions) -> dict[str, float]:
     n = P.number_of_nodes()
     if n == 0:
         return {}
-    k = options.sample_k if n > options.sample_above else None
-    values = nx.betweenness_centrality(P, k=k, seed=options.seed if k else None)
+    if n > options.sample_above:
+        values = nx.betweenness_centrality(P, k=options.sample_k, seed=options.seed)
+    else:
+        values = _exact_betweenness(P)
     return {node: round(values[node], options.digits) for node in sorted(values)}
+
+
+def _exact_betweenness(P: nx.DiGraph) -> dict[str, float]:
+    """``nx.betweenness_centrality(P)`` of a directed graph, the same floats (tested), faster on a sparse one.
+
+    Brandes' algorithm as networkx runs it (breadth-first from each node in
+    ``P``'s order, the same sums in the same order), but each search sets up
+    only the nodes it reaches: networkx sets up every node for every source,
+    which is most of the work when, as in an outlet projection, most outlets
+    reach few others.
+    """
+    succ = P.adj
+    result = dict.fromkeys(P, 0.0)
+    for s in P:
+        order, preds, sigma, dist, queue = [], {s: []}, {s: 1.0}, {s: 0}, deque([s])
+        while queue:
+            v = queue.popleft()
+            order.append(v)
+            next_dist, sigma_v = dist[v] + 1, sigma[v]
+            for w in succ[v]:
+                if w not in dist:
+                    queue.append(w)
+                    dist[w], sigma[w], preds[w] = next_dist, 0.0, []
+                if dist[w] == next_dist:
+                    sigma[w] += sigma_v
+                    preds[w].append(v)
+        delta = dict.fromkeys(order, 0)
+        while order:
+            w = order.pop()
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in preds[w]:
+                delta[v] += sigma[v] * coeff
+            if w != s:
+                result[w] += delta[w]
+    n = len(result) - 1  # networkx's normalisation: by the ordered pairs of other nodes
+    if n >= 2:
+        scale = 1 / (n * (n - 1))
+        for v in result:
+            result[v] *= scale
+    return result
 
 
 def _sorted_communities(parts: list[set[str]]) -> list[list[str]]:

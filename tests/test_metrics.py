@@ -330,3 +330,20 @@ def test_index_equals_the_graph_helpers(real_graphs, name):
     assert index.of_kind == {k: citegraph.graph.nodes_of_kind(graph, k) for k in set(index.kind.values())}
     assert {a: index.outlets_of(a) for a in articles} == {
         a: citegraph.projections.article_outlets(graph, a) for a in articles}
+
+
+@pytest.mark.parametrize("name", GRAPHS)
+def test_exact_betweenness_equals_networkx_float_for_float(real_graphs, name):
+    P = outlet_projection(real_graphs[name])
+    assert M._exact_betweenness(P) == nx.betweenness_centrality(P)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_exact_betweenness_equals_networkx_on_dense_graphs(seed):
+    """Many shortest paths of equal length, cycles and self-loops: the sums must still come out the same."""
+    rng = random.Random(seed)
+    P = nx.gnp_random_graph(40, 0.15, seed=seed, directed=True)
+    P.add_edges_from((n, n) for n in rng.sample(list(P), 5))
+    P.add_nodes_from(range(40, 43))  # isolated nodes
+    assert M._exact_betweenness(P) == nx.betweenness_centrality(P)
+    assert M._exact_betweenness(nx.DiGraph([(0, 1)])) == nx.betweenness_centrality(nx.DiGraph([(0, 1)]))
