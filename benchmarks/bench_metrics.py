@@ -72,7 +72,7 @@ def stage_rows(G: nx.DiGraph, repeat: int) -> list[tuple[str, float]]:
     parts: list[tuple[str, Callable[[], Any]]] = [
         ("index", lambda: M._Index.of(G)),
         ("outlet projection", lambda: M._outlet_projection(G, index)),
-        ("summary", lambda: M.summary(G)),
+        ("summary", lambda: M._summary(G, index)),
         ("most cited", lambda: [M._most_cited(G, index, kind) for kind in M.RANKED_KINDS]),
         ("pagerank", lambda: M._pagerank(P, options)),
         ("betweenness", lambda: M._betweenness(P, options)),

@@ -43,9 +43,10 @@ def _aid(node: str) -> str:
 class _Index:
     """What every metric asks of each article, read off the graph once.
 
-    ``citing`` maps each cited node to the articles citing it, ``via`` each
-    document to the outlets it came through, ``of_kind`` each kind to its
-    nodes; all lists are sorted. ``succ`` is the graph's own adjacency (plain
+    ``citing`` maps each cited node to the articles citing it, ``mentions``
+    to the sum of those citations' ``count``, ``via`` each document to the
+    outlets it came through, ``of_kind`` each kind to its nodes; all lists are
+    sorted. ``succ`` is the graph's own adjacency (plain
     dicts: node -> neighbour -> edge data), read, never written.
     """
 
@@ -57,6 +58,7 @@ class _Index:
     via: dict[str, list[str]]
     of_kind: dict[str, list[str]]
     succ: dict[str, dict[str, dict[str, Any]]]
+    mentions: dict[str, int]
 
     @classmethod
     def of(cls, G: nx.DiGraph) -> _Index:
@@ -73,15 +75,18 @@ class _Index:
         publisher: dict[str, str | None] = {}
         cited: dict[str, list[str]] = {}
         citing: dict[str, list[str]] = defaultdict(list)
+        mentions: dict[str, int] = defaultdict(int)
         for article in articles:
             publisher[article] = _first(pred[article], "published") if pred[article] else None
-            sources = sorted([v for v, d in succ[article].items() if d.get("relation") == "cites"])
+            edges = succ[article]
+            sources = sorted([v for v, d in edges.items() if d.get("relation") == "cites"])
             cited[article] = sources
             for source in sources:
                 citing[source].append(article)
+                mentions[source] += edges[source].get("count", 1)
         via = {d: sorted([v for v, data in succ[d].items() if data.get("relation") == "via"])
                for d in of_kind.get("document", ())}
-        return cls(articles, publisher, cited, dict(citing), kind, via, dict(of_kind), succ)
+        return cls(articles, publisher, cited, dict(citing), kind, via, dict(of_kind), succ, dict(mentions))
 
     def outlets_of(self, article: str) -> set[str]:
         """As ``projections.article_outlets``: outlets cited, directly or as a cited document's ``via``."""
@@ -126,14 +131,18 @@ def _most_cited(G: nx.DiGraph, index: _Index, kind: str) -> dict[str, dict[str, 
     publisher, succ = index.publisher, index.succ
     publishing = set(publisher.values())
     for node in index.of_kind.get(kind, ()):
-        citing = index.citing.get(node, ())
-        if node in publishing:
-            citing = [a for a in citing if publisher[a] != node]
+        citing = index.citing.get(node)
         if not citing:
             continue
+        if node in publishing:  # leave out the node's own articles
+            citing = [a for a in citing if publisher[a] != node]
+            if not citing:
+                continue
+            mentions = sum([succ[a][node].get("count", 1) for a in citing])
+        else:
+            mentions = index.mentions[node]
         publishers = {publisher[a] for a in citing}
         publishers.discard(None)
-        mentions = sum([succ[a][node].get("count", 1) for a in citing])
         result[node] = {"in_degree": len(citing), "publishers": len(publishers), "mentions": mentions}
     return result
 
@@ -447,13 +456,13 @@ def external_sources(G: nx.DiGraph, article: str) -> list[str]:
 
 
 def _external_sources(index: _Index, article: str) -> list[str]:
-    own = index.publisher[article]
+    own, kind, via = index.publisher[article], index.kind, index.via
     cited = [s for s in index.cited[article] if s != own]
-    documents = [s for s in cited if index.kind[s] == "document" and index.via[s]]
+    documents = [s for s in cited if kind[s] == "document" and via[s]]
     if not documents:  # the common case: nothing to merge
         return cited
     cited_set = set(cited)
-    merged = {d for d in documents if not cited_set.isdisjoint(index.via[d])}
+    merged = {d for d in documents if not cited_set.isdisjoint(via[d])}
     return [s for s in cited if s not in merged]
 
 
@@ -551,7 +560,7 @@ def citations_over_time(G: nx.DiGraph) -> dict[str, dict[str, int]]:
 def _over_time(G: nx.DiGraph, index: _Index) -> dict[str, dict[str, int]]:
     result: dict[str, dict[str, int]] = {}
     for article in index.articles:
-        published = G.nodes[article].get("published") or ""
+        published = G._node[article].get("published") or ""  # noqa: SLF001
         month = published[:7] if len(published) >= 7 and published[4] == "-" else "undated"
         row = result.setdefault(month, {"articles": 0, "citations": 0})
         row["articles"] += 1

@@ -68,7 +68,8 @@ def outlet_projection_of(
     """
     P = nx.DiGraph()
     nodes = G.nodes
-    P.add_nodes_from((n, {"label": nodes[n]["label"]}) for n in (nodes_of_kind(G, "outlet") if outlets is None else outlets))
+    outlets = nodes_of_kind(G, "outlet") if outlets is None else outlets
+    P.add_nodes_from((n, {"label": nodes[n]["label"]}) for n in outlets)
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for article, publisher, outlets in relied_on:
         if publisher is None:

@@ -495,8 +495,8 @@ def timeline_svg(points: list[tuple[str, int]], title: str) -> str:
 
 # ---- Markdown ---------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|#!{}~]")  # each gets a backslash
-_MD_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]<>|#!{}~"}
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|#!{}~&]")  # each gets a backslash; & becomes &amp;
+_MD_ESCAPES = {ord("&"): "&amp;", **{ord(c): "\\" + c for c in "\\`*_[]<>|#!{}~"}}
 _ODD_SPACES = re.compile(r"\s{2,}|[^\S ]")  # what \s+ -> " " changes; rare, so searched for first
 
 
@@ -505,9 +505,9 @@ def md_escape(text: str) -> str:
     text = str(text)
     if "  " in text or not text.isprintable():  # any other space or line break is not printable
         text = _ODD_SPACES.sub(" ", text)
-    if _MD_SPECIAL.search(text):
+    if _MD_SPECIAL.search(text):  # rare: most text is returned as it came
         text = text.translate(_MD_ESCAPES)
-    return text.replace("&", "&amp;")
+    return text
 
 
 def _md_inline(item: Inline) -> str:

@@ -227,3 +227,22 @@ def test_articles_shown_are_those_whose_anchors_are_linked(corpora, limit, monke
         if report.anchor("a", a) in linked or any(report.anchor("e", a, n) in linked for n in cited_sources(G, a))]
     assert shown == [report.anchor("a", a) for a in expected]
     assert 0 < len(expected) and (limit > len(every) or len(expected) < len(every))
+
+
+def reference_md_escape(text: str) -> str:
+    """``md_escape`` written plainly: squeeze white space, backslash the Markdown characters, then &."""
+    text = re.sub(r"\s+", " ", str(text)) if re.search(r"\s{2,}|[^\S ]", str(text)) else str(text)
+    return re.sub(r"([\\`*_\[\]<>|#!{}~])", r"\\\1", text).replace("&", "&amp;")
+
+
+def test_md_escape_equals_the_plain_rules_on_real_text(seed_build, corpora):
+    from citegraph.pipeline import read_all
+    from citegraph.report import md_escape
+
+    articles, citations, _ = load_build(seed_build)
+    articles += read_all(BuildOptions(inputs=(corpora / "polnear" / "dev" / "text",)))[0]
+    texts = [line for a in articles for line in (a.title, *a.body.split("\n"), a.body)]
+    texts += [e.text for c in citations for e in c.evidence]
+    texts += ["<b>&amp;</b> | [x](y) \\ `code` *a* _b_ #h !i {j} ~k~", "tab\there\r\nand  two\u00a0spaces", "", "&"]
+    assert sum(bool(re.search(r"[\\`*_\[\]<>|#!{}~&]", t)) for t in texts) >= 10
+    assert [md_escape(t) for t in texts] == [reference_md_escape(t) for t in texts]
