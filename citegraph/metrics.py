@@ -416,7 +416,9 @@ def _citation_chains(index: _Index) -> dict[str, list[dict[str, Any]]]:
         for node in cited:
             kind = kinds[node]
             if kind == "outlet" and node != own:
-                docs = own_documents.get(node, set()).union([d for d in here if node in via[d]])
+                docs = own_documents.get(node, ())
+                if here:
+                    docs = set(docs).union([d for d in here if node in via[d]])
                 for doc in docs:
                     outlet_document[(node, doc)].add(aid)
                 for further in relies_on.get(node, ()):
