@@ -113,7 +113,7 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
         run = _Run(out=Path(options.out), digest=digest, previous_digest=store.get_meta("outputs_digest"),
                    code=inputs[0])
         store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
-        with staged_output(options.out) as stage:
+        with staged_output(options.out) as stage, collector_paused():
             result = _build_into(dataclasses.replace(options, out=stage), store, result, run)
         result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
         _note_outputs(store, options.out, result.outputs, digest)
@@ -166,6 +166,27 @@ def _note_outputs(store, out: Path, outputs: list[Path], digest: str) -> None:
     with store.transaction():
         store.set_meta("outputs", json.dumps(names))
         store.set_meta("outputs_digest", digest)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the ``with`` body, then as it was.
+
+    The graph and the outputs allocate a few million objects that stay alive
+    until the end; each full collection walks all of them (0.2 s of a rebuild
+    after one changed article at 10,000 articles, a fifth of the report's
+    time), and finds nothing to free: what they drop is freed by reference
+    counting. Forked children inherit the pause.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
