@@ -227,7 +227,8 @@ def _build_into(options: BuildOptions, store, result: BuildResult, run: _Run) ->
     G = graph.G
     result.patched = graph.change is not None
     children = [lambda: _write_exports_and_state(graph, options, key, run), lambda: [write_graph_page(G, options)]]
-    with alongside(children, _forks(G, options)) as done:
+    # The explorer is never the longest of the three: forked, it yields the cores to the other two.
+    with alongside(children, _forks(G, options), yielding={1}) as done:
         result.outputs += _write_records(store, graph, options.out, key, run)
         result.outputs += write_graph_outputs(G, options.out, result.skips)
     exports, page = done
@@ -300,13 +301,17 @@ def _forks(G, options: BuildOptions) -> bool:
 
 
 @contextmanager
-def alongside(tasks: list[Callable[[], Any]], forked: bool) -> Iterator[list[Any]]:
+def alongside(tasks: list[Callable[[], Any]], forked: bool, yielding: frozenset[int] | set[int] = frozenset()
+              ) -> Iterator[list[Any]]:
     """Run ``tasks`` while the body of the ``with`` runs; the list yielded gets their results, in order.
 
     With ``forked``, each task runs in a forked child process, sharing the
     graph's memory copy-on-write, and its (picklable) result or exception comes
-    back through a pipe; an error in a child is raised here. Otherwise the
-    tasks run here, one after the other, after the body.
+    back through a pipe; an error in a child is raised here. The children of
+    the tasks numbered in ``yielding`` run at a lower priority (``nice`` +10):
+    with more processes than cores, the longer ones are not slowed down by a
+    short one. Otherwise the tasks run here, one after the other, after the
+    body.
     """
     results: list[Any] = []
     if not forked:
@@ -322,7 +327,8 @@ def alongside(tasks: list[Callable[[], Any]], forked: bool) -> Iterator[list[Any
     try:
         for i, task in enumerate(tasks):
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(task, send), name=f"citegraph-output-{i}", daemon=True)
+            child = context.Process(target=_child, args=(task, send, 10 if i in yielding else 0),
+                                    name=f"citegraph-output-{i}", daemon=True)
             child.start()
             send.close()
             children.append((child, receive))
@@ -359,8 +365,13 @@ def _receive(connection):
         return None
 
 
-def _child(task: Callable[[], Any], send) -> None:
+def _child(task: Callable[[], Any], send, niceness: int = 0) -> None:
     """In a forked child: run ``task``, send ``(True, result)`` or ``(False, exception)``."""
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError:  # a priority is a hint: without it the task runs all the same
+            pass
     try:
         outcome = (True, task())
     except BaseException as err:  # everything goes back to the parent, which raises it
