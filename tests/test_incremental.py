@@ -256,20 +256,32 @@ def _journal_rounds(corpus: Path) -> list:
     return [change, revert, add, change, delete]
 
 
+def _journal_at_most(monkeypatch, articles: int) -> None:
+    """Fold the graph journal into a new base as soon as it holds more than ``articles`` articles."""
+    from citegraph import graphcache
+
+    monkeypatch.setattr(graphcache, "JOURNAL_MIN", articles)
+    monkeypatch.setattr(graphcache, "JOURNAL_SHARE", 0.0)
+
+
+def _first_build(corpus: Path, out: Path) -> Path:
+    """Build ``corpus`` into ``out``; the path of the base graph state it pickled."""
+    from citegraph import graphcache
+
+    run(corpus, out)
+    return out / graphcache.CACHE_DIR / graphcache.GRAPH_FILE
+
+
 @pytest.mark.parametrize("compact", [False, True], ids=["journal", "state-every-build"])
 def test_rebuilds_through_the_graph_journal_equal_clean_builds(corpus: Path, tmp_path: Path, monkeypatch,
                                                                compact: bool) -> None:
     """Patched rebuilds save a journal from the base state, not the state: every rebuild in a row of them
     (including one that undoes an earlier change) equals a clean build; so it does when every build saves the
     whole state."""
-    from citegraph import graphcache
-
     if compact:
-        monkeypatch.setattr(graphcache, "JOURNAL_MIN", 0)
-        monkeypatch.setattr(graphcache, "JOURNAL_SHARE", 0.0)
+        _journal_at_most(monkeypatch, 0)
     out = tmp_path / "out"
-    run(corpus, out)
-    base = out / ".citegraph" / graphcache.GRAPH_FILE
+    base = _first_build(corpus, out)
     written = base.stat().st_mtime_ns
     for i, edit in enumerate(_journal_rounds(corpus)):
         edit(corpus)
@@ -283,11 +295,9 @@ def test_rebuilds_through_the_graph_journal_equal_clean_builds(corpus: Path, tmp
 def test_a_journal_past_its_share_saves_the_state_again(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     from citegraph import graphcache
 
-    monkeypatch.setattr(graphcache, "JOURNAL_MIN", 1)
-    monkeypatch.setattr(graphcache, "JOURNAL_SHARE", 0.0)
+    _journal_at_most(monkeypatch, 1)
     out = tmp_path / "out"
-    run(corpus, out)
-    base = out / ".citegraph" / graphcache.GRAPH_FILE
+    base = _first_build(corpus, out)
     written = base.stat().st_mtime_ns
     change(corpus)
     run(corpus, out)  # one article differs from the base: journalled
