@@ -9,8 +9,8 @@ A build whose store changed in a few articles loads the base, brings it to
 the last build's articles (replaying the journal: one ``GraphState.patch``),
 patches it to the store's, rewrites only the changed pieces of the exports,
 and writes a new journal; only when the journal has grown past a few percent
-of the articles is the whole state pickled again (a second or more at
-10,000 articles; the journal takes milliseconds). Anything else (no cache,
+of the articles is the whole state pickled again (0.3–0.5 s at 10,000
+articles; the journal takes milliseconds). Anything else (no cache,
 another code or extractor version, a build that did not finish publishing,
 many changed articles) builds the graph from the store as a clean build does.
 Either way the outputs are the same bytes (``tests/test_incremental.py``).
