@@ -35,7 +35,6 @@ call it replaces.
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import html
 import importlib
@@ -47,7 +46,6 @@ import re
 import sys
 import types
 from collections import deque
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -60,6 +58,7 @@ import networkx as nx
 
 from .errors import BuildError
 from .fsutil import atomic_write_text
+from .gcpause import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -101,21 +100,8 @@ def render_explorer(G: nx.DiGraph, options: ExplorerOptions) -> str:
         raise BuildError(f"the explorer needs a networkx DiGraph from graph.build_graph, not {type(G).__name__}")
     if options.max_nodes < 1:
         raise BuildError(f"max_nodes must be at least 1, not {options.max_nodes}: pass --max-nodes 1 or more")
-    with _collector_off():
+    with collector_paused():
         return _render(G, options)
-
-
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    """The cyclic garbage collector paused: the page's dicts and lists hold no cycles, and the
-    collections their number sets off would walk the whole graph (0.1 s at 10,000 articles)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _render(G: nx.DiGraph, options: ExplorerOptions) -> str:

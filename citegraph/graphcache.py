@@ -25,7 +25,6 @@ the package code is: delete the folder to drop them.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import os
 import pickle
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .fsutil import atomic_binary
+from .gcpause import collector_paused
 from .graphstate import STATE_VERSION, Change, GraphState
 
 log = logging.getLogger(__name__)
@@ -172,22 +172,18 @@ def load_cached(path: Path, header: dict[str, Any]) -> Any:
     """The object pickled in ``path`` after ``header``, or None when it is absent, broken or for another header."""
     if header.get("digest") is None:
         return None
-    collecting = gc.isenabled()
     try:
         with open(path, "rb") as fh:
             if pickle.load(fh) != header:
                 log.info("%s is for another build: not used", path)
                 return None
-            gc.disable()  # unpickling creates a graph's worth of objects: collections midway only cost time
-            return pickle.load(fh)
+            with collector_paused():  # unpickling creates a graph's worth of objects
+                return pickle.load(fh)
     except FileNotFoundError:
         return None
     except Exception as err:  # a damaged cache costs a full build, never the build
         log.warning("cannot use %s (%s: %s); building the graph anew", path, type(err).__name__, err)
         return None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def save_cached(path: Path, header: dict[str, Any], value: Any) -> Path:

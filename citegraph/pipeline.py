@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .errors import BuildError
 from .fsutil import atomic_write_text, jsonl
+from .gcpause import collector_paused
 from .progress import ProgressHook
 from .records import Article, Citation, Skip
 
@@ -166,27 +167,6 @@ def _note_outputs(store, out: Path, outputs: list[Path], digest: str) -> None:
     with store.transaction():
         store.set_meta("outputs", json.dumps(names))
         store.set_meta("outputs_digest", digest)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the ``with`` body, then as it was.
-
-    The graph and the outputs allocate a few million objects that stay alive
-    until the end; each full collection walks all of them (0.2 s of a rebuild
-    after one changed article at 10,000 articles, a fifth of the report's
-    time), and finds nothing to free: what they drop is freed by reference
-    counting. Forked children inherit the pause.
-    """
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager
