@@ -14,42 +14,23 @@ cite, and build a citation graph with metrics, reports and an explorer.
     G = citegraph.build_graph(articles, citations)
     metrics = citegraph.compute_metrics(G)
 
-The stage functions are imported on first use, so ``import citegraph`` stays cheap.
+The stages, in the order data flows: ``read`` -> ``extract`` -> ``graph`` ->
+``outputs``; ``store`` keeps what was read and extracted between builds and
+``pipeline`` runs them all (docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+__version__ = "0.2.0"
 
 from .errors import BuildError, CitegraphError, ConfigError, GoldFileError, InputError
-from .pipeline import BuildOptions, BuildResult, build
+from .evaluate import load_gold, score
+from .extract import Extractor, Gazetteer
+from .graph import build_graph, compute_metrics
+from .outputs import ExplorerOptions, write_explorer, write_exports, write_report
+from .pipeline import BuildOptions, BuildResult, build, export
+from .read import ReadOptions, iter_articles
 from .records import Article, Citation, CitationKind, DocType, Evidence, ImageCredit, Link, Outlet, Skip
-
-__version__ = "0.1.0"
-
-# Public names that live in a stage module, loaded when first used.
-_LAZY = {
-    "ReadOptions": "read",
-    "iter_articles": "read",
-    "Gazetteer": "gazetteer",
-    "Extractor": "extract",
-    "load_gold": "evaluate",
-    "score": "evaluate",
-    "build_graph": "graph",
-    "compute_metrics": "metrics",
-    "write_report": "report",
-    "write_exports": "export",
-    "ExplorerOptions": "explorer",
-    "write_explorer": "explorer",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'citegraph' has no attribute {name!r}")
-
 
 __all__ = [
     "Article",
@@ -76,6 +57,7 @@ __all__ = [
     "build",
     "build_graph",
     "compute_metrics",
+    "export",
     "iter_articles",
     "load_gold",
     "score",

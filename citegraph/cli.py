@@ -7,16 +7,24 @@ from __future__ import annotations
 
 import logging
 import sys
+import webbrowser
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List, Optional
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__
 from .errors import CitegraphError
-from .pipeline import BuildOptions, build
-from .progress import ProgressHook
+from .evaluate import evaluate
+from .extract import extract_file
+from .outputs.explorer import find_explorer
+from .outputs.exports import FORMATS
+from .outputs.report import regenerate_report
+from .pipeline import BuildOptions, build, export
+from .store import ProgressHook
 
 app = typer.Typer(
     add_completion=False,
@@ -25,20 +33,29 @@ app = typer.Typer(
 )
 
 
-def _fail(err: CitegraphError) -> None:
-    typer.echo(f"Error: {err}", err=True)
-    raise typer.Exit(code=1)
+@contextmanager
+def _reported() -> Iterator[None]:
+    """A ``CitegraphError`` raised by the library becomes ``Error: <message>`` on stderr and exit code 1."""
+    try:
+        yield
+    except CitegraphError as err:
+        typer.echo(f"Error: {err}", err=True)
+        raise typer.Exit(code=1) from None
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
 
 
 @app.callback()
 def main(
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="-v for info, -vv for debug logging."),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
 ) -> None:
     """citegraph: source-attribution and citation graph explorer for news."""
-    if version:
-        typer.echo(__version__)
-        raise typer.Exit()
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
@@ -53,7 +70,8 @@ def build_cmd(
     strict: bool = typer.Option(False, "--strict", help="Exit with an error if any input is skipped."),
     max_nodes: int = typer.Option(1500, "--max-nodes", min=1, help="Most nodes the explorer shows (the most-cited are kept)."),
     open_page: bool = typer.Option(False, "--open", help="Open the explorer (graph.html) in the default browser afterwards."),
-    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for reading and extraction (0: all cores); with 1, the graph exports are not written by a second process either."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for reading and extraction (0: all cores)."),
+    exports: bool = typer.Option(False, "--exports", help="Also write the graph exports (GraphML, GEXF, node-link JSON, CSV), as `citegraph export` does."),
     dask_scheduler: Optional[str] = typer.Option(
         None, "--dask-scheduler", help="Read and extract on this Dask cluster (e.g. tcp://host:8786) instead of this machine."
     ),
@@ -76,13 +94,10 @@ def build_cmd(
         jobs=jobs,
         dask_scheduler=dask_scheduler,
         progress=sys.stderr.isatty() if progress is None else progress,
+        exports=exports,
     )
-    try:
-        with _progress_bar(options.progress) as hook:
-            result = build(options, progress=hook)
-    except CitegraphError as err:
-        _fail(err)
-        return
+    with _reported(), _progress_bar(options.progress) as hook:
+        result = build(options, progress=hook)
     typer.echo(
         f"Read {result.article_count} article(s), found {result.citation_count} citation(s), "
         f"skipped {len(result.skips)} file(s)."
@@ -93,6 +108,9 @@ def build_cmd(
         typer.echo(f"Wrote {out}/: explorer {out}/graph.html, report {out}/report.html")
     else:
         typer.echo(f"Nothing changed: the outputs in {out}/ are up to date.")
+    if result.removed:
+        typer.echo(f"Removed the exports of the previous build ({', '.join(p.name for p in result.removed)}): "
+                   f"run `citegraph export --out {out}` for this build's.")
     if open_page:
         _open_explorer(out)
 
@@ -103,9 +121,6 @@ def _progress_bar(enabled: bool) -> Iterator[Optional[ProgressHook]]:
     if not enabled:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True, force_terminal=True), transient=True) as bar:
         task = bar.add_task("scanning", total=None)
@@ -131,13 +146,24 @@ def report_cmd(
     outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, as given to the build."),
 ) -> None:
     """Regenerate OUT/report.md, OUT/report.html and OUT/metrics.json from an existing build."""
-    from .report import regenerate_report
-
-    try:
+    with _reported():
         paths = regenerate_report(out, outlets)
-    except CitegraphError as err:
-        _fail(err)
-        return
+    typer.echo("Wrote " + ", ".join(str(p) for p in paths))
+
+
+@app.command("export")
+def export_cmd(
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder of a previous build; the exports are written there."),
+    fmt: str = typer.Option("all", "--format", "-f", help=f"What to write: {', '.join(FORMATS)} or all."),
+    outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, as given to the build."),
+) -> None:
+    """Write the graph exports (GraphML, GEXF, node-link JSON, CSV) of the last build in OUT."""
+    formats = tuple(FORMATS) if fmt == "all" else (fmt,)
+    if fmt != "all" and fmt not in FORMATS:
+        typer.echo(f"Error: unknown --format {fmt!r}; use one of {', '.join(FORMATS)} or all.", err=True)
+        raise typer.Exit(code=2)
+    with _reported():
+        paths = export(out, formats, outlets)
     typer.echo("Wrote " + ", ".join(str(p) for p in paths))
 
 
@@ -147,13 +173,8 @@ def extract_cmd(
     outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, extending the built-in gazetteer."),
 ) -> None:
     """Show what one article cites (kind, name, document type, via, cue, evidence), for checking by eye."""
-    from .extract import extract_file
-
-    try:
+    with _reported():
         results = extract_file(file, outlets)
-    except CitegraphError as err:
-        _fail(err)
-        return
     for article, citations in results:
         typer.echo(f"{article.id}: {article.title}")
         typer.echo(f"  {len(citations)} citation(s)")
@@ -184,14 +205,8 @@ def eval_cmd(
     outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, extending the built-in gazetteer."),
 ) -> None:
     """Score extraction against a gold file: precision, recall and F1 for outlets and documents, via accuracy."""
-    from .evaluate import evaluate
-
-    options = BuildOptions(inputs=tuple(inputs or [Path("data")]), outlets_file=outlets)
-    try:
-        result = evaluate(gold, options)
-    except CitegraphError as err:
-        _fail(err)
-        return
+    with _reported():
+        result = evaluate(gold, inputs or [Path("data")], outlets)
     for line in _eval_lines(result):
         typer.echo(line)
 
@@ -222,15 +237,8 @@ def _eval_lines(result) -> list[str]:
 
 
 def _open_explorer(out: Path) -> None:
-    import webbrowser
-
-    from .explorer import find_explorer
-
-    try:
+    with _reported():
         path = find_explorer(out).resolve()
-    except CitegraphError as err:
-        _fail(err)
-        return
     if webbrowser.open(path.as_uri()):
         typer.echo(f"Opened {path}")
     else:

@@ -21,14 +21,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from .errors import GoldFileError
-from .gazetteer import normalise
-from .records import Citation, CitationKind
-
-if TYPE_CHECKING:
-    from .pipeline import BuildOptions
+from .extract import Extractor, Gazetteer
+from .extract.names import outlet_key as normalise
+from .read import ReadOptions, iter_articles
+from .records import Article, Citation, CitationKind
 
 
 @dataclass(frozen=True)
@@ -265,11 +264,10 @@ def _score_documents(gold: GoldArticle, predicted: list[Citation]):
     return Counts(len(pairs), len(alarms), len(misses)), misses, alarms, pairs
 
 
-def evaluate(gold_file: Path, options: "BuildOptions") -> EvalResult:
-    """Read and extract the articles of ``options.inputs``, then score them against ``gold_file``."""
-    from .pipeline import extract_all, read_all
-
+def evaluate(gold_file: Path, inputs: Sequence[Path], outlets_file: Path | None = None) -> EvalResult:
+    """Read and extract the articles of ``inputs``, then score them against ``gold_file``."""
     gold = load_gold(gold_file)
-    articles, _ = read_all(options)
-    citations = extract_all(articles, options)
+    extractor = Extractor(Gazetteer.load(outlets_file))
+    articles = [a for a in iter_articles(list(inputs), ReadOptions()) if isinstance(a, Article)]
+    citations = [c for a in articles for c in extractor.extract(a)]
     return score(gold, citations, [a.id for a in articles])

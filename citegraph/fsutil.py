@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from typing import IO, Any, BinaryIO, ContextManager, Iterable, Iterator
 
 
@@ -56,38 +56,6 @@ def atomic_binary(path: Path) -> ContextManager[BinaryIO]:
     return _atomic(path, "wb")
 
 
-def atomic_write_lanes(lanes: Iterable[Iterable[tuple[Path, Iterable[Any]]]], binary: bool = False) -> None:
-    """Write several files at once, atomically: each lane is a sequence of ``(path, pieces)``.
-
-    The lanes take turns, one piece each, so that pieces made from one shared
-    stream (the same node or edge, rendered into several formats) are written
-    close together; within a lane the files follow one another. The files
-    appear together once all are whole; on an error none of them does.
-    Pieces are ``str`` (written as UTF-8), or ``bytes`` when ``binary``.
-    """
-    mode = "wb" if binary else "w"
-    with ExitStack() as stack:
-        active = [iter(lane) for lane in lanes]
-        current: list = [None] * len(active)
-        while any(lane is not None for lane in active):
-            for i, lane in enumerate(active):
-                if lane is None:
-                    continue
-                if current[i] is None:
-                    nxt = next(lane, None)
-                    if nxt is None:
-                        active[i] = None
-                        continue
-                    path, pieces = nxt
-                    current[i] = (stack.enter_context(_atomic(path, mode)), iter(pieces))
-                fh, pieces = current[i]
-                piece = next(pieces, None)
-                if piece is None:
-                    current[i] = None
-                else:
-                    fh.write(piece)
-
-
 def atomic_write_pieces(path: Path, pieces: Iterable[str]) -> None:
     """Write the concatenation of ``pieces`` to ``path`` atomically, each piece as it comes (UTF-8)."""
     with _atomic(path, "w") as fh:
@@ -108,5 +76,10 @@ def dumps_json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
+def jsonl_line(record: dict[str, Any]) -> str:
+    """One JSON Lines line (without its newline): sorted keys, no ASCII escaping."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+
+
 def jsonl(records: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    return "".join(jsonl_line(r) + "\n" for r in records)

@@ -1,11 +1,14 @@
-"""Run the stages in order: read -> extract -> graph -> metrics -> outputs.
+"""Run the stages in order: read and extract (into the store) -> graph -> outputs.
 
-``build(options)`` is the one entry point that the CLI and the library share.
+``build(options)`` is the one entry point that the CLI and the library share;
+``export`` writes the graph exports of the last build on demand, and
+``regenerate_report`` rewrites the report from the record files.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import gc
+import json
 import logging
 import os
 import shutil
@@ -13,16 +16,22 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .errors import BuildError
-from .fsutil import atomic_write_text, jsonl
-from .gcpause import collector_paused
-from .progress import ProgressHook
+from .extract import Extractor, Gazetteer
+from .graph import cache as graph_cache
+from .graph.metrics import compute_metrics
+from .graph.model import CitationGraph
+from .outputs.explorer import ExplorerOptions, write_explorer
+from .outputs.exports import EXPORT_FILES, FORMATS, write_exports
+from .outputs.recordfiles import write_records
+from .outputs.report import write_metrics, write_report
+from .read import ReadOptions, iter_articles
 from .records import Article, Citation, Skip
-
-if TYPE_CHECKING:
-    from .parallel import UpdateSummary
+from .store import STORE_NAME, ProgressHook, Store, UpdateOptions, UpdateSummary, update_store
+from .store.keys import code_digest, extraction_key
+from .store.update import cached_gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +51,7 @@ class BuildOptions:
     jobs: int = 0  # 0: all cores
     dask_scheduler: str | None = None
     progress: bool = False
+    exports: bool = False  # also write the graph exports (GraphML, GEXF, node-link JSON, CSV)
 
 
 @dataclass
@@ -59,12 +69,11 @@ class BuildResult:
     patched: bool = False  # True when the previous build's graph was patched rather than built anew
     article_count: int = 0  # articles and citations in the build
     citation_count: int = 0
+    removed: list[Path] = field(default_factory=list)  # exports of an older build, removed as stale
 
 
 def read_all(options: BuildOptions) -> tuple[list[Article], list[Skip]]:
     """Read every input; broken files become ``Skip`` records, never exceptions."""
-    from .read import ReadOptions, iter_articles
-
     read_opts = ReadOptions(include=options.include, exclude=options.exclude, max_bytes=options.max_bytes)
     articles: list[Article] = []
     skips: list[Skip] = []
@@ -76,9 +85,7 @@ def read_all(options: BuildOptions) -> tuple[list[Article], list[Skip]]:
 
 
 def extract_all(articles: list[Article], options: BuildOptions) -> list[Citation]:
-    from .extract import Extractor
-    from .gazetteer import Gazetteer
-
+    """Every citation of ``articles``, in citation order."""
     extractor = Extractor(Gazetteer.load(options.outlets_file))
     citations: list[Citation] = []
     for article in articles:
@@ -92,39 +99,38 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
 
     Reading and extraction are incremental: ``out/citegraph.sqlite`` keeps
     every article and citation, and only new or changed files are read
-    again (see ``parallel.update_store``); ``progress`` is called as batches
-    finish. When nothing the outputs depend on changed and they all exist,
-    they are left alone and nothing is loaded from the store (``regenerated``
-    is False).
+    again (see ``store.update.update_store``); ``progress`` is called as
+    batches finish. When nothing the outputs depend on changed and they all
+    exist, they are left alone (``regenerated`` is False).
 
-    Every stage writes into a staging folder beside ``options.out``; only when
-    all have succeeded do the new files replace the old, so an interrupted or
-    failed build leaves the previous ``out/`` intact.
+    Every output is written into a staging folder beside ``options.out``;
+    only when all are done do the new files replace the old, so an
+    interrupted or failed build leaves the previous ``out/`` intact.
     """
-    from .store import STORE_NAME, Store
-
-    with Store.open(Path(options.out) / STORE_NAME) as store:
+    out = Path(options.out)
+    with Store.open(out / STORE_NAME) as store:
         result = _update(store, options, progress)
-        inputs = _output_inputs(options)
-        digest = store.state_digest(*inputs)
-        current = _current_outputs(store, options.out, digest)
+        digest = _outputs_digest(store, options.max_nodes)
+        current = _current_outputs(store, out, digest)
         if current is not None:
-            result.outputs, result.regenerated = current, False
+            result.regenerated = False
+            if options.exports and not all((out / name).exists() for name in EXPORT_FILES):
+                _publish_exports(store, out, _graph_of_store(store, options.outlets_file).G)
+            result.outputs = [out / name for name in json.loads(store.get_meta("outputs") or "[]")]
             return result
-        run = _Run(out=Path(options.out), digest=digest, previous_digest=store.get_meta("outputs_digest"),
-                   code=inputs[0])
+        previous_digest = store.get_meta("outputs_digest")
         store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
-        with staged_output(options.out) as stage, collector_paused():
-            result = _build_into(dataclasses.replace(options, out=stage), store, result, run)
-        result.outputs = [options.out / p.relative_to(stage) if p.is_relative_to(stage) else p for p in result.outputs]
-        _note_outputs(store, options.out, result.outputs, digest)
+        with staged_output(out) as stage, _collector_paused():
+            outputs = _write_outputs(store, stage, options, result, previous_digest, digest)
+        result.outputs = [out / p.relative_to(stage) for p in outputs]
+        if not options.exports:
+            result.removed = _remove_stale_exports(out)
+        _note_outputs(store, out, result.outputs, digest, options.max_nodes)
     return result
 
 
-def _update(store, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
+def _update(store: Store, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
     """Bring the store up to date; the result has its skips and counts."""
-    from .parallel import UpdateOptions, update_store
-
     update = UpdateOptions(
         inputs=tuple(options.inputs), include=options.include, exclude=options.exclude,
         outlets_file=options.outlets_file, max_bytes=options.max_bytes, jobs=options.jobs,
@@ -142,17 +148,34 @@ def _update(store, options: BuildOptions, progress: ProgressHook | None) -> Buil
     return BuildResult(skips=skips, update=summary, article_count=articles, citation_count=citations)
 
 
-def _output_inputs(options: BuildOptions) -> tuple[str, ...]:
-    """Besides the store's contents, what the outputs depend on: the code and the rendering options."""
-    from .store import code_hash
-
-    return (code_hash(), f"max_nodes={options.max_nodes}")
+def _outputs_digest(store: Store, max_nodes: int) -> str:
+    """What the outputs depend on: the store's contents, the package's code and the rendering options."""
+    return store.state_digest(code_digest(), f"max_nodes={max_nodes}")
 
 
-def _current_outputs(store, out: Path, digest: str) -> list[Path] | None:
+def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: BuildResult,
+                   previous_digest: str | None, digest: str) -> list[Path]:
+    """Every output of a build, written into ``stage``."""
+    key = graph_cache.cache_key(store, code_digest())
+    graph = graph_cache.graph_for(store, options.out, key, previous_digest, _gazetteer(options.outlets_file))
+    result.patched = graph.change is not None
+    G = graph.G
+    outputs = write_records(store, stage)
+    metrics = compute_metrics(G)
+    outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
+    outputs.append(write_explorer(G, stage / "graph.html", ExplorerOptions(max_nodes=options.max_nodes)))
+    if options.exports:
+        outputs += write_exports(G, stage)
+    graph_cache.save(graph, stage, key, digest)
+    return outputs
+
+
+def _gazetteer(outlets_file: Path | None) -> Gazetteer:
+    return cached_gazetteer(str(Path(outlets_file).resolve()) if outlets_file else None)
+
+
+def _current_outputs(store: Store, out: Path, digest: str) -> list[Path] | None:
     """The outputs of the last build when they match ``digest`` and all still exist, else None."""
-    import json
-
     listed = store.get_meta("outputs")
     if store.get_meta("outputs_digest") != digest or listed is None:
         return None
@@ -160,13 +183,23 @@ def _current_outputs(store, out: Path, digest: str) -> list[Path] | None:
     return paths if all(p.exists() for p in paths) else None
 
 
-def _note_outputs(store, out: Path, outputs: list[Path], digest: str) -> None:
-    import json
-
+def _note_outputs(store: Store, out: Path, outputs: Iterable[Path], digest: str, max_nodes: int) -> None:
     names = sorted({p.relative_to(out).as_posix() for p in outputs if p.is_relative_to(out)})
     with store.transaction():
         store.set_meta("outputs", json.dumps(names))
+        store.set_meta("outputs_max_nodes", str(max_nodes))
         store.set_meta("outputs_digest", digest)
+
+
+def _remove_stale_exports(out: Path) -> list[Path]:
+    """Export files an older build or ``citegraph export`` left in ``out``: they no longer match the graph."""
+    removed = []
+    for name in EXPORT_FILES:
+        path = Path(out) / name
+        if path.exists():
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 @contextmanager
@@ -189,219 +222,66 @@ def staged_output(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-@dataclass(frozen=True)
-class _Run:
-    """What the output stage of one build knows besides its options: where the last outputs are."""
-
-    out: Path  # the published output folder (the build writes into a staging folder beside it)
-    digest: str  # the store digest these outputs are made from
-    previous_digest: str | None  # that of the last build that finished publishing, if any
-    code: str  # store.code_hash(): the package's code and data
-
-
-def _build_into(options: BuildOptions, store, result: BuildResult, run: _Run) -> BuildResult:
-    from . import graphcache
-
-    key = graphcache.cache_key(store, run.code)
-    graph = graphcache.graph_for(store, run.out, key, run.previous_digest, lambda: _gazetteer(options))
-    G = graph.G
-    result.patched = graph.change is not None
-    children = [lambda: _write_exports_and_state(graph, options, key, run), lambda: [write_graph_page(G, options)]]
-    # The explorer is never the longest of the three: forked, it yields the cores to the other two.
-    with alongside(children, _forks(G, options), yielding={1}) as done:
-        result.outputs += _write_records(store, graph, options.out, key, run)
-        result.outputs += write_graph_outputs(G, options.out, result.skips)
-    exports, page = done
-    result.outputs += [*page, *exports]
-    return result
-
-
-def _write_records(store, graph, out: Path, key: str, run: _Run) -> list[Path]:
-    """articles.jsonl and citations.jsonl (spliced from the previous ones after a patch), skipped.jsonl."""
-    from . import graphcache, recordfiles
-
-    index = None
-    if graph.change is not None:
-        previous = graphcache.previous_records(run.out, key, run.previous_digest)
-        if previous is not None:
-            index = recordfiles.write_spliced(store, out, previous, run.out, set(graph.articles))
-    if index is None:
-        index = recordfiles.write_full(store, out)
-    if graph.state is not None:
-        graphcache.save_records(index, out, key, run.digest)
-    return _write_skips(store, out)
-
-
-EXPORT_NAMES = ("graph.graphml", "graph.gexf", "graph.json", "nodes.csv", "edges.csv")
-
-
-def _write_exports(graph, out: Path, names: list[str], run: _Run, previous):
-    """Write the exports ``names``: spliced from the previous build's files after a patch, else in full."""
-    from . import splice
-
-    if previous is not None and graph.change is not None:
-        return splice.write_exports_spliced(graph.G, out, names, previous, run.out, graph.change.nodes,
-                                            graph.change.edges)
-    return splice.write_exports_indexed(graph.G, out, names)
-
-
-def _write_exports_and_state(graph, options: BuildOptions, key: str, run: _Run) -> list[Path]:
-    """The five exports, their index, and the graph state the next build patches (caches: not listed)."""
-    from . import graphcache
-
-    previous = graphcache.previous_exports(run.out, key, run.previous_digest) if graph.change is not None else None
-    index = _write_exports(graph, options.out, EXPORT_NAMES, run, previous)
-    graphcache.save_exports(index, options.out, key, run.digest)
-    if graph.state is not None:
-        graphcache.save_state(graph.state, options.out, key, run.digest, graph.journal)
-    return [options.out / name for name in EXPORT_NAMES]
-
-
-def _gazetteer(options: BuildOptions):
-    from .parallel import cached_gazetteer
-
-    return cached_gazetteer(str(Path(options.outlets_file).resolve()) if options.outlets_file else None)
-
-
-# Between these graph sizes (nodes) the exports and the explorer are written by forked children.
-# Below, forking costs more than it saves; above, the children's copies of the graph's pages (every
-# object a child reads gets its reference count written) would cost more memory than a build should take.
-PARALLEL_OUTPUT_NODES = 5000
-PARALLEL_OUTPUT_MAX_NODES = 60_000
-
-
-def _forks(G, options: BuildOptions) -> bool:
-    import multiprocessing
-
-    return (
-        options.jobs != 1
-        and PARALLEL_OUTPUT_NODES <= G.number_of_nodes() <= PARALLEL_OUTPUT_MAX_NODES
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
-
-
 @contextmanager
-def alongside(tasks: list[Callable[[], Any]], forked: bool, yielding: frozenset[int] | set[int] = frozenset()
-              ) -> Iterator[list[Any]]:
-    """Run ``tasks`` while the body of the ``with`` runs; the list yielded gets their results, in order.
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the graph and outputs are made.
 
-    With ``forked``, each task runs in a forked child process, sharing the
-    graph's memory copy-on-write, and its (picklable) result or exception comes
-    back through a pipe; an error in a child is raised here. The children of
-    the tasks numbered in ``yielding`` run at a lower priority (``nice`` +10):
-    with more processes than cores, the longer ones are not slowed down by a
-    short one. Otherwise the tasks run here, one after the other, after the
-    body.
+    They allocate millions of dicts and lists that hold no reference cycles
+    and live to the end; each full collection their number sets off walks all
+    of them and frees nothing (docs/SCALE.md). What they drop is freed by
+    reference counting.
     """
-    results: list[Any] = []
-    if not forked:
-        yield results
-        results += [task() for task in tasks]
-        return
-    import gc
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    children = []
-    gc.freeze()  # the children share the graph's pages; a collection there would copy them
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        for i, task in enumerate(tasks):
-            receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(task, send, 10 if i in yielding else 0),
-                                    name=f"citegraph-output-{i}", daemon=True)
-            child.start()
-            send.close()
-            children.append((child, receive))
+        yield
     finally:
-        gc.unfreeze()
-    try:
-        yield results
-    except BaseException:
-        for child, receive in children:
-            child.terminate()  # their files are in the staging folder, which is discarded
-            child.join()
-            receive.close()
-        raise
-    outcomes = []
-    for child, receive in children:  # every child ends before an error is raised: none writes on after it
-        outcomes.append((child, _receive(receive)))
-        child.join()
-        receive.close()
-    for child, outcome in outcomes:
-        if outcome is None:
-            raise BuildError(f"the process writing part of the outputs ended with exit code {child.exitcode} "
-                             "and no result; run the build again with --jobs 1 to see the error here")
-        ok, value = outcome
-        if not ok:
-            raise value
-        results.append(value)
+        if enabled:
+            gc.enable()
 
 
-def _receive(connection):
-    """What the child sent, or None when it ended without sending (killed, or crashed hard)."""
-    try:
-        return connection.recv()
-    except EOFError:
-        return None
+# ---------------------------------------------------------------- exports on demand
 
 
-def _child(task: Callable[[], Any], send, niceness: int = 0) -> None:
-    """In a forked child: run ``task``, send ``(True, result)`` or ``(False, exception)``."""
-    if niceness:
-        try:
-            os.nice(niceness)
-        except OSError:  # a priority is a hint: without it the task runs all the same
-            pass
-    try:
-        outcome = (True, task())
-    except BaseException as err:  # everything goes back to the parent, which raises it
-        outcome = (False, _picklable(err))
-    send.send(outcome)
-    send.close()
+def export(out: Path, formats: Iterable[str] = tuple(FORMATS), outlets_file: Path | None = None) -> list[Path]:
+    """Write the graph exports of the last build in ``out`` (``formats``: keys of ``exports.FORMATS``).
+
+    The graph is the one the last build's outputs were made from; a build
+    that did not finish, or a store changed since, is refused with what to do.
+    """
+    out = Path(out)
+    store_path = out / STORE_NAME
+    if not store_path.exists():
+        raise BuildError(f"no build in {out}: run `citegraph build --out {out}` first")
+    with Store.open(store_path) as store:
+        if store.get_meta("extraction_key") != extraction_key(outlets_file):
+            raise BuildError(f"the build in {out} was made with another --outlets file: "
+                             "give export the same --outlets as the build")
+        max_nodes = store.get_meta("outputs_max_nodes")
+        digest = store.get_meta("outputs_digest")
+        if digest is None or max_nodes is None or digest != _outputs_digest(store, int(max_nodes)):
+            raise BuildError(f"the build in {out} is not finished or not current: "
+                             f"run `citegraph build --out {out}` with its inputs, then export again")
+        graph = _graph_of_store(store, outlets_file)
+        return _publish_exports(store, out, graph.G, formats)
 
 
-def _picklable(err: BaseException) -> BaseException:
-    import pickle
-
-    try:
-        pickle.loads(pickle.dumps(err))
-        return err
-    except Exception:
-        return BuildError(f"writing the outputs failed: {type(err).__name__}: {err}")
+def _graph_of_store(store: Store, outlets_file: Path | None) -> CitationGraph:
+    return CitationGraph.build(store.article_heads(), store.citations(), _gazetteer(outlets_file))
 
 
-def write_store_records(out: Path, store) -> list[Path]:
-    """articles.jsonl, citations.jsonl and skipped.jsonl, streamed from the store's stored lines."""
-    from .recordfiles import write_full
-
-    write_full(store, out)
-    return _write_skips(store, out)
-
-
-def _write_skips(store, out: Path) -> list[Path]:
-    """skipped.jsonl; returns the paths of all three record files (the other two written by the caller)."""
-    paths = [out / "articles.jsonl", out / "citations.jsonl", out / "skipped.jsonl"]
-    atomic_write_text(paths[2], jsonl({"path": s.path, "reason": s.reason} for s in store.skips()))
+def _publish_exports(store: Store, out: Path, G, formats: Iterable[str] = tuple(FORMATS)) -> list[Path]:
+    """Write exports into ``out`` and list them with the build's outputs (so a no-op build keeps them)."""
+    paths = write_exports(G, out, formats)
+    listed = set(json.loads(store.get_meta("outputs") or "[]"))
+    listed |= {p.name for p in paths}
+    store.set_meta("outputs", json.dumps(sorted(listed)))
     return paths
 
 
 def build_citation_graph(articles: Iterable[Article], citations: Iterable[Citation], options: BuildOptions):
-    from .graph import build_graph
-
-    return build_graph(articles, citations, _gazetteer(options))
-
-
-def write_graph_outputs(graph, out: Path, skips: list[Skip]) -> list[Path]:
-    """metrics.json, report.md and report.html."""
-    from .metrics import compute_metrics
-    from .report import write_metrics, write_report
-
-    metrics = compute_metrics(graph)
-    return [write_metrics(metrics, out), *write_report(graph, metrics, out, skips)]
+    """The citation graph of ``articles`` and ``citations``, with ``options``' outlet gazetteer."""
+    return CitationGraph.build(articles, citations, _gazetteer(options.outlets_file)).G
 
 
-def write_graph_page(graph, options: BuildOptions) -> Path:
-    """The interactive explorer, ``out/graph.html``."""
-    from .explorer import ExplorerOptions, write_explorer
-
-    return write_explorer(graph, options.out / "graph.html", ExplorerOptions(max_nodes=options.max_nodes))
+__all__ = ["BuildOptions", "BuildResult", "build", "export", "extract_all", "read_all"]

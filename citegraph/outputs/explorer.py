@@ -9,27 +9,12 @@ with ``textContent``. vis-network and our own script and style are inlined,
 and a Content-Security-Policy allows only those two scripts (by hash) and no
 request to any host.
 
-Large graphs stay fast: only the ``max_nodes`` most-cited nodes are shown
-(the page says how many are hidden and how to see more), and above
-``layout_threshold`` shown nodes the layout is computed here, with physics
-off in the browser. Smaller graphs stabilise in the browser and then stop.
-
-Rendering cost (10,000 articles, 1,500 nodes shown: about 0.27 CPU s warm,
-0.43 s for a process's first page, imports included; 0.56 and 0.86 before,
-the same bytes; benchmarks/bench_explorer_build.py): the shown part is copied out of the graph once (``Shown``)
-instead of read through a subgraph view; the vis node and edge dicts are
-built directly, the very dicts ``pyvis.node.Node`` / ``pyvis.edge.Edge``
-hold (those classes only take their keyword arguments and add
-``id``/``label``/``shape``, ``from``/``to``/``arrows``); the vis options are
-pyvis's ``Options`` set as a ``Network``'s methods set them, loaded without
-``pyvis.network`` and its jinja2/jsonpickle/IPython imports; the hubs'
-spring layout runs networkx's dense Fruchterman-Reingold loop with the same
-floating-point operations on the same operands into reused buffers
-(``_fruchterman_reingold``), so positions equal ``nx.spring_layout``'s to the
-bit; the page's fixed parts (static files, the scripts' CSP hashes) are read
-and hashed once per process; the garbage collector pauses while the page is
-built. tests/test_explorer_equivalence.py checks each of these against the
-call it replaces.
+Large graphs stay readable: only the ``max_nodes`` most-cited nodes are
+shown (the page says how many are hidden and how to see more), and above
+``layout_threshold`` shown nodes the layout is computed here (a seeded
+``nx.spring_layout`` of the hubs, every other node placed around its
+neighbours), with physics off in the browser. Smaller graphs stabilise in
+the browser and then stop.
 """
 
 from __future__ import annotations
@@ -37,14 +22,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import importlib
 import importlib.util
 import json
 import logging
 import math
 import re
-import sys
-import types
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,9 +38,11 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from .errors import BuildError
-from .fsutil import atomic_write_text
-from .gcpause import collector_paused
+from .. import lazy
+from ..errors import BuildError
+from ..fsutil import atomic_write_text
+
+pyvis = lazy.load("pyvis")
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +84,7 @@ def render_explorer(G: nx.DiGraph, options: ExplorerOptions) -> str:
         raise BuildError(f"the explorer needs a networkx DiGraph from graph.build_graph, not {type(G).__name__}")
     if options.max_nodes < 1:
         raise BuildError(f"max_nodes must be at least 1, not {options.max_nodes}: pass --max-nodes 1 or more")
-    with collector_paused():
-        return _render(G, options)
+    return _render(G, options)
 
 
 def _render(G: nx.DiGraph, options: ExplorerOptions) -> str:
@@ -252,16 +235,12 @@ def _largest_part(adjacency: dict[str, list[str]], ranked: list[str]) -> set[str
 
 def _hub_positions(adjacency: dict[str, list[str]], hubs: list[str], size: int, seed: int) -> dict:
     """Spring layout of the hubs, linked directly or through articles citing both."""
-    pairs = _hub_links(adjacency, hubs)
     scale = 60.0 * math.sqrt(size)
-    raw = _spring_layout(len(hubs), pairs, seed, scale, iterations=60)
-    if raw is None:  # outside the dense case: networkx itself
-        core = nx.Graph()
-        core.add_nodes_from(hubs)
-        core.add_edges_from((hubs[i], hubs[j]) for i, j in sorted(pairs))
-        layout = nx.spring_layout(core, seed=seed, scale=scale, iterations=60, weight=None)
-        raw = [layout[n] for n in hubs]
-    return {n: _spread(float(xy[0]), float(xy[1]), scale) for n, xy in zip(hubs, raw)}
+    core = nx.Graph()
+    core.add_nodes_from(hubs)
+    core.add_edges_from((hubs[i], hubs[j]) for i, j in _hub_links(adjacency, hubs))
+    layout = nx.spring_layout(core, seed=seed, scale=scale, iterations=60, weight=None)
+    return {n: _spread(float(layout[n][0]), float(layout[n][1]), scale) for n in hubs}
 
 
 def _hub_links(adjacency: dict[str, list[str]], hubs: list[str]) -> list[tuple[int, int]]:
@@ -273,76 +252,6 @@ def _hub_links(adjacency: dict[str, list[str]], hubs: list[str]) -> list[tuple[i
         links = [(node, m) for m in linked] if node in index else zip(linked, linked[1:] + linked[:1])
         pairs.update((index[u], index[v]) for u, v in links if u != v)
     return sorted(pairs)
-
-
-def _spring_layout(size: int, pairs: list[tuple[int, int]], seed: int, scale: float, iterations: int):
-    """``nx.spring_layout(core, seed=seed, scale=scale, iterations=iterations, weight=None)``
-    for nodes ``0..size-1`` linked by ``pairs``: the same array, bit for bit, in a third of the time.
-
-    Only networkx's dense case (2 to 499 nodes, positions drawn from
-    ``RandomState(seed)``) is done here; otherwise None.
-    """
-    if not 2 <= size < 500:
-        return None
-    import numpy as np
-
-    A = np.zeros((size, size))
-    for i, j in pairs:
-        A[i, j] = A[j, i] = 1.0  # nx.to_numpy_array(core, weight=None) of an undirected graph
-    pos = _fruchterman_reingold(A, np.random.RandomState(seed).rand(size, 2), iterations)
-    return nx.rescale_layout(pos, scale=scale) + np.zeros(2)
-
-
-def _fruchterman_reingold(A, pos, iterations: int, threshold: float = 1e-4):
-    """networkx's dense ``_fruchterman_reingold`` (networkx 3.x) with its operations kept, operand
-    for operand, so every value is the same double; only the memory differs.
-
-    networkx forms ``delta = pos[:, None, :] - pos[None, :, :]`` and
-    ``distance = np.linalg.norm(delta, axis=-1)``, which is
-    ``sqrt(add.reduce(delta * delta, axis=-1))``: over two coordinates that
-    reduction is one addition, ``dx*dx + dy*dy``. Here the same subtractions
-    fill the two coordinate planes of one reused ``delta`` buffer (a
-    broadcast over a last axis of two is slow), and ``distance`` and the
-    force matrix are computed into reused buffers with the same ufuncs in the
-    same order. The one real reduction, the ``einsum`` summing forces over
-    all other nodes, is networkx's own call on arrays of the same shape and
-    layout (C-contiguous, float64). ``length`` is the norm of two
-    coordinates again; ``einsum("ij,i->ij")`` is one product per element.
-    The stopping test calls ``np.linalg.norm`` as networkx does.
-    """
-    import numpy as np
-
-    nnodes = A.shape[0]
-    k = np.sqrt(1.0 / nnodes)
-    t = max(max(pos.T[0]) - min(pos.T[0]), max(pos.T[1]) - min(pos.T[1])) * 0.1
-    dt = t / (iterations + 1)
-    delta = np.empty((nnodes, nnodes, 2))
-    dx, dy = delta[..., 0], delta[..., 1]
-    distance, work, force = np.empty((nnodes, nnodes)), np.empty((nnodes, nnodes)), np.empty((nnodes, nnodes))
-    for _ in range(iterations):
-        x, y = pos[:, 0].copy(), pos[:, 1].copy()
-        np.subtract(x[:, np.newaxis], x[np.newaxis, :], out=dx)
-        np.subtract(y[:, np.newaxis], y[np.newaxis, :], out=dy)
-        np.multiply(dx, dx, out=distance)
-        np.multiply(dy, dy, out=work)
-        np.add(distance, work, out=distance)
-        np.sqrt(distance, out=distance)
-        np.clip(distance, 0.01, None, out=distance)
-        # force = k * k / distance**2 - A * distance / k
-        np.square(distance, out=work)
-        np.divide(k * k, work, out=force)
-        np.multiply(A, distance, out=work)
-        np.divide(work, k, out=work)
-        np.subtract(force, work, out=force)
-        displacement = np.einsum("ijk,ij->ik", delta, force)
-        length = np.sqrt(displacement[:, 0] * displacement[:, 0] + displacement[:, 1] * displacement[:, 1])
-        length = np.clip(length, a_min=0.01, a_max=None)
-        delta_pos = displacement * (t / length)[:, np.newaxis]
-        pos += delta_pos
-        t -= dt
-        if (np.linalg.norm(delta_pos) / nnodes) < threshold:
-            break
-    return pos
 
 
 def _spread(x: float, y: float, scale: float) -> tuple[float, float]:
@@ -402,16 +311,24 @@ def _style(kind: str) -> dict[str, Any]:
 def build_payload(
     G: nx.DiGraph, part: Shown, scores: dict[str, int], positions: dict, options: ExplorerOptions
 ) -> dict[str, Any]:
-    """The JSON the page script reads: vis nodes/edges (pyvis's dicts), options from pyvis, plus details."""
+    """The JSON the page script reads: the vis-network nodes, edges and options of a pyvis ``Network``,
+    plus what the page shows beside them."""
+    net = pyvis.network.Network(directed=True)
     cited = _cited_counts(part)
-    nodes = [_vis_node(n, part.attrs[n], cited.get(n, 0), positions.get(n), options) for n in part.nodes]
-    edges = [_vis_edge(i, u, v, data) for i, (u, v, data) in enumerate(part.edges())]
+    for n in part.nodes:
+        net.add_node(n, **_vis_node(n, part.attrs[n], cited.get(n, 0), positions.get(n), options))
+    for i, (u, v, data) in enumerate(part.edges()):
+        net.add_edge(u, v, **_vis_edge(i, data))
+    precomputed = bool(positions)
+    net.force_atlas_2based(**FORCE_ATLAS_2BASED)
+    net.toggle_physics(not precomputed)
+    net.set_edge_smooth("continuous")
     return {
-        "meta": _meta(G, len(nodes), len(edges), bool(positions), options),
+        "meta": _meta(G, len(net.nodes), len(net.edges), precomputed, options),
         "kinds": _legend(part),
-        "nodes": nodes,
-        "edges": edges,
-        "options": _vis_options(bool(positions), options),
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": _vis_options(json.loads(net.options.to_json()), precomputed, options),
     }
 
 
@@ -429,13 +346,12 @@ def _kind(node: str, attrs: dict) -> str:
 
 
 def _vis_node(node: str, attrs: dict, cited: int, position, options: ExplorerOptions) -> dict[str, Any]:
-    """The dict ``pyvis.node.Node(node, shape, label=label, **rest).options`` is."""
+    """The options of the node's ``Network.add_node`` (pyvis adds its ``id``)."""
     kind = _kind(node, attrs)
     style = _style(kind)
     full = _text(attrs.get("label")) or node.split(":", 1)[-1]
     size = 9 if kind == "article" else min(60.0, 12 + 5 * math.sqrt(cited))
     data = {
-        "id": node,
         "label": _shorten(full, options.label_chars),
         "shape": style["shape"],
         "color": style["color"],
@@ -510,14 +426,11 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "\u2026"
 
 
-def _vis_edge(index: int, source: str, target: str, attrs: dict) -> dict[str, Any]:
-    """The dict ``pyvis.edge.Edge(source, target, directed=True, **rest).options`` is."""
+def _vis_edge(index: int, attrs: dict) -> dict[str, Any]:
+    """The options of the edge's ``Network.add_edge`` (pyvis adds ``from``, ``to`` and ``arrows``)."""
     relation = str(attrs.get("relation", ""))
     count = int(attrs.get("count", 1) or 1)
     return {
-        "from": source,
-        "to": target,
-        "arrows": "to",
         "id": f"e{index}",
         "relation": relation,
         "count": count,
@@ -563,9 +476,13 @@ def _legend(part: Shown) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["order"], r["kind"]))
 
 
-def _vis_options(precomputed: bool, options: ExplorerOptions) -> dict[str, Any]:
-    """vis-network options: pyvis physics settings, then our interaction and style."""
-    opts = _pyvis_network_options(not precomputed)
+FORCE_ATLAS_2BASED = {
+    "gravity": -60, "central_gravity": 0.01, "spring_length": 110, "spring_strength": 0.08, "damping": 0.5,
+}
+
+
+def _vis_options(opts: dict[str, Any], precomputed: bool, options: ExplorerOptions) -> dict[str, Any]:
+    """vis-network options: the pyvis ``Network``'s (``opts``), then our interaction and style."""
     opts["physics"]["stabilization"].update(iterations=options.stabilization_iterations, updateInterval=25)
     opts["physics"]["minVelocity"] = 1.5
     opts["edges"].update(
@@ -585,46 +502,8 @@ def _vis_options(precomputed: bool, options: ExplorerOptions) -> dict[str, Any]:
     return opts
 
 
-FORCE_ATLAS_2BASED = {
-    "gravity": -60, "central_gravity": 0.01, "spring_length": 110, "spring_strength": 0.08, "damping": 0.5,
-}
-
-
-def _pyvis_network_options(physics: bool) -> dict[str, Any]:
-    """``net.options`` of ``net = pyvis.network.Network()`` after ``net.force_atlas_2based(**FORCE_ATLAS_2BASED)``,
-    ``net.toggle_physics(physics)`` and ``net.set_edge_smooth("continuous")``: those methods' bodies, on
-    pyvis's own ``Options`` (tests/test_explorer.py compares the two)."""
-    vis = _pyvis_options().Options()
-    vis.physics.use_force_atlas_2based({**FORCE_ATLAS_2BASED, "overlap": 0})
-    vis.physics.enabled = physics
-    vis.edges.smooth.enabled, vis.edges.smooth.type = True, "continuous"
-    return json.loads(vis.to_json())
-
-
-@lru_cache(maxsize=1)
-def _pyvis_options():
-    """pyvis's ``options`` module: the classes a pyvis ``Network`` keeps its vis-network options in.
-
-    When pyvis is not imported yet, ``options.py`` (and the ``physics.py``
-    it imports; both need only ``json``) are loaded from the installed
-    package as a private package, ``citegraph._pyvis``, without running
-    ``pyvis/__init__``: that imports ``pyvis.network`` and with it jinja2,
-    jsonpickle and IPython (0.1 s of a rebuild, 0.5 s with IPython), none of
-    which the page uses. ``sys.modules["pyvis"]`` is left alone, so a later
-    ``import pyvis`` (or IPython) gets the real package.
-    """
-    if "pyvis.options" in sys.modules:
-        return sys.modules["pyvis.options"]
-    name = __package__ + "._pyvis"
-    if name not in sys.modules:
-        package = types.ModuleType(name)
-        package.__path__ = [str(_pyvis_folder())]
-        sys.modules[name] = package
-    return importlib.import_module(name + ".options")
-
-
 def _pyvis_folder() -> Path:
-    """Where pyvis is installed, found without importing it."""
+    """Where pyvis is installed (its copy of vis-network is inlined into the page)."""
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
         raise BuildError("pyvis is not installed: install it with `pip install 'pyvis>=0.3.2'`")
@@ -635,7 +514,7 @@ def _pyvis_folder() -> Path:
 
 
 def _static(name: str) -> str:
-    return resources.files("citegraph").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("citegraph").joinpath("outputs", "static", name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)

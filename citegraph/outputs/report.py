@@ -17,17 +17,18 @@ import logging
 import re
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import chain, tee
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
 
 import networkx as nx
 
-from .errors import BuildError
-from .fsutil import atomic_write_lanes, atomic_write_text
-from .graph import build_graph, cited_sources, nodes_of_kind, publisher_of
-from .metrics import compute_metrics
-from .records import Article, Citation, Skip
+from ..errors import BuildError
+from ..extract.gazetteer import Gazetteer
+from ..fsutil import atomic_write_pieces, atomic_write_text, dumps_json
+from ..graph.metrics import compute_metrics
+from ..graph.model import build_graph, cited_sources, nodes_of_kind, publisher_of
+from ..records import Article, Citation, Skip
 
 log = logging.getLogger(__name__)
 
@@ -610,10 +611,8 @@ def _html_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[st
 
 
 def write_metrics(metrics: dict[str, Any], out_dir: Path) -> Path:
-    from .export import json_text  # dumps_json's bytes, several times faster on a large corpus's metrics
-
     path = Path(out_dir) / "metrics.json"
-    atomic_write_text(path, json_text(metrics))
+    atomic_write_text(path, dumps_json(metrics))
     return path
 
 
@@ -624,9 +623,10 @@ def write_report(G: nx.DiGraph, metrics: dict[str, Any], out_dir: Path, skips: I
     articles: a large corpus's report is never held in memory whole.
     """
     summary, articles = _sections(G, metrics, skips)
-    for_md, for_html = tee(articles, 2)  # read in lockstep by the two lanes below
+    articles = list(articles)
     md, page = Path(out_dir) / "report.md", Path(out_dir) / "report.html"
-    atomic_write_lanes([[(md, _markdown_pieces(summary, for_md))], [(page, _html_pieces(summary, for_html))]])
+    atomic_write_pieces(md, _markdown_pieces(summary, articles))
+    atomic_write_pieces(page, _html_pieces(summary, articles))
     return [md, page]
 
 
@@ -658,8 +658,6 @@ def regenerate_report(out_dir: Path, outlets_file: Path | None = None) -> list[P
 
     ``outlets_file`` is the user's outlets TOML, as given to the build.
     """
-    from .gazetteer import Gazetteer
-
     articles, citations, skips = load_build(out_dir)
     G = build_graph(articles, citations, Gazetteer.load(outlets_file))
     metrics = compute_metrics(G)

@@ -32,14 +32,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
-from .records import Article, ImageCredit
-from .textdump import DumpRules, iso_date, load_rules
-from .textdump import _caption_credit as caption_credit
+from .. import rules
+from ..records import Article, ImageCredit
+from .helpers import RULES_FILE, DumpRules, caption_credit, iso_date, load_dump_rules
 
 _BULLET = re.compile(r"^\s*(?:[•·▪●◦‣□■○*+–-]|\d{1,2}[.)])(?:\s+|$)")
 _MARKUP = re.compile(r"^#{1,6}\s+|\*\*|__+|\s{2,}$")
@@ -99,9 +97,9 @@ class Line:
 
 @lru_cache(maxsize=1)
 def load_page_rules() -> PageRules:
-    data = tomllib.loads(resources.files("citegraph").joinpath("data/pagedump.toml").read_text("utf-8"))
+    data = rules.load(RULES_FILE)
     fold = lambda key: tuple(s.casefold() for s in data[key])  # noqa: E731
-    dump = load_rules()
+    dump = load_dump_rules()
     return PageRules(dump, fold("boilerplate"), fold("boilerplate_any"), fold("credit_prefixes"), fold("furniture_prefixes"),
                      dump.link_prefixes + fold("furniture_prefixes"))
 

@@ -34,14 +34,13 @@ import functools
 import itertools
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Iterable, Protocol
 
-from .errors import ConfigError
-from .records import Article, Citation, CitationKind, DocType, Evidence, Outlet
-from .text import Sentence, ascii_words, fold, folded, word_parts
+from .. import rules
+from ..records import Article, Citation, CitationKind, DocType, Evidence, Outlet
+from .patterns import alternation
+from .sentences import Sentence, ascii_words, fold, folded, word_parts
 
 log = logging.getLogger(__name__)
 
@@ -104,37 +103,7 @@ _CAPS_RUN = re.compile(
 )
 
 
-def _words(items: Iterable[str], ignore_case: bool = False) -> str:
-    """An alternation matching any of ``items`` (longest first), with flexible whitespace.
-
-    It is written as a trie (``_trie``), so the regex engine follows one
-    branch per place instead of trying every item in turn; at each branch
-    the longer item is tried first, as in a list sorted longest first. A
-    pattern compiled with ``re.IGNORECASE`` passes ``ignore_case``: its items
-    are lower-cased, so "Said" and "said to" share one branch.
-    """
-    parts = {" ".join(i.split()) for i in items if i.strip()}
-    return _trie(sorted({p.lower() for p in parts} if ignore_case else parts))
-
-
-def _trie(words: Iterable[str]) -> str:
-    """A regex matching any of ``words`` that shares prefixes, so it tests few branches per place."""
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def walk(node: dict[str, dict]) -> str:
-        ends = "" in node
-        alts = [(r"\s+" if ch == " " else re.escape(ch)) + walk(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return walk(root)
+VOCABULARY_FILE = "data/documents.toml"
 
 
 @dataclass(frozen=True)
@@ -196,16 +165,12 @@ class DocumentVocabulary:
     @classmethod
     def load(cls, text: str | None = None) -> DocumentVocabulary:
         """Compile the built-in vocabulary, or ``text`` (TOML in the same layout)."""
-        if text is None:
-            text = resources.files("citegraph").joinpath("data/documents.toml").read_text("utf-8")
+        where = f"citegraph/{VOCABULARY_FILE}" if text is None else "documents vocabulary"
+        data = rules.load(VOCABULARY_FILE) if text is None else rules.parse(text, where)
         try:
-            data = tomllib.loads(text)
             return _compile(data)
-        except (tomllib.TOMLDecodeError, KeyError, ValueError) as err:
-            raise ConfigError(
-                f"documents vocabulary is invalid ({err}); fix citegraph/data/documents.toml "
-                "so that it follows the layout described at its top"
-            ) from err
+        except (KeyError, TypeError, ValueError) as err:
+            raise rules.invalid(where, err) from None
 
 
 def _head_words(types: list[TypeVocabulary]) -> frozenset[bytes]:
@@ -250,7 +215,7 @@ def _type_vocab(name: str, table: dict[str, Any]) -> TypeVocabulary:
         author_verbs=_lower_set(table.get("author_verbs", [])),
         cancel_phrases=tuple(sorted(p for p in _lower_set(table.get("cancel_after", [])) if " " in p)),
         plural_needs_name=bool(table.get("plural_needs_name", False)),
-        vote_issuers=re.compile(rf"(?:^|\s)(?:{_words(table['vote_issuers'], ignore_case=True)})$", re.IGNORECASE)
+        vote_issuers=re.compile(rf"(?:^|\s)(?:{alternation(table['vote_issuers'], lower=True)})$", re.IGNORECASE)
         if table.get("vote_issuers")
         else None,
         vote_issuer_names=tuple(table.get("vote_issuers", [])),
@@ -270,51 +235,51 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
     resolution = next((t for t in types if t.doc_type is DocType.RESOLUTION), None)
     return DocumentVocabulary(
         by_noun=by_noun,
-        noun_re=re.compile(rf"(?<![\w-]){_trie(by_noun)}(?![\w-])"),
+        noun_re=re.compile(rf"(?<![\w-]){alternation(by_noun)}(?![\w-])"),
         via_stems=_minimal({max(re.findall(r"\w+", w.lower()), key=len) for w in cues["via_passive"] + cues["via_active"]}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
-            rf"(?P<verb>{_words(cues['via_passive'], ignore_case=True)})\s+{adv}(?:by|to|with)\s+$",
+            rf"(?P<verb>{alternation(cues['via_passive'], lower=True)})\s+{adv}(?:by|to|with)\s+$",
             flags,
         ),
         via_before=re.compile(
             rf",?(?:\s+(?:has|had|have|also|first|exclusively|recently|previously))*\s+"
-            rf"(?P<verb>{_words(cues['via_active'], ignore_case=True)})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|(?:the\s+)?(?:existence|contents?|details|text|portions|excerpts)\s+(?:of|from)\s+)?$",
+            rf"(?P<verb>{alternation(cues['via_active'], lower=True)})\s+(?:(?:a\s+)?cop(?:y|ies)\s+of\s+|(?:the\s+)?(?:existence|contents?|details|text|portions|excerpts)\s+(?:of|from)\s+)?$",
             flags,
         ),
         author_verbs=_lower_set(cues["author_verbs"]),
         speech_words=_lower_set(cues["doc_speech"]),
-        doc_verb_before=re.compile(rf"\b(?P<verb>{_words(cues['doc_verbs'] + cues['author_verbs'], ignore_case=True)})\s+(?:(?:a\s+)?copy\s+of\s+)?$", flags),
-        speech_after=re.compile(rf"^\s*,?\s*(?:also\s+|further\s+|further\s+)?(?P<verb>{_words(cues['doc_speech'], ignore_case=True)})\b", flags),
+        doc_verb_before=re.compile(rf"\b(?P<verb>{alternation(cues['doc_verbs'] + cues['author_verbs'], lower=True)})\s+(?:(?:a\s+)?copy\s+of\s+)?$", flags),
+        speech_after=re.compile(rf"^\s*,?\s*(?:also\s+|further\s+|further\s+)?(?P<verb>{alternation(cues['doc_speech'], lower=True)})\b", flags),
         post_re=re.compile(
             rf"^\s*,?\s*(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?"
-            rf"(?P<prep>{_words(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in'], ignore_case=True)})\s+",
+            rf"(?P<prep>{alternation(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in'], lower=True)})\s+",
             flags,
         ),
-        according_before=re.compile(rf"\b(?P<cue>{_words(cues['according'], ignore_case=True)})\s+$", flags),
+        according_before=re.compile(rf"\b(?P<cue>{alternation(cues['according'], lower=True)})\s+$", flags),
         said_in_before=re.compile(
-            rf"\b(?P<verb>{_words(cues['said_in_verbs'], ignore_case=True)})"
+            rf"\b(?P<verb>{alternation(cues['said_in_verbs'], lower=True)})"
             r"\s+(?:(?:on\s+\w+\s+)|(?:late\s+\w+\s+))?(?:in|on|via|through)\s+$",
             flags,
         ),
-        another_before=re.compile(rf"\b(?:{_words(cues['another'], ignore_case=True)})\s+$", flags),
-        court_re=re.compile(rf"\b(?:{_words(cues['court_words'], ignore_case=True)})\b", flags),
+        another_before=re.compile(rf"\b(?:{alternation(cues['another'], lower=True)})\s+$", flags),
+        court_re=re.compile(rf"\b(?:{alternation(cues['court_words'], lower=True)})\b", flags),
         head_words=_head_words(types) | _platform_words(cues),
         platform_head_words=_platform_words(cues),
         posted_on=re.compile(
-            rf"\b(?P<verb>{_words(cues['posting_verbs'])})\s+(?:(?:a|an)\s+(?:\w+\s+)?(?:message|video|statement)\s+)?"
-            rf"(?:on|to)\s+(?:(?:his|her|their|its|the)\s+)?(?:official\s+)?(?P<platform>{_words(cues['posting_platforms'])})(?![\w-])"
+            rf"\b(?P<verb>{alternation(cues['posting_verbs'])})\s+(?:(?:a|an)\s+(?:\w+\s+)?(?:message|video|statement)\s+)?"
+            rf"(?:on|to)\s+(?:(?:his|her|their|its|the)\s+)?(?:official\s+)?(?P<platform>{alternation(cues['posting_platforms'])})(?![\w-])"
         ),
-        platform_re=re.compile(rf"(?<![\w-])(?:{_words(cues['platforms'])})(?![\w-])"),
+        platform_re=re.compile(rf"(?<![\w-])(?:{alternation(cues['platforms'])})(?![\w-])"),
         caption_markers=re.compile("|".join(re.escape(m) for m in cues["caption_markers"])),
         not_determiners=_lower_set(cues["not_determiners"]),
         verbs=_lower_set(w for w in cues["doc_verbs"] + cues["author_verbs"] if " " not in w) - _ADJ_ED,
-        skip_line=re.compile(rf"^\W*(?:{_words(cues['skip_line_prefixes'], ignore_case=True)})\b\s*[:|>-]", flags),
+        skip_line=re.compile(rf"^\W*(?:{alternation(cues['skip_line_prefixes'], lower=True)})\b\s*[:|>-]", flags),
         titled_name=re.compile(
-            rf"\b(?:(?:{_words(cues['titles'])})\s+)+(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*"
+            rf"\b(?:(?:{alternation(cues['titles'])})\s+)+(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)*"
         ),
         resolution_issuer=re.compile(
-            rf"(?<![\w-])(?:{_words(list(resolution.issuers) if resolution else ['UN'], ignore_case=True)})(?![\w-])", flags
+            rf"(?<![\w-])(?:{alternation(list(resolution.issuers) if resolution else ['UN'], lower=True)})(?![\w-])", flags
         ),
         issuer_preps=_lower_set(cues["issuer_preps"]),
     )

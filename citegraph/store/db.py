@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from .errors import BuildError, ConfigError
-from .records import Article, Citation, Skip
+from ..errors import BuildError
+from ..fsutil import jsonl_line as line
+from ..records import Article, Citation, Skip
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2  # 2: articles.byline, so that the graph stages load headers without bodies
 STORE_NAME = "citegraph.sqlite"
-_PACKAGE = Path(__file__).resolve().parent
 # Files whose mtime is this close to the last scan are hashed even when their
 # size and mtime match: they may have changed again within the clock's tick.
 _RACY_NS = 2_000_000_000
@@ -94,79 +94,12 @@ CREATE TABLE IF NOT EXISTS skips (
 """
 
 
-def line(record: dict) -> str:
-    """One JSONL line, exactly as ``fsutil.jsonl`` writes it (without the newline)."""
-    return json.dumps(record, ensure_ascii=False, sort_keys=True)
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _hash_files(paths: Iterable[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def data_hash() -> str:
-    """SHA-256 of the package's ``data/*.toml`` files (outlets, cues, page rules)."""
-    return _hash_files((_PACKAGE / "data").glob("*.toml"))
-
-
-def code_hash() -> str:
-    """SHA-256 of the whole package (code, data, static assets): outputs depend on all of it."""
-    files = [p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    return _hash_files(files)
-
-
-# The modules whose code decides what is read and what is extracted: a change to any
-# of them (an upgrade, a fix) makes stored articles or citations stale, so their bytes
-# are part of the keys below; nobody has to remember to bump a version number.
-_READER_MODULES = ("read.py", "textdump.py", "pagetext.py", "htmlpage.py", "htmlbody.py", "records.py", "errors.py")
-_EXTRACTOR_MODULES = (
-    "extract.py", "outlets.py", "gazetteer.py", "documents.py", "sources.py", "text.py", "records.py", "errors.py",
-    "regexcache.py",
-)
-
-
-def _modules_hash(names: tuple[str, ...]) -> str:
-    return _hash_files(_PACKAGE / name for name in names if (_PACKAGE / name).is_file())
-
-
-def _extractor_version() -> str:
-    return f"{_modules_hash(_EXTRACTOR_MODULES)[:16]}+{data_hash()[:16]}"
-
-
-def _reader_version() -> str:
-    return _modules_hash(_READER_MODULES)[:16]
-
-
-# What extraction depends on: the extractor's code and the package data files.
-EXTRACTOR_VERSION = _extractor_version()
-
-
-def extraction_key(outlets_file: Path | None) -> str:
-    """What a stored article's citations depend on: the extractor and the user's outlet file."""
-    outlets = ""
-    if outlets_file is not None:
-        try:
-            outlets = sha256_file(Path(outlets_file))
-        except OSError as err:
-            raise ConfigError(f"cannot read outlets file {outlets_file} ({err}); check the --outlets path.") from err
-    return hashlib.sha256(f"{EXTRACTOR_VERSION}\0{outlets}".encode()).hexdigest()[:24]
-
-
-def read_key(max_bytes: int) -> str:
-    """What a stored article depends on besides its file: the reader and its size limit."""
-    text = f"{_reader_version()}\0{data_hash()}\0{max_bytes}"
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 class FileState(NamedTuple):

@@ -14,12 +14,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
+from ..errors import InputError
+from ..read import ReadOptions, iter_articles
+from ..records import Article, Citation
 from .documents import find_documents
 from .gazetteer import Gazetteer
 from .outlets import OutletFinder
-from .records import Article, Citation
+from .sentences import sentences
 from .sources import find_sources
-from .text import sentences
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +83,6 @@ def extract_file(path: Path, outlets_file: Path | None = None) -> list[tuple[Art
 
     Raises ``InputError`` when the file cannot be read as an article.
     """
-    from .errors import InputError
-    from .read import ReadOptions, iter_articles
-
     extractor = Extractor(Gazetteer.load(outlets_file))
     results = []
     for item in iter_articles([Path(path)], ReadOptions()):

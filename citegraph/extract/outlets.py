@@ -23,17 +23,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from . import regexcache
-from .errors import ConfigError
-from .gazetteer import Gazetteer, Mention, normalise
-from .records import Article, Citation, CitationKind, Evidence, Outlet
-from .text import Sentence, ascii_words, folded_parts
+from .. import rules
+from ..records import Article, Citation, CitationKind, Evidence, Outlet
+from .gazetteer import Gazetteer, Mention
+from .names import outlet_key
+from .patterns import alternation
+from .sentences import Sentence, ascii_words, folded_parts
 
 _WINDOW = 160  # characters of context looked at on each side of a mention
 _SHORT, _MEDIUM = 60, 100  # enough for the longest veto ("photo courtesy of the") and "Name Surname of the"
@@ -54,39 +53,9 @@ _TITLE_HEAD = re.compile(r"\s*([^:|]{2,60}?)\s*:\s+\S")
 _SOURCE_SPLIT = re.compile(r"\s*(?:\+|,|;|&|/|\band\b)\s*")
 
 
-def _alt(words: list[str]) -> str:
-    """An alternation of phrases, longest first; a space matches any whitespace.
-
-    The phrases are arranged as a trie (one branch per next character), so
-    the regex engine compares a character or two at each place instead of
-    trying every phrase in turn: ``_alt(["said", "says", "said to"])`` is
-    ``sa(?:id(?:\\s+to|)|ys)``.
-    """
-    tree: dict = {}
-    for word in {" ".join(w.split()) for w in words if w.strip()}:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_pattern(tree)
-
-
-def _trie_pattern(node: dict) -> str:
-    branches = [(r"\s+" if char == " " else re.escape(char)) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
-    if "" in node:
-        branches.append("")
-    if len(branches) == 1:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")"
-
-
+@dataclass(frozen=True)
 class Cues:
-    """The cue grammar; build once with ``load_cues()``.
-
-    Each pattern is compiled when first used: compiling them all was most
-    of an extractor's start-up, which a rebuild after one changed article
-    pays in full, and an article that names no outlet needs none of them.
-    """
+    """The cue grammar, compiled; build once with ``load_cues()``."""
 
     before: re.Pattern[str]
     before_person: re.Pattern[str]
@@ -99,64 +68,51 @@ class Cues:
     teaser: re.Pattern[str]
     discover_name_first: re.Pattern[str]
     discover_noun_first: re.Pattern[str]
-    noun_word: re.Pattern[str]
     person_noun: re.Pattern[str]
+    noun_word: re.Pattern[str]
+    outlet_noun_heads: tuple[tuple[str, re.Pattern[str]], ...]
+    not_names: frozenset[str]
+    descriptors: frozenset[str]
+    outlet_nouns: frozenset[str]
 
-    def __init__(self, sources: dict[str, str], outlet_noun_heads: tuple[tuple[str, re.Pattern[str]], ...],
-                 not_names: frozenset[str], descriptors: frozenset[str], outlet_nouns: frozenset[str]) -> None:
-        self._sources = sources  # pattern name -> its source, for the patterns above
-        self.outlet_noun_heads = outlet_noun_heads
-        self.not_names = not_names
-        self.descriptors = descriptors
-        self.outlet_nouns = outlet_nouns
 
-    def __getattr__(self, name: str) -> re.Pattern[str]:
-        """A pattern not compiled yet (called only for attributes not set)."""
-        source = self.__dict__.get("_sources", {}).get(name)
-        if source is None:
-            raise AttributeError(name)
-        pattern = self.__dict__[name] = regexcache.compile(source)
-        return pattern
+CUES_FILE = "data/cues.toml"
 
 
 @functools.lru_cache(maxsize=4)
 def load_cues(path: Path | None = None) -> Cues:
-    """Read and compile the cue grammar (the built-in ``data/cues.toml`` by default)."""
-    if path is None:
-        text = resources.files("citegraph").joinpath("data", "cues.toml").read_text(encoding="utf-8")
-    else:
-        text = Path(path).read_text(encoding="utf-8")
+    """The cue grammar (the built-in ``data/cues.toml`` by default), its patterns compiled on first use."""
+    data = rules.load(CUES_FILE) if path is None else rules.load_file(path, "cue")
     try:
-        data = tomllib.loads(text)
         return _compile_cues(data)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as err:
-        raise ConfigError(f"cue file {path or 'citegraph/data/cues.toml'} is invalid ({err}); restore its lists") from None
+    except (KeyError, TypeError) as err:
+        raise rules.invalid(str(path or f"citegraph/{CUES_FILE}"), err) from None
 
 
 def _compile_cues(data: dict) -> Cues:
-    """The cue grammar of ``data`` (a parsed cue file): each pattern's source, compiled on first use."""
+    """The cue grammar of ``data`` (a parsed cue file), compiled."""
     before, after, veto, disc = data["before"], data["after"], data["veto"], data["discover"]
-    filler = rf"(?:(?i:{_alt(before['filler'])})(?:'s|’s)?\s+){{0,5}}"  # "said on Wednesday's Today programme"
+    filler = rf"(?:(?i:{alternation(before['filler'])})(?:'s|’s)?\s+){{0,5}}"  # "said on Wednesday's Today programme"
     partner = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s*(?:,\s*)?(?:and|&|/)\s*)?"
     poss = r"(?:'s|’s|'|’)"
-    adjectives = rf"(?:(?i:{_alt(after['adjectives'])})\s+){{0,3}}"
+    adjectives = rf"(?:(?i:{alternation(after['adjectives'])})\s+){{0,3}}"
     product = r"(?:[A-Z][\w&.'’-]*\s+){0,2}"  # a programme or edition: "the Daybreak tracking poll"
     person = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,2}"
-    verbs = _alt(after["verbs"])
-    nouns = _alt(after["nouns"])
-    descriptors = rf"(?:(?i:{_alt(disc['descriptors'])})\s+)"
+    verbs = alternation(after["verbs"])
+    nouns = alternation(after["nouns"])
+    descriptors = rf"(?:(?i:{alternation(disc['descriptors'])})\s+)"
     token = r"(?:[Aa]l-|[Ee]l-)?[A-Z][\w'’&.-]*[\w]"
     name = rf"(?P<name>{token}(?:\s+(?:(?:de|del|la|le|of|the|al|el)\s+){{0,2}}{token}){{0,4}})"
     plain = {d.casefold() for d in disc["descriptors"]} - {w.casefold() for w in disc["name_words"]}
-    plain_descriptors = rf"(?:(?i:{_alt(sorted(plain))})\s+)"
-    outlet_noun = rf"(?P<noun>{_alt(disc['outlet_nouns'])})"
+    plain_descriptors = rf"(?:(?i:{alternation(sorted(plain))})\s+)"
+    outlet_noun = rf"(?P<noun>{alternation(disc['outlet_nouns'])})"
     the = r"(?:(?i:the)\s+)?"
-    person_nouns = rf"(?i:{_alt(before['person_nouns'])})(?:s|es)?"
+    person_nouns = rf"(?i:{alternation(before['person_nouns'])})(?:s|es)?"
     sources = dict(
         before=(
-            rf"(?<![\w/])(?P<cue>(?i:{_alt(before['phrases'])}))\s+{filler}[“\"‘]?{partner}$"
+            rf"(?<![\w/])(?P<cue>(?i:{alternation(before['phrases'])}))\s+{filler}[“\"‘]?{partner}$"
             rf"|(?<![\w/])(?P<noun_cue>(?i:{nouns}))\s+{filler}(?i:by|in|from|for)\s+{the}{partner}$"
-            rf"|[,“”\"’]\s*(?P<inverted>(?i:{_alt(before['inverted'])}))\s+{the}(?:[A-Z][\w-]*{poss}\s+)?$"
+            rf"|[,“”\"’]\s*(?P<inverted>(?i:{alternation(before['inverted'])}))\s+{the}(?:[A-Z][\w-]*{poss}\s+)?$"
         ),
         before_person=(
             rf"(?<![\w/])(?P<cue>{person_nouns})\s+(?i:for|at|of|with|from)\s+{the}(?:[\w-]+\s+)?$"
@@ -164,18 +120,18 @@ def _compile_cues(data: dict) -> Cues:
         ),
         after=(
             r"(?:[/-][A-Z][^\s/]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w&.'’-]*){0,4}?)?(?:\s*\([^()]{1,20}\))?"
-            rf"(?:\s+(?i:{_alt(disc['outlet_nouns'])}))?(?:"
+            rf"(?:\s+(?i:{alternation(disc['outlet_nouns'])}))?(?:"
             rf"(?P<poss>{poss})?\s+{product}{adjectives}(?P<noun>(?i:{nouns}))(?![\w-])"
             rf"|{poss}\s+(?P<person>{person})"
-            rf"|(?:\s*,[^,;()]{{1,80}},|\s*[—–]{{1,2}}[^—–]{{1,80}}[—–]{{1,2}})?\s*(?<=[\s,—–])(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-]))"
+            rf"|(?:\s*,[^,;()]{{1,80}},|\s*[—–]{{1,2}}[^—–]{{1,80}}[—–]{{1,2}})?\s*(?<=[\s,—–])(?:(?i:{alternation(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-]))"
         ),
-        speech_anywhere=rf"(?<![\w-])(?i:{_alt(after['speech_verbs'])})(?![\w-])",
-        listed=rf"(?<![\w])(?i:{_alt(before['list_intros'])})\s+{the}{partner}$",
-        verb_after_comma=rf"\s*,\s*(?:(?i:{_alt(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-])",
-        veto_before=rf"(?<![\w])(?i:{_alt(veto['before'])})\s*(?:(?i:the)\s+)?$",
-        veto_after=rf"\s*(?:{poss}\s*)?(?i:{_alt(veto['after'])})(?![\w])",
+        speech_anywhere=rf"(?<![\w-])(?i:{alternation(after['speech_verbs'])})(?![\w-])",
+        listed=rf"(?<![\w])(?i:{alternation(before['list_intros'])})\s+{the}{partner}$",
+        verb_after_comma=rf"\s*,\s*(?:(?i:{alternation(after['adverbs'])})\s+){{0,3}}(?P<verb>(?i:{verbs}))(?![\w-])",
+        veto_before=rf"(?<![\w])(?i:{alternation(veto['before'])})\s*(?:(?i:the)\s+)?$",
+        veto_after=rf"\s*(?:{poss}\s*)?(?i:{alternation(veto['after'])})(?![\w])",
         teaser=(
-            rf"^\W*(?:(?i:{_alt(data['labels']['teasers'])})\s*[:|>»-]|(?:{_alt([p.capitalize() for p in data['labels']['promos']])})(?![\w-]))"
+            rf"^\W*(?:(?i:{alternation(data['labels']['teasers'])})\s*[:|>»-]|(?:{alternation([p.capitalize() for p in data['labels']['promos']])})(?![\w-]))"
         ),
         discover_name_first=(
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?{plain_descriptors}{{0,3}}{name}\s+{outlet_noun}(?![\w-])"
@@ -184,10 +140,10 @@ def _compile_cues(data: dict) -> Cues:
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?(?:{descriptors}|[A-Z][\w'’-]*\s+){{1,3}}{outlet_noun}\s+{name}(?![^\s,.;:!?)\"'”’])"
         ),
         person_noun=rf"(?:[\w-]+\s+)*{person_nouns}",
-        noun_word=rf"(?i:{nouns}|{_alt(disc['outlet_nouns'])})",
+        noun_word=rf"(?i:{nouns}|{alternation(disc['outlet_nouns'])})",
     )
     return Cues(
-        sources,
+        **{name: re.compile(source) for name, source in sources.items()},
         outlet_noun_heads=_literal_first(disc["outlet_nouns"]),
         not_names=frozenset(disc["not_names"]),
         descriptors=frozenset(d.casefold() for d in disc["descriptors"]) - {w.casefold() for w in disc["name_words"]},
@@ -207,9 +163,9 @@ def _literal_first(phrases: list[str]) -> tuple[tuple[str, re.Pattern[str]], ...
     patterns = []
     for word, group in sorted(groups.items()):
         head = re.escape(word)
-        tails = [rf"\s+(?:{_alt([p[len(word):] for p in group if p != word])})"] if group != [word] else []
+        tails = [rf"\s+(?:{alternation([p[len(word):].strip() for p in group if p != word])})"] if group != [word] else []
         tails += [""] if word in group else []
-        patterns.append((word, regexcache.compile(rf"{head}(?<![\w-]{head})(?:{'|'.join(tails)})(?![\w-])")))
+        patterns.append((word, re.compile(rf"{head}(?<![\w-]{head})(?:{'|'.join(tails)})(?![\w-])")))
     return tuple(patterns)
 
 
@@ -566,7 +522,7 @@ def _merge(article_id: str, hits: list[_Hit], publisher: Outlet | None) -> list[
     """One citation per outlet, with its evidence in order and the first cue."""
     by_name: dict[str, list[_Hit]] = {}
     for hit in hits:
-        key = normalise(hit.name)
+        key = outlet_key(hit.name)
         if key:
             by_name.setdefault(key, []).append(hit)
     citations = []

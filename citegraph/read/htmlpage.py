@@ -36,19 +36,21 @@ from __future__ import annotations
 import json
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
 
+from .. import lazy, rules
+from ..records import Article, ImageCredit, Link
+from .helpers import DumpRules, iso_date, load_dump_rules
 from .htmlbody import extract_body
-from .records import Article, ImageCredit, Link
-from .textdump import DumpRules, iso_date, load_rules
+
+trafilatura = lazy.load("trafilatura")
+htmldate = lazy.load("htmldate")
 
 log = logging.getLogger(__name__)
 # trafilatura warns about each page's broken markup ("empty link"): not actionable
@@ -165,8 +167,7 @@ def _extract(page: Any, url: str | None) -> Any:
     ``page`` is the parsed page; trafilatura works on a copy, so it stays intact for the
     second run and for the metadata.
     """
-    from trafilatura import bare_extraction
-
+    bare_extraction = trafilatura.bare_extraction
     common = {"url": url, "include_links": True, "include_comments": False}
     precise = bare_extraction(page, favor_precision=True, **common)
     precise_len = len(precise.text or "") if precise is not None else 0
@@ -185,11 +186,9 @@ def _find_date(tree: Any, url: str | None) -> str | None:
     finds nothing. Its answer is the same as one extensive call's, which makes the
     same markup search first.
     """
-    from htmldate import find_date
-
     for extensive in (False, True):
         try:
-            found = find_date(tree, url=url, original_date=True, outputformat="%Y-%m-%d", extensive_search=extensive)
+            found = htmldate.find_date(tree, url=url, original_date=True, outputformat="%Y-%m-%d", extensive_search=extensive)
         except (ValueError, TypeError) as err:  # htmldate on a degenerate tree
             log.debug("htmldate failed: %s", err)
             return None
@@ -212,7 +211,7 @@ def serialise(
     paragraphs without sentence punctuation.
     """
     normal_captions = {" ".join(c.split()) for c in captions}
-    rules = load_rules()
+    rules = load_dump_rules()
     blocks = [
         (para, refs)
         for para, refs in paragraphs
@@ -442,15 +441,8 @@ def publisher_from_url(url: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _outlet_domains() -> dict[str, str]:
-    """domain -> outlet name from the gazetteer data file, when it exists."""
-    try:
-        text = resources.files("citegraph").joinpath("data/outlets.toml").read_text("utf-8")
-        data = tomllib.loads(text)
-    except (FileNotFoundError, OSError, tomllib.TOMLDecodeError):
-        return {}
-    outlets = data.get("outlets") or data.get("outlet") or []
-    if isinstance(outlets, dict):
-        outlets = [dict(v, name=v.get("name", k)) for k, v in outlets.items() if isinstance(v, dict)]
+    """domain -> outlet name, from the gazetteer's data file."""
+    outlets = rules.load("data/outlets.toml").get("outlet", [])
     return {
         d.lower().removeprefix("www."): o["name"]
         for o in outlets

@@ -13,8 +13,8 @@ from typing import Iterable, Mapping
 
 import networkx as nx
 
-from .errors import BuildError
-from .graph import cited_sources, nodes_of_kind, publisher_of
+from ..errors import BuildError
+from .model import cited_sources, nodes_of_kind, publisher_of
 
 
 def require_citation_graph(G: nx.Graph) -> None:

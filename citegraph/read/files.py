@@ -41,9 +41,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from . import textdump
-from .errors import InputError
-from .records import Article, Skip
+from .. import lazy
+from ..errors import InputError
+from ..records import Article, Skip
+from . import htmlpage, textdump
+from .helpers import iso_date
+
+charset_normalizer = lazy.load("charset_normalizer")
 
 log = logging.getLogger(__name__)
 
@@ -238,9 +242,7 @@ def decode(data: bytes, html: bool = False) -> tuple[str, tuple[str, ...]]:
 
 
 def _declared_charset(data: bytes) -> str | None:
-    from .htmlpage import declared_charset
-
-    return declared_charset(data)
+    return htmlpage.declared_charset(data)
 
 
 def _detect(data: bytes) -> str | None:
@@ -254,9 +256,7 @@ def _detect(data: bytes) -> str | None:
     high = len(data.translate(None, _ASCII))
     if high <= _SPARSE_SHARE * len(data):
         return "cp1252"
-    from charset_normalizer import from_bytes  # 40 ms to import: only for a file that is not UTF-8
-
-    best = from_bytes(data).best()
+    best = charset_normalizer.from_bytes(data).best()
     encoding = best.encoding if best else None
     if encoding in (None, "ascii", "utf_8"):
         return "cp1252"
@@ -274,8 +274,6 @@ def _looks_like_html(text: str) -> bool:
 
 def _parse(text: str, fmt: str, rel: str, path: str, repairs: tuple[str, ...], url: str | None = None) -> Article:
     if fmt == "html":
-        from . import htmlpage  # imported on first use, see the module docstring
-
         article = htmlpage.parse_html(text, url=url)
     else:
         article = textdump.parse_text(text, name=rel.rsplit("/", 1)[-1])
@@ -314,7 +312,7 @@ def _jsonl_article(line: str, rel: str, path: str, repairs: tuple[str, ...]) -> 
     url = record.get("url") if isinstance(record.get("url"), str) else None
     article = _parse(content, fmt, rel, path, repairs, url=url)
     overrides = {key: record[key] for key in ("title", "publisher", "url") if isinstance(record.get(key), str)}
-    published = textdump.iso_date(str(record.get("published") or ""))
+    published = iso_date(str(record.get("published") or ""))
     if published:
         overrides["published"] = published
     return dataclasses.replace(article, format="jsonl", **overrides)

@@ -38,17 +38,18 @@ import bisect
 import dataclasses
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError
-from .records import Article, Citation, CitationKind, Evidence
-from .text import Sentence, ascii_words, folded, word_parts
+from .. import rules
+from ..records import Article, Citation, CitationKind, Evidence
+from .names import outlet_key
+from .sentences import Sentence, ascii_words, folded, word_parts
 
 log = logging.getLogger(__name__)
+
+LEXICON_FILE = "data/sources.toml"
 
 _TOKEN = re.compile(
     r"(?=\S)(?:"  # fails fast between words
@@ -64,7 +65,6 @@ _CAPTION_WORD = re.compile(r"[\w'’.-]+")
 _INITIAL = re.compile(r"[A-Z]\.")
 _US = re.compile(r"\bU\.S\.?(?=\s|$)")
 _UN = re.compile(r"\bU\.N\.?(?=\s|$)")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]")
 _QUOTES = frozenset("\"“”")
 _CLAUSE_END = frozenset(",.;:!?()[]—–-\"“”")
 _CONNECTORS = frozenset(["of", "for", "on", "to", "and", "in", "at", "&"])
@@ -128,18 +128,11 @@ class Lexicon:
     @classmethod
     def from_file(cls, path: Path | None = None) -> Lexicon:
         """Load the lists from ``path`` (default: the packaged ``data/sources.toml``)."""
+        data = rules.load(LEXICON_FILE) if path is None else rules.load_file(path, "source cue")
         try:
-            if path is None:
-                raw = resources.files("citegraph").joinpath("data/sources.toml").read_bytes()
-            else:
-                raw = Path(path).read_bytes()
-            data = tomllib.loads(raw.decode("utf-8"))
             return cls._build(data)
-        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-            raise ConfigError(
-                f"cannot load source cue words from {path or 'data/sources.toml'}: {exc}. "
-                "Fix the TOML so it has every section of the packaged citegraph/data/sources.toml."
-            ) from exc
+        except (KeyError, TypeError) as err:
+            raise rules.invalid(str(path or f"citegraph/{LEXICON_FILE}"), err) from None
 
     def cue_positions(self, body: str) -> list[int]:
         """Offsets of every speech cue in ``body``: a verb, a participle or a whole prepositional cue.
@@ -791,13 +784,6 @@ def _organization(words: list[str], lex: Lexicon) -> _Ref | None:
 # --------------------------------------------------------------------------- resolve
 
 
-def _norm(name: str) -> str:
-    low = name.lower()
-    if low.startswith("the "):
-        low = low[4:]
-    return _NOT_ALNUM.sub("", low)
-
-
 _LAST_OUTLETS: list[tuple[frozenset[str], frozenset[str]]] = [(frozenset(), frozenset())]
 
 
@@ -812,9 +798,9 @@ def _normalised(names: frozenset[str]) -> frozenset[str]:
     if names is given:
         return normalised
     if given and len(names) > len(given) and names.issuperset(given):
-        return normalised | {_norm(n) for n in names - given}
+        return normalised | {outlet_key(n) for n in names - given}
     if names != given:
-        normalised = frozenset(_norm(n) for n in names)
+        normalised = frozenset(outlet_key(n) for n in names)
         _LAST_OUTLETS[0] = (names, normalised)
     return normalised
 
@@ -953,7 +939,7 @@ class _Sources:
             if self._outlets is None:
                 self._outlets = _normalised(self.outlet_names)  # cached across articles with the same names
             outlets = self._outlets
-            known = _norm(name) in outlets or any(_norm(w) in outlets for w in name.split() if _ACRONYM.fullmatch(w))
+            known = outlet_key(name) in outlets or any(outlet_key(w) in outlets for w in name.split() if _ACRONYM.fullmatch(w))
             self._is_outlet_memo[name] = known
         return known
 

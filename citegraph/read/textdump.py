@@ -34,11 +34,11 @@ that date.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from dataclasses import replace
 
-from .records import Article, ImageCredit
+from ..records import Article, ImageCredit
+from . import pagetext
+from .helpers import CREDIT, DumpRules, caption_credit, iso_date, load_dump_rules, self_reference
 
 _BULLET = re.compile(r"^\s*[•·▪●◦‣*]\s*(.*)$")
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+(\S.*)$", re.IGNORECASE)
@@ -46,48 +46,12 @@ _MIN_READ = re.compile(r"^\d+\s+min(?:ute)?s?\s+read$", re.IGNORECASE)
 _SHARES = re.compile(r"^[\d,.]+[KkMm]?\s+(?:shares?|comments?|views?)$", re.IGNORECASE)
 _BY = re.compile(r"^by\s+(\S.*)$", re.IGNORECASE)
 _SOURCE = re.compile(r"^source\s*:\s*(\S.*)$", re.IGNORECASE)
-_CREDIT = re.compile(r"\(([^()]{2,120})\)\s*$")
-_CREDIT_WORDS = re.compile(r"photo|image|illustrat|getty|courtesy|file|reuters|afp|ap\b|epa|/|;", re.IGNORECASE)
 _FILENAME_DATE = re.compile(r"(?:^|_)(\d{4}-\d{2}-\d{2})_")
 _SENTENCE_END = re.compile(r"""(?:[.!…]|[.!?…]["'”’)\]])$""")
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
-_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DATELINE = re.compile(rf"^(?:{_WEEKDAY},?\s+)?[\w ,.-]{{6,30}}$", re.IGNORECASE)
 _TAG_MAX_WORDS = 6
 _BYLINE_MAX_WORDS = 8
-_WINDOW = 80  # characters around ".com" searched for a self-reference
-
-
-@dataclass(frozen=True)
-class DumpRules:
-    """Structural words of page dumps, from ``data/pagedump.toml``."""
-
-    end_headings: frozenset[str]
-    inline_headings: frozenset[str]
-    link_prefixes: tuple[str, ...]
-    ui_lines: frozenset[str]
-    self_reference: tuple[re.Pattern[str], ...]
-
-
-@lru_cache(maxsize=1)
-def load_rules() -> DumpRules:
-    import tomllib  # on first use: not needed to import the reader
-
-    data = tomllib.loads(resources.files("citegraph").joinpath("data/pagedump.toml").read_text("utf-8"))
-    site = r"(?P<site>[A-Z][\w&'-]*(?:\s[A-Z][\w&'-]*){0,3})\.com"
-    patterns = tuple(
-        re.compile(r"\b" + re.escape(p).replace(re.escape("{site}"), site) + r"\b") for p in data["self_reference"]
-    )
-    return DumpRules(
-        end_headings=frozenset(s.casefold() for s in data["end_headings"]),
-        inline_headings=frozenset(s.casefold() for s in data["inline_headings"]),
-        link_prefixes=tuple(s.casefold() for s in data["link_prefixes"]),
-        ui_lines=frozenset(s.casefold() for s in data["ui_lines"]),
-        self_reference=patterns,
-    )
 
 
 def parse_text(text: str, name: str = "") -> Article:
@@ -96,14 +60,12 @@ def parse_text(text: str, name: str = "") -> Article:
     lines = text.splitlines()
     header = _DATE_HEADER.match(lines[0]) if lines else None
     if header:
-        body = _clean_body(lines[1:], load_rules())[0]
+        body = _clean_body(lines[1:], load_dump_rules())[0]
         return _with_publisher(Article(id="", title=header.group(2).strip(), body=body, published=header.group(1)))
     block = _byline_block(lines)
     article = _parse_page_dump(lines, *block) if block else None
     if article and article.body:  # an empty body: the block was some other page's furniture
         return _with_publisher(article)
-    from . import pagetext  # imports this module's helpers
-
     if pagetext.is_page_dump(text):
         return _with_publisher(pagetext.parse_page_dump(text))
     return _with_publisher(_parse_plain(text, name))
@@ -168,14 +130,14 @@ def _is_date_item(item: str) -> bool:
 
 
 def _parse_page_dump(lines: list[str], first: int, last: int) -> Article:
-    rules = load_rules()
+    rules = load_dump_rules()
     items = [_BULLET.match(line).group(1).strip() for line in lines[first:last]]
     start = last
     while start < len(lines) and (not lines[start].strip() or _MIN_READ.match(lines[start].strip())):
         start += 1
     body, credits, end = _clean_body(lines[start:], rules)
     outside = lines[:first] + lines[start + end :]
-    credits |= {c for line in outside if (c := _caption_credit(line.strip()))}
+    credits |= {c for line in outside if (c := caption_credit(line.strip()))}
     return Article(
         id="",
         title=_title_before(lines, first),
@@ -221,7 +183,7 @@ def _clean_body(lines: list[str], rules: DumpRules) -> tuple[str, set[ImageCredi
             items = [_BULLET.sub(r"\1", s).strip() for s in lines[i : i + run]]
             if paragraphs and _is_tag_list(items, rules):
                 break
-            credits |= {c for s in items if (c := _caption_credit(s))}
+            credits |= {c for s in items if (c := caption_credit(s))}
             i += run
         else:
             in_related = _keep_line(line, folded, rules, in_related, paragraphs)
@@ -251,20 +213,8 @@ def _is_tag_list(items: list[str], rules: DumpRules) -> bool:
     """A run of short bulleted labels (the article's topics), not captions."""
     labels = [s for s in items if s.casefold() not in rules.ui_lines]
     return len(labels) >= 2 and all(
-        len(s.split()) <= _TAG_MAX_WORDS and not _SENTENCE_END.search(s) and not _CREDIT.search(s) for s in labels
+        len(s.split()) <= _TAG_MAX_WORDS and not _SENTENCE_END.search(s) and not CREDIT.search(s) for s in labels
     )
-
-
-def _caption_credit(line: str) -> ImageCredit | None:
-    """The credit of a caption line ending in "(AP)", "(AP Photo/Jane Doe)", "(Site; Illustrated by X)"."""
-    match = _CREDIT.search(line)
-    if not match or len(line.split()) < 3:
-        return None
-    credit = match.group(1).strip()
-    short = len(credit.split()) <= 3 and credit[:1].isupper()
-    if short or _CREDIT_WORDS.search(credit):
-        return ImageCredit(credit=credit, caption=line)
-    return None
 
 
 # -- metadata -------------------------------------------------------------
@@ -273,30 +223,4 @@ def _caption_credit(line: str) -> ImageCredit | None:
 def _with_publisher(article: Article) -> Article:
     if article.publisher:
         return article
-    from dataclasses import replace
-
     return replace(article, publisher=self_reference(article.body))
-
-
-def self_reference(body: str) -> str | None:
-    """The site a story names itself by, e.g. "RadarOnline" from "RadarOnline.com has learned"."""
-    for dot in re.finditer(r"\.com\b", body):  # only look near ".com": the patterns are costly
-        window = body[max(0, dot.start() - _WINDOW) : dot.end() + _WINDOW]
-        for pattern in load_rules().self_reference:
-            match = pattern.search(window)
-            if match:
-                return match.group("site")
-    return None
-
-
-def iso_date(text: str) -> str | None:
-    """The first date in ``text`` as YYYY-MM-DD ("9 Nov 2023 01:14", "July 21, 2017", "2023-11-04")."""
-    for pattern, order in ((_ISO, (0, 1, 2)), (_DMY, (2, 1, 0)), (_MDY, (2, 0, 1))):
-        match = pattern.search(text)
-        if not match:
-            continue
-        year, month, day = (match.group(k + 1) for k in order)
-        month_number = int(month) if month.isdigit() else _MONTHS.get(month[:3].casefold())
-        if month_number and 1 <= month_number <= 12 and 1 <= int(day) <= 31 and 1900 <= int(year) <= 2100:
-            return f"{int(year):04d}-{month_number:02d}-{int(day):02d}"
-    return None

@@ -29,14 +29,13 @@ live in ``data/htmlbody.toml``.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from .. import rules
+from .helpers import DumpRules, load_dump_rules
 from .pagetext import PageRules, load_page_rules
-from .textdump import DumpRules, load_rules
 
 _BLOCK_TAGS = frozenset(
     "address article blockquote body center dd details div dl dt fieldset form h1 h2 h3 h4 h5 h6 header "
@@ -101,12 +100,11 @@ class _Tree:
 
 @lru_cache(maxsize=1)
 def load_body_rules() -> BodyRules:
-    text = resources.files("citegraph").joinpath("data/htmlbody.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    data = rules.load("data/htmlbody.toml")
     return BodyRules(
         skip_tags=frozenset(data["skip_tags"]),
         furniture=frozenset(t.casefold() for t in data["furniture_tokens"]),
-        dump=load_rules(),
+        dump=load_dump_rules(),
     )
 
 

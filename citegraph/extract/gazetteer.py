@@ -22,22 +22,19 @@ Names are matched case-sensitively ("AP", not "ap"); domains in any case.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import hashlib
-import json
 import logging
 import re
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import records, regexcache
-from .errors import ConfigError
-from .records import Outlet
-from .text import folded_parts
+from .. import rules
+from ..errors import ConfigError
+from ..records import Outlet
+from .names import domain_key, outlet_key
+from .patterns import alternation
+from .sentences import folded_parts
 
 log = logging.getLogger(__name__)
 
@@ -45,23 +42,7 @@ _LIST_FIELDS = ("aliases", "abbreviations", "domains", "ambiguous")
 _STR_FIELDS = ("name", "country", "kind")
 _KNOWN_FIELDS = frozenset(_LIST_FIELDS + _STR_FIELDS + ("disabled",))
 _FORM_RANK = {"name": 0, "alias": 1, "abbreviation": 2, "ambiguous": 3, "domain": 4}
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
-
-
-def normalise(name: str) -> str:
-    """The comparison key of an outlet name, as in the gold FORMAT.md.
-
-    >>> normalise("The New York Times'")
-    'newyorktimes'
-    """
-    return _NOT_ALNUM.sub("", _LEADING_THE.sub("", name.strip().casefold()))
-
-
-def domain_key(domain: str) -> str:
-    """``https://www.CNN.com/x`` -> ``cnn.com``."""
-    host = re.sub(r"^[a-z]+://", "", domain.strip().casefold()).split("/")[0].split(":")[0]
-    return host[4:] if host.startswith("www.") else host
 
 
 @dataclass(frozen=True, order=True)
@@ -106,17 +87,12 @@ class Gazetteer:
         self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
 
     @classmethod
-    def load(cls, user_file: Path | None = None, cache: Path | None = None) -> Gazetteer:
-        """The built-in gazetteer, extended or overridden by ``user_file``.
-
-        ``cache`` is a JSON file that keeps the parsed built-in outlets between
-        processes (a build passes one in its ``out/.citegraph/``): it is read when
-        it was made from today's data file and parser, else written anew.
-        """
-        outlets = {normalise(o.name): o for o in _builtin_outlets(cache)}
+    def load(cls, user_file: Path | None = None) -> Gazetteer:
+        """The built-in gazetteer, extended or overridden by ``user_file``."""
+        outlets = {outlet_key(o.name): o for o in _builtin_outlets()}
         if user_file is not None:
             for entry, disabled in _parse_file(Path(user_file)):
-                key = normalise(entry.name)
+                key = outlet_key(entry.name)
                 if disabled:
                     outlets.pop(key, None)
                 else:
@@ -130,7 +106,7 @@ class Gazetteer:
         """The outlet called ``name`` (canonical name, alias, abbreviation or domain)."""
         if not name or not name.strip():
             return None
-        found = self._by_key.get(normalise(name))
+        found = self._by_key.get(outlet_key(name))
         if found is None and "." in name:
             found = self.lookup_domain(name)
         return found
@@ -201,6 +177,7 @@ class Gazetteer:
 
 
 _WORD = re.compile(r"\w+")
+_WORD_END = r"(?!\w)"
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -215,7 +192,7 @@ def _lookup_index(outlets: tuple[Outlet, ...]) -> dict[str, Outlet]:
     for outlet in outlets:
         names = [(0, outlet.name)] + [(1, a) for a in outlet.aliases] + [(2, a) for a in outlet.abbreviations]
         for rank, name in names:
-            key = normalise(name)
+            key = outlet_key(name)
             if key and (key not in ranked or rank < ranked[key][0]):
                 ranked[key] = (rank, outlet)
     return {key: outlet for key, (_, outlet) in ranked.items()}
@@ -238,7 +215,7 @@ def _surface_index(outlets: tuple[Outlet, ...]) -> tuple[dict[str, list[_Entry]]
     surfaces: dict[str, list[_Entry]] = {}
     domains: dict[str, Outlet] = {}
     for outlet in outlets:
-        vague = {normalise(a) for a in outlet.ambiguous}
+        vague = {outlet_key(a) for a in outlet.ambiguous}
         named = [("name", outlet.name)] + [("alias", a) for a in outlet.aliases]
         named += [("abbreviation", a) for a in outlet.abbreviations]
         named += [("ambiguous", a) for a in outlet.ambiguous]
@@ -246,7 +223,7 @@ def _surface_index(outlets: tuple[Outlet, ...]) -> tuple[dict[str, list[_Entry]]
             for surface in _variants(name) if form != "ambiguous" else [name]:
                 entries = surfaces.setdefault(surface, [])
                 if all(e.outlet != outlet for e in entries):  # first form wins
-                    entries.append(_Entry(outlet, form, bool(vague) and normalise(surface) in vague))
+                    entries.append(_Entry(outlet, form, bool(vague) and outlet_key(surface) in vague))
         for domain in outlet.domains:
             domains.setdefault(domain_key(domain), outlet)
     for entries in surfaces.values():
@@ -274,7 +251,7 @@ class _LazyPatterns(dict):
         self.tails = tails
 
     def __missing__(self, word: str) -> re.Pattern[str]:
-        pattern = self[word] = regexcache.compile(_first_word_pattern(word, self.tails[word]))
+        pattern = self[word] = re.compile(_first_word_pattern(word, self.tails[word]))
         return pattern
 
 
@@ -299,29 +276,7 @@ def _first_word_pattern(word: str, tails: list[str]) -> str:
     a hashtag ("@CNN", "#CNN"), and ends a word.
     """
     head = re.escape(word)
-    return rf"{head}(?<![\w@#]{head}){_trie(tails)}"
-
-
-def _trie(tails: list[str]) -> str:
-    """A pattern for the strings ``tails``, branching on one character at a time, longest match first.
-
-    Each string must end a word. ``_trie(["", " News", " Newsroom"])`` tries
-    " Newsroom", then " News", then the bare word.
-    """
-    tree: dict = {}
-    for tail in tails:
-        node = tree
-        for char in tail:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if "" in node:
-            branches.append(r"(?!\w)")
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return build(tree)
+    return rf"{head}(?<![\w@#]{head})" + alternation(tails, space=" ", end=_WORD_END)
 
 
 def _tld_set(domains: dict[str, Outlet]) -> frozenset[str]:
@@ -335,69 +290,21 @@ _DOT_LABEL = re.compile(r"\.([A-Za-z][\w-]*)")  # a dot with a word right after 
 # ---------------------------------------------------------------- loading
 
 
-_BUILTIN_FILE = "citegraph/data/outlets.toml"
-_PARSED: dict[str, tuple[Outlet, ...]] = {}  # cache key -> the built-in outlets, parsed once per process
+BUILTIN_FILE = "data/outlets.toml"
 
 
-def _builtin_outlets(cache: Path | None = None) -> tuple[Outlet, ...]:
-    """The built-in outlets; ``cache`` (a JSON file) spares a new process the TOML parse."""
-    text, key = _builtin_source()
-    if key not in _PARSED:
-        found = _read_cache(cache, key) if cache is not None else None
-        if found is None:
-            found = tuple(entry for entry, _ in _parse_text(text, _BUILTIN_FILE))
-            if cache is not None:
-                _write_cache(cache, key, found)
-        _PARSED[key] = found
-    return _PARSED[key]
-
-
-@functools.lru_cache(maxsize=1)
-def _builtin_source() -> tuple[str, str]:
-    """The built-in data file's text, and a key of it and of the code that parses it."""
-    text = resources.files("citegraph").joinpath("data", "outlets.toml").read_text(encoding="utf-8")
-    digest = hashlib.sha256(text.encode("utf-8"))
-    for module in (__file__, records.__file__):
-        digest.update(b"\0" + Path(module).read_bytes())
-    return text, digest.hexdigest()
-
-
-_OUTLET_FIELDS = tuple(f.name for f in dataclasses.fields(Outlet))
-
-
-def _read_cache(path: Path, key: str) -> tuple[Outlet, ...] | None:
-    """The outlets kept in ``path`` when they were parsed from the data and code that ``key`` names, else None."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("key") != key or data.get("fields") != list(_OUTLET_FIELDS):
-            return None
-        return tuple(Outlet(*(tuple(v) if isinstance(v, list) else v for v in row)) for row in data["outlets"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
-        log.info("outlet cache %s not used (%s): parsing %s", path, err, _BUILTIN_FILE)
-        return None
-
-
-def _write_cache(path: Path, key: str, outlets: tuple[Outlet, ...]) -> None:
-    rows = [[getattr(o, name) for name in _OUTLET_FIELDS] for o in outlets]
-    regexcache.write_cache(Path(path), json.dumps({"key": key, "fields": list(_OUTLET_FIELDS), "outlets": rows},
-                                                  ensure_ascii=False))
+@lru_cache(maxsize=1)
+def _builtin_outlets() -> tuple[Outlet, ...]:
+    """The built-in outlets, parsed once per process."""
+    return tuple(entry for entry, _ in _parse_text(rules.package_text(BUILTIN_FILE), f"citegraph/{BUILTIN_FILE}"))
 
 
 def _parse_file(path: Path) -> list[tuple[Outlet, bool]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"outlets file {path} does not exist: check the --outlets path") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"cannot read outlets file {path} ({err}): save it as UTF-8 text") from None
-    return _parse_text(text, str(path))
+    return _parse_text(rules.file_text(path, "--outlets"), str(path))
 
 
 def _parse_text(text: str, where: str) -> list[tuple[Outlet, bool]]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{where} is not valid TOML: {err}. Fix the syntax at that line.") from None
+    data = rules.parse(text, where)
     tables = data.get("outlet", [])
     extra = sorted(set(data) - {"outlet"})
     if extra or not isinstance(tables, list):

@@ -11,6 +11,7 @@ always gives the same numbers. ``compute_metrics`` gathers them all.
 from __future__ import annotations
 
 import logging
+import random
 from collections import Counter, defaultdict, deque
 from itertools import combinations
 from dataclasses import dataclass
@@ -18,9 +19,12 @@ from typing import Any
 
 import networkx as nx
 
+from .. import lazy
+
 from .projections import outlet_projection, outlet_projection_of, require_citation_graph
 
 log = logging.getLogger(__name__)
+igraph = lazy.load("igraph")
 
 RANKED_KINDS = ("outlet", "document", "person", "organization")
 
@@ -303,10 +307,6 @@ def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
 
 def _louvain(nodes: list[str], edges: list[tuple[int, int]], weights: list[float], seed: int) -> list[set[str]]:
     """``louvain`` of the graph on ``nodes`` with ``edges`` between their positions, in the order given."""
-    import random
-
-    import igraph
-
     g = igraph.Graph(n=len(nodes), edges=edges)
     igraph.set_random_number_generator(random.Random(seed))
     try:
