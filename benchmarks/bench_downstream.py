@@ -3,8 +3,8 @@
 Reads the store of a finished ``citegraph build`` (``OUT/citegraph.sqlite``)
 and runs, in this process, what a rebuild runs once the store is up to date:
 load the records the graph needs, stream the JSONL records, build the graph,
-compute the metrics, write metrics.json and the report, the five exports and
-the explorer. It prints wall and CPU seconds per stage (CPU seconds hardly
+compute the metrics, write metrics.json and the report, the explorer and
+the five exports (which a build writes only with ``--exports``). It prints wall and CPU seconds per stage (CPU seconds hardly
 depend on what else runs on a shared machine; wall seconds do), and, with
 ``--golden DIR``, whether every output file has the same bytes as in DIR
 (for example the outputs of the build itself, or a copy saved before a
@@ -25,9 +25,11 @@ import time
 from pathlib import Path
 
 from citegraph import pipeline
-from citegraph.export import write_exports
-from citegraph.metrics import compute_metrics
-from citegraph.report import write_metrics, write_report
+from citegraph.graph.metrics import compute_metrics
+from citegraph.outputs.explorer import ExplorerOptions, write_explorer
+from citegraph.outputs.exports import write_exports
+from citegraph.outputs.recordfiles import write_records
+from citegraph.outputs.report import write_metrics, write_report
 from citegraph.store import STORE_NAME, Store
 
 
@@ -60,12 +62,12 @@ def run(out: Path, work: Path, max_nodes: int) -> Clock:
     with Store.open(out / STORE_NAME) as store:
         skips = store.skips()
         articles, citations = clock.run("load", _load, store)
-        clock.run("records", pipeline.write_store_records, work, store)
+        clock.run("records", write_records, store, work)
     graph = clock.run("graph", pipeline.build_citation_graph, articles, citations, options)
     metrics = clock.run("metrics", compute_metrics, graph)
     clock.run("report", lambda: [write_metrics(metrics, work), *write_report(graph, metrics, work, skips)])
     clock.run("exports", write_exports, graph, work)
-    clock.run("explorer", pipeline.write_graph_page, graph, options)
+    clock.run("explorer", write_explorer, graph, work / "graph.html", ExplorerOptions(max_nodes=max_nodes))
     print(f"{len(articles):,} articles, {len(citations):,} citations, graph of {graph.number_of_nodes():,} nodes "
           f"and {graph.number_of_edges():,} edges")
     return clock

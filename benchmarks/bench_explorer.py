@@ -32,9 +32,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from citegraph.explorer import ExplorerOptions, write_explorer
-from citegraph.gazetteer import Gazetteer
-from citegraph.graph import build_graph
+from citegraph.outputs.explorer import ExplorerOptions, write_explorer
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.graph.model import build_graph
 from citegraph.pipeline import BuildOptions, extract_all, read_all
 
 REPO = Path(__file__).resolve().parents[1]

@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from citegraph.extract import Extractor
-from citegraph.gazetteer import Gazetteer
+from citegraph.extract.gazetteer import Gazetteer
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article
-from citegraph.text import sentences
+from citegraph.extract.sentences import sentences
 
 import machine  # benchmarks/machine.py: how fast the machine is right now
 

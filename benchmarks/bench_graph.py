@@ -18,12 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from citegraph.export import write_exports
-from citegraph.gazetteer import Gazetteer
-from citegraph.graph import build_graph
-from citegraph.metrics import compute_metrics
+from citegraph.outputs.exports import write_exports
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.graph.model import build_graph
+from citegraph.graph.metrics import compute_metrics
 from citegraph.pipeline import BuildOptions, extract_all, read_all
-from citegraph.report import write_metrics, write_report
+from citegraph.outputs.report import write_metrics, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"

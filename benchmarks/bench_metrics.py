@@ -31,8 +31,8 @@ from typing import Any, Callable
 
 import networkx as nx
 
-import citegraph.metrics as M
-from citegraph.report import write_metrics, write_report
+import citegraph.graph.metrics as M
+from citegraph.outputs.report import write_metrics, write_report
 from machine import describe
 
 FILES = ("metrics.json", "report.md", "report.html")

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from citegraph.extract import Extractor
-from citegraph.gazetteer import Gazetteer
+from citegraph.extract.gazetteer import Gazetteer
 from citegraph.read import ReadOptions, discover, iter_articles
 from citegraph.records import Article, Skip
 

@@ -130,12 +130,13 @@ def timed_build(corpus: Path, out: Path, jobs: int) -> tuple[float, tuple[int, i
 def stage_times(corpus: Path, out: Path, jobs: int) -> dict[str, float]:
     """Seconds per pipeline stage of one build run here with ``--jobs 1`` (so that every stage runs in this
     process, one after the other, and is timed), by wrapping the stage functions."""
-    from citegraph import graphcache, pipeline
+    from citegraph import pipeline
+    from citegraph.graph import cache as graph_cache
 
     times: dict[str, float] = {}
-    names = ["_update", "_write_records", "write_graph_outputs", "_write_exports_and_state", "write_graph_page"]
+    names = ["_update", "write_records", "compute_metrics", "write_metrics", "write_report", "write_explorer"]
     originals = {n: getattr(pipeline, n) for n in names if hasattr(pipeline, n)}
-    graph_for = graphcache.graph_for
+    graph_for = graph_cache.graph_for
 
     def wrap(name, fn):
         def timed(*args, **kwargs):
@@ -149,7 +150,7 @@ def stage_times(corpus: Path, out: Path, jobs: int) -> dict[str, float]:
 
     for name, fn in originals.items():
         setattr(pipeline, name, wrap(name, fn))
-    graphcache.graph_for = wrap("graph_for", graph_for)
+    graph_cache.graph_for = wrap("graph_for", graph_for)
     try:
         t = time.perf_counter()
         pipeline.build(pipeline.BuildOptions(inputs=(corpus,), out=out, jobs=1))
@@ -157,7 +158,7 @@ def stage_times(corpus: Path, out: Path, jobs: int) -> dict[str, float]:
     finally:
         for name, fn in originals.items():
             setattr(pipeline, name, fn)
-        graphcache.graph_for = graph_for
+        graph_cache.graph_for = graph_for
     return times
 
 

@@ -22,10 +22,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from citegraph.documents import find_documents
-from citegraph.gazetteer import Gazetteer
+from citegraph.extract.documents import find_documents
+from citegraph.extract.gazetteer import Gazetteer
 from citegraph.records import Article, Citation
-from citegraph.text import sentences
+from citegraph.extract.sentences import sentences
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"

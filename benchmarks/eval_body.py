@@ -19,7 +19,7 @@ from pathlib import Path
 
 import trafilatura
 
-from citegraph.htmlpage import parse_html
+from citegraph.read.htmlpage import parse_html
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "aeb-html"

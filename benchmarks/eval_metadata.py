@@ -27,8 +27,8 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from citegraph.read import decode
-from citegraph.htmlpage import parse_html
+from citegraph.read.files import decode
+from citegraph.read.htmlpage import parse_html
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora"

@@ -36,7 +36,7 @@ from typing import Callable
 
 import lxml.html
 
-from citegraph import textdump
+from citegraph.read import textdump
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_body import token_prf  # noqa: E402  (the same token scores as the HTML body benchmark)

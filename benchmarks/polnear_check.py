@@ -45,12 +45,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from citegraph.gazetteer import Gazetteer
-from citegraph.outlets import OutletFinder
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.extract.outlets import OutletFinder
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article
-from citegraph.text import sentences
-from citegraph.textdump import plain_body_offset
+from citegraph.extract.sentences import sentences
+from citegraph.read.textdump import plain_body_offset
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "polnear"

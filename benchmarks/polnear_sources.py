@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from citegraph.records import Article, Citation  # noqa: E402
-from citegraph.sources import _POSSESSIVE, _name_like, _strip_possessive, default_lexicon, find_sources  # noqa: E402
-from citegraph.text import sentences  # noqa: E402
+from citegraph.extract.sources import _POSSESSIVE, _name_like, _strip_possessive, default_lexicon, find_sources  # noqa: E402
+from citegraph.extract.sentences import sentences  # noqa: E402
 
 POLNEAR = REPO.parent / "shared" / "corpora" / "polnear"
 DEVELOPMENT = ("train", "annotator-training")
@@ -56,7 +56,7 @@ class Span:
 def outlet_names() -> frozenset[str]:
     """Every outlet name, alias and abbreviation of the gazetteer, when it is there."""
     try:
-        from citegraph.gazetteer import Gazetteer
+        from citegraph.extract.gazetteer import Gazetteer
     except ImportError:
         return frozenset()
     names = set()

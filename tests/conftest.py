@@ -111,7 +111,7 @@ def seed_build(tmp_path_factory) -> Path:
     from citegraph import BuildOptions, build
 
     out = tmp_path_factory.mktemp("seed-build") / "out"
-    build(BuildOptions(inputs=(DATA,), out=out))
+    build(BuildOptions(inputs=(DATA,), out=out, exports=True))
     return out
 
 

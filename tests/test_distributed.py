@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from citegraph import distributed
+from citegraph.store import runners
 from citegraph.errors import BuildError
 from citegraph.pipeline import BuildOptions, build
 from conftest import CORPORA, copy_seeds, need_shared, output_bytes
@@ -37,7 +37,7 @@ def test_local_cluster_build_equals_local_build(cluster, tmp_path: Path) -> None
 
 
 def test_unreachable_scheduler_says_how_to_fix(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(runners, "CONNECT_TIMEOUT", "1s")
     corpus = copy_seeds(tmp_path / "corpus")
     with pytest.raises(BuildError, match=r"cannot reach the Dask scheduler at tcp://127.0.0.1:9 .*dask scheduler"):
         build(BuildOptions(inputs=(corpus,), out=tmp_path / "out", dask_scheduler="tcp://127.0.0.1:9"))

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from citegraph.documents import DocumentVocabulary, find_documents
+from citegraph.extract.documents import DocumentVocabulary, find_documents
 from citegraph.errors import ConfigError
-from citegraph.gazetteer import Gazetteer
+from citegraph.extract.gazetteer import Gazetteer
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article, Citation, CitationKind, DocType
-from citegraph.text import sentences
+from citegraph.extract.sentences import sentences
 
 from conftest import CORPORA, DATA, need_shared
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from citegraph import BuildOptions, build
-from citegraph.gazetteer import Gazetteer
-from citegraph.graph import build_graph
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.graph.model import build_graph
 from citegraph.pipeline import extract_all, read_all
 
 from conftest import DATA, REPO

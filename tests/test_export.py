@@ -1,23 +1,21 @@
-"""Exports round-trip; whole builds are byte-stable and all-or-nothing."""
+"""Exports round-trip and are written on demand; whole builds are byte-stable and all-or-nothing."""
 
 from __future__ import annotations
 
-import io
-import re
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-import citegraph.export
 import citegraph.pipeline
-from citegraph import BuildOptions, build
-from citegraph.export import read_csv, read_gexf, read_graphml, read_node_link, write_exports
-from citegraph.fsutil import dumps_json
-from citegraph.gazetteer import Gazetteer
-from citegraph.graph import build_graph
+from citegraph import BuildOptions, build, export
+from citegraph.errors import BuildError
+from citegraph.outputs.exports import EXPORT_FILES, read_csv, read_gexf, read_graphml, read_node_link, write_exports
+from citegraph.store import Store
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.graph.model import build_graph
 from citegraph.pipeline import extract_all, read_all
-from citegraph.report import load_build
+from citegraph.outputs.report import load_build
 from citegraph.store import STORE_NAME
 
 from conftest import DATA, copy_seeds
@@ -87,7 +85,7 @@ def _tree(out: Path) -> dict[str, bytes]:
 
 def test_two_builds_give_identical_bytes(tmp_path, seed_build):
     second = tmp_path / "again"
-    build(BuildOptions(inputs=(DATA,), out=second))
+    build(BuildOptions(inputs=(DATA,), out=second, exports=True))
     first, again = _tree(seed_build), _tree(second)
     assert sorted(first) == sorted(again)
     assert {"report.md", "report.html", "metrics.json", "graph.graphml", "graph.gexf", "graph.json",
@@ -96,16 +94,13 @@ def test_two_builds_give_identical_bytes(tmp_path, seed_build):
 
 
 def _fail_midway(monkeypatch):
-    """Make the export stage raise after metrics and report are already written."""
+    """Make the explorer stage raise after the records, metrics and report are already written."""
 
-    def broken(G, out_dir, *args, **kwargs):
-        (Path(out_dir) / "graph.graphml").write_text("half", encoding="utf-8")
+    def broken(G, path, *args, **kwargs):
+        Path(path).write_text("half", encoding="utf-8")
         raise OSError("disk full (simulated)")
 
-    import citegraph.splice
-
-    for name in ("write_exports_indexed", "write_exports_spliced"):  # what the build writes the exports with
-        monkeypatch.setattr(citegraph.splice, name, broken)
+    monkeypatch.setattr(citegraph.pipeline, "write_explorer", broken)
 
 
 def test_interrupted_build_leaves_previous_out_intact(tmp_path, monkeypatch):
@@ -141,80 +136,52 @@ def test_rebuild_replaces_outputs_and_keeps_other_files(tmp_path):
     assert "000_d868355d3de1eb99.txt" not in (out / "articles.jsonl").read_text(encoding="utf-8")
 
 
-# ---- the fast writers give networkx's bytes ------------------------------------
+# ---- exports on demand ----------------------------------------------------------
 
 
-def _networkx_graphml(G: nx.DiGraph) -> str:
-    buffer = io.BytesIO()
-    nx.write_graphml(citegraph.export.flatten(G), buffer, encoding="utf-8", named_key_ids=True)
-    return buffer.getvalue().decode("utf-8")
-
-
-def _networkx_gexf(G: nx.DiGraph) -> str:
-    buffer = io.BytesIO()
-    nx.write_gexf(citegraph.export.flatten(G), buffer, encoding="utf-8")
-    return re.sub(r' lastmodifieddate="[^"]*"', "", buffer.getvalue().decode("utf-8"), count=1)
-
-
-NETWORKX_WRITERS = {
-    "graphml": (citegraph.export.graphml_text, _networkx_graphml),
-    "gexf": (citegraph.export.gexf_text, _networkx_gexf),
-    "node-link json": (citegraph.export.node_link_text, lambda G: dumps_json(nx.node_link_data(G, edges="edges"))),
-}
-
-
-def _hostile_graph(seed_graph: nx.DiGraph) -> nx.DiGraph:
-    """The seed graph with markup, quotes, tabs, CR/LF and non-ASCII in ids, labels, lists and numbers."""
-    G = seed_graph.copy()
-    nasty = 'Tom & "Jerry" <b>\t\r\n‘’ \u2028 😀 \\ </script>'
-    G.add_node("outlet:" + nasty, kind="outlet", label=nasty, country="", outlet_kind="", known=False,
-               discovered=True, domains=[nasty])
-    G.add_edge(next(iter(G)), "outlet:" + nasty, relation="cites", count=2, cues=[nasty],
-               evidence=[{"text": nasty, "start": 0, "end": 3, "field": "title"}])
-    return G
-
-
-@pytest.mark.parametrize("fmt", sorted(NETWORKX_WRITERS))
-@pytest.mark.parametrize("case", ["seeds", "wikinews", "hostile"])
-def test_fast_writers_give_the_networkx_bytes(fmt, case, seed_graph, wikinews_export):
-    G = {"seeds": seed_graph, "wikinews": wikinews_export[0], "hostile": _hostile_graph(seed_graph)}[case]
-    fast, reference = NETWORKX_WRITERS[fmt]
-    assert fast(G) == reference(G)
-
-
-@pytest.mark.parametrize("fmt", sorted(NETWORKX_WRITERS))
-def test_graphs_outside_the_fast_writers_go_to_networkx(fmt, seed_graph):
-    G = seed_graph.copy()
-    G.graph["name"] = "seeds"  # graph attributes: only networkx writes them
-    fast, reference = NETWORKX_WRITERS[fmt]
-    assert fast(G) == reference(G)
-
-
-@pytest.fixture
-def forked_exports(monkeypatch):
-    """Write the exports in a forked child even for the seeds' small graph."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("this platform cannot fork: exports are always written in the build's own process")
-    monkeypatch.setattr(citegraph.pipeline, "PARALLEL_OUTPUT_NODES", 0)
-
-
-def test_exports_written_by_a_forked_child_equal_one_process(tmp_path, seed_build, forked_exports):
+def test_export_writes_what_build_exports_writes(tmp_path, seed_build):
     out = tmp_path / "out"
-    result = build(BuildOptions(inputs=(DATA,), out=out, jobs=2))
-    assert _tree(out) == _tree(seed_build)
-    assert {p.name for p in result.outputs} >= {"graph.graphml", "graph.gexf", "graph.json", "nodes.csv", "edges.csv"}
+    build(BuildOptions(inputs=(DATA,), out=out))
+    assert not any((out / name).exists() for name in EXPORT_FILES)  # a plain build writes none
+    paths = export(out)
+    assert [p.name for p in paths] == list(EXPORT_FILES)
+    assert {p.name: p.read_bytes() for p in paths} == {name: (seed_build / name).read_bytes() for name in EXPORT_FILES}
 
 
-def test_error_in_the_export_child_fails_the_build_and_keeps_out(tmp_path, monkeypatch, forked_exports):
-    inputs = copy_seeds(tmp_path / "in")
+def test_export_one_format(tmp_path):
     out = tmp_path / "out"
+    build(BuildOptions(inputs=(DATA,), out=out))
+    assert [p.name for p in export(out, ["csv"])] == ["nodes.csv", "edges.csv"]
+    assert not (out / "graph.graphml").exists()
+
+
+def test_exports_are_kept_while_current_and_removed_when_stale(tmp_path):
+    inputs, out = copy_seeds(tmp_path / "in"), tmp_path / "out"
     build(BuildOptions(inputs=(inputs,), out=out))
-    before = _tree(out)
+    export(out)
+    again = build(BuildOptions(inputs=(inputs,), out=out))
+    assert not again.regenerated and all((out / name).exists() for name in EXPORT_FILES)
     (inputs / "000_d868355d3de1eb99.txt").unlink()
-    _fail_midway(monkeypatch)
-    with pytest.raises(OSError, match="simulated"):
-        build(BuildOptions(inputs=(inputs,), out=out, jobs=2))
-    assert _tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+    changed = build(BuildOptions(inputs=(inputs,), out=out))
+    assert changed.regenerated and sorted(p.name for p in changed.removed) == sorted(EXPORT_FILES)
+    assert not any((out / name).exists() for name in EXPORT_FILES)
+
+
+def test_export_refuses_a_build_that_is_not_current(tmp_path):
+    with pytest.raises(BuildError, match="no build in .*: run `citegraph build --out"):
+        export(tmp_path / "nothing")
+    inputs, out = copy_seeds(tmp_path / "in"), tmp_path / "out"
+    build(BuildOptions(inputs=(inputs,), out=out))
+    with Store.open(out / STORE_NAME) as store:  # as a build killed after its store update leaves it
+        store.set_meta("outputs_digest", "not this one")
+    with pytest.raises(BuildError, match="not finished or not current: run `citegraph build --out"):
+        export(out)
+
+
+def test_build_with_exports_after_a_plain_build_only_adds_the_exports(tmp_path, seed_build):
+    out = tmp_path / "out"
+    build(BuildOptions(inputs=(DATA,), out=out))
+    report = (out / "report.html").stat().st_mtime_ns
+    result = build(BuildOptions(inputs=(DATA,), out=out, exports=True))
+    assert not result.regenerated and (out / "report.html").stat().st_mtime_ns == report
+    assert _tree(out) == _tree(seed_build)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from citegraph.extract import Extractor
-from citegraph.gazetteer import Gazetteer
+from citegraph.extract.gazetteer import Gazetteer
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article, CitationKind
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from citegraph.errors import ConfigError
-from citegraph.gazetteer import Gazetteer, normalise
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.extract.names import outlet_key as normalise
 
 
 @pytest.fixture(scope="module")
@@ -115,34 +116,9 @@ def test_normalise_matches_gold_format():
     assert normalise("The New York Times") == normalise("new york times") == "newyorktimes"
 
 
-def _fresh_process(monkeypatch) -> None:
-    """Forget the outlets parsed in this process, as a new build process starts without them."""
-    from citegraph import gazetteer
+def test_outlet_key_keeps_the_letters_of_every_script():
+    """Names in other alphabets keep their letters: they neither vanish nor meet other names."""
+    assert normalise("Süddeutsche Zeitung") == "süddeutschezeitung" != normalise("Sddeutsche Zeitung")
+    assert normalise("الجزيرة") == "الجزيرة"
+    assert normalise("The Asahi Shimbun (朝日新聞)") == "asahishimbun朝日新聞"
 
-    monkeypatch.setattr(gazetteer, "_PARSED", {})
-
-
-def test_outlet_cache_written_then_read(tmp_path, monkeypatch):
-    from citegraph import gazetteer
-
-    cache = tmp_path / ".citegraph" / "outlets.json"
-    _fresh_process(monkeypatch)
-    parsed = Gazetteer.load(cache=cache)
-    assert cache.is_file()
-    _fresh_process(monkeypatch)
-    monkeypatch.setattr(gazetteer, "_parse_text", lambda *a: pytest.fail("the cache was not used"))
-    cached = Gazetteer.load(cache=cache)
-    assert cached.outlets == parsed.outlets
-    assert [type(o.aliases) for o in cached.outlets] == [tuple] * len(cached)
-    assert cached.find_mentions("according to a New York Times/CBS News poll") == parsed.find_mentions(
-        "according to a New York Times/CBS News poll")
-
-
-@pytest.mark.parametrize("content", ["not json", '{"key": "stale", "outlets": []}', '{"key": null}', "[]"])
-def test_outlet_cache_stale_or_broken_is_parsed_again(tmp_path, monkeypatch, content):
-    cache = tmp_path / "outlets.json"
-    cache.write_text(content, encoding="utf-8")
-    _fresh_process(monkeypatch)
-    loaded = Gazetteer.load(cache=cache)
-    assert loaded.outlets == Gazetteer.load().outlets and len(loaded) >= 300
-    assert cache.read_text(encoding="utf-8") != content  # written anew

@@ -8,11 +8,12 @@ import logging
 import networkx as nx
 import pytest
 
-from citegraph.gazetteer import Gazetteer
-from citegraph.graph import EDGE_FIELDS, NODE_FIELDS, build_graph, outlet_key
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.extract.names import outlet_key
+from citegraph.graph.model import EDGE_FIELDS, NODE_FIELDS, build_graph
 from citegraph.pipeline import BuildOptions, extract_all, read_all
 from citegraph.records import Citation, CitationKind
-from citegraph.report import load_build
+from citegraph.outputs.report import load_build
 
 ORACLE = "001_6195e9e891bbb07e.txt"  # the seed that cites three outlets and six documents
 

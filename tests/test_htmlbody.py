@@ -14,7 +14,7 @@ from functools import lru_cache
 import lxml.html
 import pytest
 
-from citegraph.htmlbody import Body, extract_body, load_body_rules
+from citegraph.read.htmlbody import Body, extract_body, load_body_rules
 from conftest import CORPORA, need_shared
 
 AEB = CORPORA / "aeb-html"

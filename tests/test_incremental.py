@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 import signal
 import sqlite3
@@ -15,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from citegraph import store as store_module
+from citegraph.graph import cache as graphcache
+from citegraph.store import db as store_module
+from citegraph.store import keys, update
 from citegraph.errors import BuildError
 from citegraph.extract import Extractor
 from citegraph.pipeline import BuildOptions, BuildResult, build
@@ -144,7 +145,8 @@ def test_outlets_file_change_reextracts_without_rereading(corpus: Path, tmp_path
 def test_extractor_version_change_reextracts_everything(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     first = run(corpus, out)
-    monkeypatch.setattr(store_module, "EXTRACTOR_VERSION", store_module.EXTRACTOR_VERSION + "-next")
+    version = keys.extractor_version()
+    monkeypatch.setattr(keys, "extractor_version", lambda: version + "-next")
     again = run(corpus, out)
     assert (again.update.read, again.update.reextracted) == (0, first.article_count)
     assert run(corpus, out).update.reextracted == 0
@@ -214,23 +216,20 @@ def test_strict_fails_after_storing_and_names_the_skip(corpus: Path, tmp_path: P
 
 def test_an_edited_outlets_file_is_not_served_from_the_process_cache(tmp_path: Path) -> None:
     """The process keeps its extractor and gazetteer per outlet file; an edit must reach the next build."""
-    from citegraph import parallel
-
     outlets = tmp_path / "mine.toml"
     outlets.write_text('[[outlet]]\nname = "Zyx Courier"\nkind = "newspaper"\n', encoding="utf-8")
-    before = parallel.worker_extractor(str(outlets))
+    before = update.worker_extractor(str(outlets))
     assert before.gazetteer.lookup("Zyx Courier") is not None
     outlets.write_text('[[outlet]]\nname = "Qrs Ledger"\nkind = "newspaper"\n', encoding="utf-8")
     os.utime(outlets, ns=(outlets.stat().st_atime_ns, outlets.stat().st_mtime_ns + 10**9))
-    after = parallel.worker_extractor(str(outlets))
+    after = update.worker_extractor(str(outlets))
     assert after.gazetteer.lookup("Qrs Ledger") is not None and after.gazetteer.lookup("Zyx Courier") is None
-    assert parallel.cached_gazetteer(str(outlets)) is after.gazetteer
+    assert update.cached_gazetteer(str(outlets)) is after.gazetteer
 
 
-@pytest.mark.parametrize("output", ["articles.jsonl", "graph.gexf", "nodes.csv"])
-def test_outputs_edited_by_hand_are_written_anew_not_spliced(corpus: Path, tmp_path: Path, output: str) -> None:
-    """A patched rebuild copies unchanged pieces from the previous outputs: one edited since (same size
-    even) must not leak into the next."""
+@pytest.mark.parametrize("output", ["articles.jsonl", "report.md", "graph.html"])
+def test_outputs_edited_by_hand_are_written_anew(corpus: Path, tmp_path: Path, output: str) -> None:
+    """A rebuild writes every output whole: one edited since the last build does not survive the next."""
     out = tmp_path / "out"
     run(corpus, out)
     edited = out / output
@@ -258,16 +257,12 @@ def _journal_rounds(corpus: Path) -> list:
 
 def _journal_at_most(monkeypatch, articles: int) -> None:
     """Fold the graph journal into a new base as soon as it holds more than ``articles`` articles."""
-    from citegraph import graphcache
-
     monkeypatch.setattr(graphcache, "JOURNAL_MIN", articles)
     monkeypatch.setattr(graphcache, "JOURNAL_SHARE", 0.0)
 
 
 def _first_build(corpus: Path, out: Path) -> Path:
-    """Build ``corpus`` into ``out``; the path of the base graph state it pickled."""
-    from citegraph import graphcache
-
+    """Build ``corpus`` into ``out``; the path of the base graph model it saved."""
     run(corpus, out)
     return out / graphcache.CACHE_DIR / graphcache.GRAPH_FILE
 
@@ -288,13 +283,11 @@ def test_rebuilds_through_the_graph_journal_equal_clean_builds(corpus: Path, tmp
         again = run(corpus, out)
         assert again.patched
         assert output_bytes(out) == clean(corpus, tmp_path / f"clean{i}"), edit.__name__
-        assert (base.stat().st_mtime_ns != written) == compact  # the base was pickled again only if compacting
+        assert (base.stat().st_mtime_ns != written) == compact  # the base was saved again only if compacting
         written = base.stat().st_mtime_ns
 
 
 def test_a_journal_past_its_share_saves_the_state_again(corpus: Path, tmp_path: Path, monkeypatch) -> None:
-    from citegraph import graphcache
-
     _journal_at_most(monkeypatch, 1)
     out = tmp_path / "out"
     base = _first_build(corpus, out)
@@ -305,8 +298,6 @@ def test_a_journal_past_its_share_saves_the_state_again(corpus: Path, tmp_path: 
     add(corpus)
     again = run(corpus, out)  # two now: past JOURNAL_MIN, the state is saved whole and the journal emptied
     assert again.patched and base.stat().st_mtime_ns != written
-    with open(out / ".citegraph" / graphcache.JOURNAL_FILE, "rb") as fh:
-        pickle.load(fh)  # the header
-        journal = pickle.load(fh)
-    assert isinstance(journal, graphcache.Journal) and journal.fingerprints == {}
+    header, _, body = (out / ".citegraph" / graphcache.JOURNAL_FILE).read_bytes().partition(b"\n")
+    assert json.loads(header)["format"] == graphcache.FORMAT and json.loads(body)["fingerprints"] == {}
     assert output_bytes(out) == clean(corpus, tmp_path / "clean")

@@ -15,17 +15,17 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import citegraph.graph
-import citegraph.metrics
-import citegraph.projections
-from citegraph import metrics as M
+import citegraph.graph.model
+import citegraph.graph.metrics
+import citegraph.graph.projections
+from citegraph.graph import metrics as M
 from citegraph.errors import BuildError
-from citegraph.gazetteer import Gazetteer
-from citegraph.graph import build_graph
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.graph.model import build_graph
 from citegraph.pipeline import BuildOptions, read_all
-from citegraph.projections import bibliographic_coupling, co_citation, document_articles, outlet_projection
+from citegraph.graph.projections import bibliographic_coupling, co_citation, document_articles, outlet_projection
 from citegraph.records import Citation, CitationKind, DocType, Evidence
-from citegraph.report import load_build
+from citegraph.outputs.report import load_build
 
 A0, A1, A2, A3, A4 = (
     "000_d868355d3de1eb99.txt",
@@ -101,7 +101,7 @@ def _doc(G, key: str) -> str:
     return node
 
 
-@pytest.mark.parametrize("module", [citegraph.graph, citegraph.projections, citegraph.metrics])
+@pytest.mark.parametrize("module", [citegraph.graph.model, citegraph.graph.projections, citegraph.graph.metrics])
 def test_docstring_examples_hold(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
@@ -272,44 +272,6 @@ def real_graphs(G, relayed, corpus_records, gazetteer) -> dict[str, nx.DiGraph]:
 GRAPHS = ["seeds", "relayed", "corpus", *(f"republished-{r}" for r in range(4))]
 
 
-def ordered_subgraph(C: nx.Graph, keep: set[str]) -> nx.Graph:
-    """The subgraph of ``C`` on ``keep``, in ``C``'s node and edge order (what the metrics used to build)."""
-    S = nx.Graph()
-    S.add_nodes_from(n for n in C if n in keep)
-    S.add_edges_from((u, v, d) for u, v, d in C.edges(data=True) if u in keep and v in keep)
-    return S
-
-
-def louvain_input(graph: nx.Graph) -> tuple[list, list, list]:
-    """Nodes, edges by position and weights, read off a networkx graph in its order."""
-    nodes = list(graph)
-    position = {node: i for i, node in enumerate(nodes)}
-    return (nodes, [(position[u], position[v]) for u, v in graph.edges()],
-            [float(w) for _, _, w in graph.edges(data="weight", default=1)])
-
-
-def reference_graphs(G: nx.DiGraph) -> dict[str, nx.Graph]:
-    """The two graphs Louvain runs on, built with networkx: the undirected outlet projection and the
-    co-citation graph of the sources cited by at least two articles."""
-    C = co_citation(G)
-    citing = {n: sum(r == "cites" for _, _, r in G.in_edges(n, data="relation")) for n in C}
-    return {"outlets": outlet_projection(G).to_undirected(),
-            "sources": ordered_subgraph(C, {n for n in C if citing[n] > 1})}
-
-
-@pytest.mark.parametrize("name", GRAPHS)
-def test_louvain_inputs_equal_the_networkx_graphs_in_order(real_graphs, name):
-    graph = real_graphs[name]
-    reference = reference_graphs(graph)
-    index = M._Index.of(graph)
-    direct = {"outlets": M._undirected(M._outlet_projection(graph, index)), "sources": M._shared_co_citation(index)}
-    assert reference["sources"].number_of_edges() > 0
-    for key, ref in reference.items():
-        assert direct[key] == louvain_input(ref), key
-    assert M.communities(graph) == {key: M._sorted_communities(M.louvain(ref, 42)) if ref.number_of_edges() else []
-                                    for key, ref in reference.items()}
-
-
 def test_republished_graphs_have_outlets_citing_each_other(real_graphs):
     """The random graphs do exercise the two-way edges of the outlet projection, with differing weights."""
     both_ways = []
@@ -323,27 +285,10 @@ def test_republished_graphs_have_outlets_citing_each_other(real_graphs):
 def test_index_equals_the_graph_helpers(real_graphs, name):
     graph = real_graphs[name]
     index = M._Index.of(graph)
-    articles = citegraph.graph.nodes_of_kind(graph, "article")
+    articles = citegraph.graph.model.nodes_of_kind(graph, "article")
     assert index.articles == articles
-    assert index.publisher == {a: citegraph.graph.publisher_of(graph, a) for a in articles}
-    assert index.cited == {a: citegraph.graph.cited_sources(graph, a) for a in articles}
-    assert index.of_kind == {k: citegraph.graph.nodes_of_kind(graph, k) for k in set(index.kind.values())}
+    assert index.publisher == {a: citegraph.graph.model.publisher_of(graph, a) for a in articles}
+    assert index.cited == {a: citegraph.graph.model.cited_sources(graph, a) for a in articles}
+    assert index.of_kind == {k: citegraph.graph.model.nodes_of_kind(graph, k) for k in set(index.kind.values())}
     assert {a: index.outlets_of(a) for a in articles} == {
-        a: citegraph.projections.article_outlets(graph, a) for a in articles}
-
-
-@pytest.mark.parametrize("name", GRAPHS)
-def test_exact_betweenness_equals_networkx_float_for_float(real_graphs, name):
-    P = outlet_projection(real_graphs[name])
-    assert M._exact_betweenness(P) == nx.betweenness_centrality(P)
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_exact_betweenness_equals_networkx_on_dense_graphs(seed):
-    """Many shortest paths of equal length, cycles and self-loops: the sums must still come out the same."""
-    rng = random.Random(seed)
-    P = nx.gnp_random_graph(40, 0.15, seed=seed, directed=True)
-    P.add_edges_from((n, n) for n in rng.sample(list(P), 5))
-    P.add_nodes_from(range(40, 43))  # isolated nodes
-    assert M._exact_betweenness(P) == nx.betweenness_centrality(P)
-    assert M._exact_betweenness(nx.DiGraph([(0, 1)])) == nx.betweenness_centrality(nx.DiGraph([(0, 1)]))
+        a: citegraph.graph.projections.article_outlets(graph, a) for a in articles}

@@ -12,11 +12,11 @@ import functools
 
 import pytest
 
-from citegraph.gazetteer import Gazetteer
-from citegraph.outlets import OutletFinder
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.extract.outlets import OutletFinder
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article
-from citegraph.text import sentences
+from citegraph.extract.sentences import sentences
 
 from conftest import CORPORA, need_shared
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from citegraph import pagetext, textdump
-from citegraph.htmlpage import parse_html
+from citegraph.read import pagetext, textdump
+from citegraph.read.htmlpage import parse_html
 from citegraph.records import Article
 
 from conftest import DATA, REPO

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from citegraph import parallel
+from citegraph.store import runners, update
 from citegraph.pipeline import BuildOptions, build
-from citegraph.progress import Progress
+from citegraph.store.progress import Progress
 from conftest import CORPORA, copy_seeds, need_shared, output_bytes
 
 
@@ -31,15 +31,15 @@ def corpus(tmp_path_factory) -> Path:
 def test_pool_build_equals_single_process_build(corpus: Path, tmp_path: Path, monkeypatch) -> None:
     build(BuildOptions(inputs=(corpus,), out=tmp_path / "one", jobs=1))
     used = []
-    real_map = parallel.LocalPool.map
+    real_map = runners.LocalPool.map
 
     def spy(self, fn, batches, ctx):
         used.append(self.jobs)
         yield from real_map(self, fn, batches, ctx)
 
-    monkeypatch.setattr(parallel, "MIN_FILES_FOR_POOL", 0)
-    monkeypatch.setattr(parallel, "FILES_PER_BATCH", 2)
-    monkeypatch.setattr(parallel.LocalPool, "map", spy)
+    monkeypatch.setattr(runners, "MIN_FILES_FOR_POOL", 0)
+    monkeypatch.setattr(update, "FILES_PER_BATCH", 2)
+    monkeypatch.setattr(runners.LocalPool, "map", spy)
     build(BuildOptions(inputs=(corpus,), out=tmp_path / "two", jobs=2))
     assert used == [2]
     assert output_bytes(tmp_path / "two") == output_bytes(tmp_path / "one")
@@ -75,7 +75,7 @@ def test_bounded_keeps_few_batches_in_flight() -> None:
         fn, batch, ctx = task
         return fn(batch, ctx)
 
-    for value in parallel.bounded(submit, lambda b, c: b * 2, batches(), None, 4, result):
+    for value in runners.bounded(submit, lambda b, c: b * 2, batches(), None, 4, result):
         in_flight.append(len(pulled) - taken)
         assert value == taken * 2  # results come in submission order
         taken += 1
@@ -83,15 +83,15 @@ def test_bounded_keeps_few_batches_in_flight() -> None:
 
 
 def test_each_process_builds_its_extractor_once() -> None:
-    first = parallel.worker_extractor(None)
-    assert parallel.worker_extractor(None) is first
+    first = update.worker_extractor(None)
+    assert update.worker_extractor(None) is first
 
 
 def test_runner_choice(monkeypatch) -> None:
-    assert isinstance(parallel.choose_runner(1, 10_000), parallel.InProcess)
-    assert isinstance(parallel.choose_runner(4, 3), parallel.InProcess)  # a pool costs more than it saves
-    pool = parallel.choose_runner(0, 10_000)
-    assert isinstance(pool, parallel.LocalPool) and pool.jobs == len(os.sched_getaffinity(0))
+    assert isinstance(runners.choose_runner(1, 10_000), runners.InProcess)
+    assert isinstance(runners.choose_runner(4, 3), runners.InProcess)  # a pool costs more than it saves
+    pool = runners.choose_runner(0, 10_000)
+    assert isinstance(pool, runners.LocalPool) and pool.jobs == len(os.sched_getaffinity(0))
 
 
 @pytest.mark.parametrize("flag, shown", [(["--progress"], True), ([], False), (["--no-progress"], False)])

@@ -8,12 +8,11 @@ from __future__ import annotations
 import pytest
 
 from citegraph.evaluate import evaluate
-from citegraph.gazetteer import Gazetteer
-from citegraph.outlets import OutletFinder
-from citegraph.pipeline import BuildOptions
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.extract.outlets import OutletFinder
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article
-from citegraph.text import sentences
+from citegraph.extract.sentences import sentences
 
 from conftest import CORPORA, DATA, need_shared
 
@@ -28,7 +27,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def result(gold_file):
-    return evaluate(gold_file, BuildOptions(inputs=(DATA,)))
+    return evaluate(gold_file, (DATA,))
 
 
 def test_every_gold_article_was_read(result):

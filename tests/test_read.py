@@ -12,7 +12,7 @@ import pytest
 
 from citegraph.read import ReadOptions, iter_articles
 from citegraph.records import Article, Skip
-from citegraph.textdump import parse_text, plain_body_offset
+from citegraph.read.textdump import parse_text, plain_body_offset
 
 from conftest import CORPORA, DATA, need_shared
 

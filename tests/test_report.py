@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 
 from citegraph import BuildOptions, build
 from citegraph.cli import app
-from citegraph.gazetteer import Gazetteer
-from citegraph.graph import build_graph
-from citegraph.metrics import compute_metrics
+from citegraph.extract.gazetteer import Gazetteer
+from citegraph.graph.model import build_graph
+from citegraph.graph.metrics import compute_metrics
 from citegraph.records import Citation, CitationKind, Evidence
-from citegraph.report import Lines, Ref, build_sections, load_build, render_html, render_markdown, write_report
+from citegraph.outputs.report import Lines, Ref, build_sections, load_build, render_html, render_markdown, write_report
 
 from conftest import copy_seeds
 
@@ -172,7 +172,7 @@ def test_write_report_returns_both_files(seed_build, tmp_path):
 
 def test_a_large_corpus_report_lists_the_articles_its_figures_link_to(corpora, tmp_path, monkeypatch):
     """Above ARTICLE_SECTIONS articles, only linked articles get a section, and every link still lands."""
-    import citegraph.report as report
+    import citegraph.outputs.report as report
 
     monkeypatch.setattr(report, "ARTICLE_SECTIONS", 10)
     out = tmp_path / "out"
@@ -210,8 +210,8 @@ def links(sections) -> set[str]:
 def test_articles_shown_are_those_whose_anchors_are_linked(corpora, limit, monkeypatch):
     """The articles given a section are found by the links' ``article``: the same as looking up every
     article's own anchors (its section, each of its evidence rows) among the links, on real articles."""
-    import citegraph.report as report
-    from citegraph.graph import cited_sources, nodes_of_kind
+    import citegraph.outputs.report as report
+    from citegraph.graph.model import cited_sources, nodes_of_kind
     from citegraph.pipeline import extract_all, read_all
 
     monkeypatch.setattr(report, "ARTICLE_SECTIONS", limit)
@@ -237,7 +237,7 @@ def reference_md_escape(text: str) -> str:
 
 def test_md_escape_equals_the_plain_rules_on_real_text(seed_build, corpora):
     from citegraph.pipeline import read_all
-    from citegraph.report import md_escape
+    from citegraph.outputs.report import md_escape
 
     articles, citations, _ = load_build(seed_build)
     articles += read_all(BuildOptions(inputs=(corpora / "polnear" / "dev" / "text",)))[0]

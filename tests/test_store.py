@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from citegraph import store as store_module
+from citegraph.store import db as store_module
+from citegraph.store import keys
 from citegraph.errors import BuildError
-from citegraph.parallel import InProcess, UpdateOptions, update_store
+from citegraph.store.runners import InProcess
+from citegraph.store.update import UpdateOptions, update_store
 from citegraph.pipeline import BuildOptions, extract_all, read_all
-from citegraph.store import FileState, Store
+from citegraph.store.db import FileState, Store
 from conftest import CORPORA, DATA, REPO, copy_seeds, need_shared
 
 DOC = REPO / "docs" / "STORE.md"
@@ -69,7 +71,7 @@ def test_any_sqlite_client_reads_the_documented_tables(filled: Path) -> None:
     assert actual == documented
     assert joined == db_count(filled, "citations") > 0
     assert set(meta) >= {"schema_version", "extractor_version", "outlets_sha256", "extraction_key", "read_key", "scan_ns"}
-    assert meta["extractor_version"] == store_module.EXTRACTOR_VERSION
+    assert meta["extractor_version"] == keys.extractor_version()
 
 
 def db_count(path: Path, table: str) -> int:
@@ -152,48 +154,52 @@ def test_a_store_of_another_schema_version_starts_afresh(filled: Path, tmp_path:
         assert store.get_meta("schema_version") == str(store_module.SCHEMA_VERSION)
 
 
-def test_extractor_and_reader_keys_follow_their_modules_code(tmp_path, monkeypatch):
-    """An upgrade that changes extraction or reading code makes stored records stale; other code does not."""
-    import shutil
-
-    import citegraph.store as store_module
-
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch):
+    """A copy of the citegraph package that ``store.keys`` digests instead of the installed one."""
     package = tmp_path / "citegraph"
-    shutil.copytree(Path(store_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(store_module, "_PACKAGE", package)
-    extractor, reader = store_module._extractor_version(), store_module._reader_version()
-    with open(package / "explorer.py", "a", encoding="utf-8") as fh:
-        fh.write("\n# a change the stored records do not depend on\n")
-    assert (store_module._extractor_version(), store_module._reader_version()) == (extractor, reader)
-    with open(package / "outlets.py", "a", encoding="utf-8") as fh:
-        fh.write("\n# a new rule\n")
-    assert store_module._extractor_version() != extractor
-    assert store_module._reader_version() == reader
-    with open(package / "pagetext.py", "a", encoding="utf-8") as fh:
-        fh.write("\n# a new rule\n")
-    assert store_module._reader_version() != reader
+    shutil.copytree(keys.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys, "PACKAGE", package)
+    monkeypatch.setattr(keys, "DATA", package / "data")
+    _forget = lambda: (keys.stage_files.cache_clear(), keys.stage_digest.cache_clear())  # noqa: E731
+    _forget()
+    yield package, _forget
+    _forget()
 
 
-def _package_imports(module: str) -> set[str]:
-    """The package modules ``module`` (a file name) imports, at any depth and also inside functions."""
-    import ast
+def test_extractor_and_reader_keys_follow_their_folders(package_copy):
+    """A change to extraction or reading code makes stored records stale; other code does not."""
+    package, forget = package_copy
 
-    package = Path(store_module.__file__).parent
-    seen, todo = set(), [module]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                targets = [node.module] if node.module else [alias.name for alias in node.names]
-                todo += [f"{t}.py" for t in targets if (package / f"{t}.py").is_file()]
-    return seen
+    def digests():
+        forget()
+        return keys.stage_digest("extract"), keys.stage_digest("read")
+
+    def edit(name: str) -> None:
+        with open(package / name, "a", encoding="utf-8") as fh:
+            fh.write("\n# a change\n")
+
+    extractor, reader = digests()
+    edit("outputs/explorer.py")
+    assert digests() == (extractor, reader)
+    edit("extract/outlets.py")
+    assert digests()[0] != extractor and digests()[1] == reader
+    extractor = digests()[0]
+    (package / "extract" / "newrule.py").write_text("RULE = 1\n", encoding="utf-8")  # nobody lists it
+    assert digests()[0] != extractor
+    edit("read/pagetext.py")
+    assert digests()[1] != reader
+    extractor, reader = digests()
+    edit("records.py")  # imported by both
+    assert digests()[0] != extractor and digests()[1] != reader
 
 
-def test_store_keys_cover_every_module_reading_and_extraction_run():
-    """A module missing from the keys would let a changed reader or extractor keep stale rows."""
-    assert _package_imports("read.py") <= set(store_module._READER_MODULES)
-    extraction = {"extract.py"}.union(*(_package_imports(m) for m in ("outlets.py", "documents.py", "sources.py")))
-    assert extraction <= set(store_module._EXTRACTOR_MODULES)
+def test_store_keys_cover_every_module_reading_and_extraction_import():
+    """Every citegraph module that reading or extraction imports, at any depth, is in its key."""
+    for stage, roots in (("read", ["read/files.py"]), ("extract", ["extract/extractor.py"])):
+        covered = {p.relative_to(keys.PACKAGE).as_posix() for p in keys.stage_files(stage)}
+        assert {"records.py", "errors.py", "rules.py"} <= covered
+        assert {f"data/{name}" for name in ("outlets.toml", "pagedump.toml")} <= covered
+        assert all(root in covered for root in roots)
+    assert not any(p.startswith(("graph/", "outputs/", "store/")) for p in
+                   (p.relative_to(keys.PACKAGE).as_posix() for p in keys.stage_files("extract")))

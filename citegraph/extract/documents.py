@@ -165,7 +165,7 @@ class DocumentVocabulary:
     @classmethod
     def load(cls, text: str | None = None) -> DocumentVocabulary:
         """Compile the built-in vocabulary, or ``text`` (TOML in the same layout)."""
-        where = f"citegraph/{VOCABULARY_FILE}" if text is None else "documents vocabulary"
+        where = f"citegraph/{VOCABULARY_FILE}" if text is None else f"a documents vocabulary in the layout of citegraph/{VOCABULARY_FILE}"
         data = rules.load(VOCABULARY_FILE) if text is None else rules.parse(text, where)
         try:
             return _compile(data)

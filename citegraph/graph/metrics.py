@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import logging
 import random
-from collections import Counter, defaultdict, deque
-from itertools import combinations
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from .. import lazy
-
-from .projections import outlet_projection, outlet_projection_of, require_citation_graph
+from .projections import co_citation_of, outlet_projection, outlet_projection_of, require_citation_graph
 
 log = logging.getLogger(__name__)
 igraph = lazy.load("igraph")
@@ -163,40 +161,12 @@ def outlet_pagerank(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
     return _pagerank(outlet_projection(G), options)
 
 
-def _pagerank(P: nx.DiGraph, options: MetricsOptions, alpha: float = 0.85, tol: float = 1e-6) -> dict[str, float]:
-    """PageRank by power iteration, as networkx's ``pagerank`` defines it.
-
-    Out-edges are followed in proportion to ``weight``; a node without out-edges
-    (an outlet whose articles cite no other outlet) spreads its rank over every node,
-    as does the ``1 - alpha`` teleport. Iterates until the L1 change is below
-    ``tol`` per node (at most 100 rounds). Plain Python: an outlet projection is
-    small, and importing SciPy for it would cost more than the iterations.
-    """
-    nodes = list(P)
-    n = len(nodes)
-    if n == 0:
+def _pagerank(P: nx.DiGraph, options: MetricsOptions) -> dict[str, float]:
+    """networkx's PageRank (edges weighted by articles), rounded."""
+    if P.number_of_nodes() == 0:
         return {}
-    position = {node: i for i, node in enumerate(nodes)}
-    links: list[list[tuple[int, float]]] = []
-    for node in nodes:
-        out = [(position[v], float(w)) for v, w in P.succ[node].items() for w in (P.succ[node][v].get("weight", 1),)]
-        total = sum(w for _, w in out)
-        links.append([(j, w / total) for j, w in out] if total > 0 else [])
-    dangling = [i for i, out in enumerate(links) if not out]
-    x = [1.0 / n] * n
-    for _ in range(100):
-        last = x
-        spread = (alpha * sum(last[i] for i in dangling) + 1.0 - alpha) / n
-        x = [spread] * n
-        for i, out in enumerate(links):
-            share = alpha * last[i]
-            for j, w in out:
-                x[j] += share * w
-        if sum(abs(a - b) for a, b in zip(x, last)) < n * tol:
-            break
-    else:
-        log.warning("PageRank did not converge in 100 rounds on %d outlets; using the last round", n)
-    return {node: round(x[position[node]], options.digits) for node in sorted(nodes)}
+    values = nx.pagerank(P, weight="weight")
+    return {node: round(values[node], options.digits) for node in sorted(values)}
 
 
 def outlet_betweenness(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> dict[str, float]:
@@ -219,51 +189,9 @@ def _betweenness(P: nx.DiGraph, options: MetricsOptions) -> dict[str, float]:
     n = P.number_of_nodes()
     if n == 0:
         return {}
-    if n > options.sample_above:
-        values = nx.betweenness_centrality(P, k=options.sample_k, seed=options.seed)
-    else:
-        values = _exact_betweenness(P)
+    sample = {"k": options.sample_k, "seed": options.seed} if n > options.sample_above else {}
+    values = nx.betweenness_centrality(P, **sample)
     return {node: round(values[node], options.digits) for node in sorted(values)}
-
-
-def _exact_betweenness(P: nx.DiGraph) -> dict[str, float]:
-    """``nx.betweenness_centrality(P)`` of a directed graph, the same floats (tested), faster on a sparse one.
-
-    Brandes' algorithm as networkx runs it (breadth-first from each node in
-    ``P``'s order, the same sums in the same order), but each search sets up
-    only the nodes it reaches: networkx sets up every node for every source,
-    which is most of the work when, as in an outlet projection, most outlets
-    reach few others.
-    """
-    succ = P.adj
-    result = dict.fromkeys(P, 0.0)
-    for s in P:
-        order, preds, sigma, dist, queue = [], {s: []}, {s: 1.0}, {s: 0}, deque([s])
-        while queue:
-            v = queue.popleft()
-            order.append(v)
-            next_dist, sigma_v = dist[v] + 1, sigma[v]
-            for w in succ[v]:
-                if w not in dist:
-                    queue.append(w)
-                    dist[w], sigma[w], preds[w] = next_dist, 0.0, []
-                if dist[w] == next_dist:
-                    sigma[w] += sigma_v
-                    preds[w].append(v)
-        delta = dict.fromkeys(order, 0)
-        while order:
-            w = order.pop()
-            coeff = (1 + delta[w]) / sigma[w]
-            for v in preds[w]:
-                delta[v] += sigma[v] * coeff
-            if w != s:
-                result[w] += delta[w]
-    n = len(result) - 1  # networkx's normalisation: by the ordered pairs of other nodes
-    if n >= 2:
-        scale = 1 / (n * (n - 1))
-        for v in result:
-            result[v] *= scale
-    return result
 
 
 def _sorted_communities(parts: list[set[str]]) -> list[list[str]]:
@@ -284,10 +212,9 @@ def communities(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> di
 
 
 def _communities(index: _Index, P: nx.DiGraph, options: MetricsOptions) -> dict[str, list[list[str]]]:
-    result = {}
-    for name, (nodes, edges, weights) in (("outlets", _undirected(P)), ("sources", _shared_co_citation(index))):
-        result[name] = _sorted_communities(_louvain(nodes, edges, weights, options.seed)) if edges else []
-    return result
+    graphs = {"outlets": P.to_undirected(), "sources": _shared_co_citation(index)}
+    return {name: _sorted_communities(louvain(graph, options.seed)) if graph.number_of_edges() else []
+            for name, graph in graphs.items()}
 
 
 def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
@@ -300,14 +227,8 @@ def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
     """
     nodes = list(graph)
     position = {node: i for i, node in enumerate(nodes)}
-    edges = [(position[u], position[v]) for u, v in graph.edges()]
+    g = igraph.Graph(n=len(nodes), edges=[(position[u], position[v]) for u, v in graph.edges()])
     weights = [float(w) for _, _, w in graph.edges(data="weight", default=1)]
-    return _louvain(nodes, edges, weights, seed)
-
-
-def _louvain(nodes: list[str], edges: list[tuple[int, int]], weights: list[float], seed: int) -> list[set[str]]:
-    """``louvain`` of the graph on ``nodes`` with ``edges`` between their positions, in the order given."""
-    g = igraph.Graph(n=len(nodes), edges=edges)
     igraph.set_random_number_generator(random.Random(seed))
     try:
         parts = g.community_multilevel(weights=weights)
@@ -316,66 +237,14 @@ def _louvain(nodes: list[str], edges: list[tuple[int, int]], weights: list[float
     return [{nodes[i] for i in members} for members in parts]
 
 
-_LouvainInput = tuple[list[str], list[tuple[int, int]], list[float]]  # nodes, edges by position, weights
-
-
-def _undirected(P: nx.DiGraph) -> _LouvainInput:
-    """``louvain``'s input from ``P.to_undirected()``, in the order that graph would give it, without building it.
-
-    As networkx does: nodes in ``P``'s order; each directed edge, in ``P``'s
-    adjacency order, sets the weight of its undirected edge (so of a pair
-    A -> B, B -> A the later one's weight stays); the edges are then read
-    node by node, each once, from the first of its ends to be reached.
-    """
-    adj: dict[str, dict[str, Any]] = {n: {} for n in P}
-    for u, nbrs in P.adj.items():
-        for v, data in nbrs.items():
-            weight = data.get("weight", adj[u].get(v, 1))
-            adj[u][v] = weight
-            adj[v][u] = weight
-    position = {node: i for i, node in enumerate(adj)}
-    seen: set[str] = set()
-    edges, weights = [], []
-    for u, nbrs in adj.items():
-        for v, w in nbrs.items():
-            if v not in seen:
-                edges.append((position[u], position[v]))
-                weights.append(float(w))
-        seen.add(u)
-    return list(adj), edges, weights
-
-
-def _shared_co_citation(index: _Index) -> _LouvainInput:
-    """``louvain``'s input from the co-citation graph of the sources cited by at least two articles.
-
-    The same nodes and edges, in the same order, as the subgraph of
-    ``projections.co_citation`` on those sources, copied in its node and edge
-    order, gives (tested), without building either graph: the nodes are the
-    shared sources co-cited with any other, sorted; the edges the sorted pairs
-    of shared sources, which is how a graph filled in sorted order yields them.
-    Pairs are counted as numbers (both positions in one int), which sort as the
-    names do.
-    """
-    kind, citing = index.kind, index.citing
-    paired: set[str] = set()
-    lists = []
-    for cited in index.cited.values():
-        if len(cited) > 1:
-            named = [s for s in cited if kind[s] != "anonymous"]
-            if len(named) > 1:
-                paired.update(named)
-                lists.append([s for s in named if len(citing[s]) > 1])
-    nodes = sorted([n for n in paired if len(citing[n]) > 1])
-    position = {node: i for i, node in enumerate(nodes)}
-    n = len(nodes)
-    codes: list[int] = []
-    for shared in lists:
-        if len(shared) > 1:
-            at = [position[s] for s in shared]
-            codes += [u * n + v for u, v in combinations(at, 2)]
-    pairs = Counter(codes)
-    ordered = sorted(pairs)
-    return nodes, [divmod(code, n) for code in ordered], [float(pairs[code]) for code in ordered]
+def _shared_co_citation(index: _Index) -> nx.Graph:
+    """The co-citation graph of the sources cited by at least two articles (a source cited once would
+    only form a group with the rest of its one article)."""
+    C = co_citation_of(index.cited.values(), index.kind)
+    S = nx.Graph()  # the subgraph, in C's node and edge order (a subgraph view's order is a set's)
+    S.add_nodes_from(n for n in C if len(index.citing[n]) > 1)
+    S.add_edges_from((u, v, d) for u, v, d in C.edges(data=True) if u in S and v in S)
+    return S
 
 
 def _outlet_projection(G: nx.DiGraph, index: _Index) -> nx.DiGraph:

@@ -89,51 +89,26 @@ def render_explorer(G: nx.DiGraph, options: ExplorerOptions) -> str:
 
 def _render(G: nx.DiGraph, options: ExplorerOptions) -> str:
     scores = importance(G)
-    part = Shown.of(G, select_nodes(G, scores, options.max_nodes))
-    precomputed = len(part.nodes) > options.layout_threshold
+    part = shown_part(G, select_nodes(G, scores, options.max_nodes))
+    precomputed = part.number_of_nodes() > options.layout_threshold
     positions = compute_layout(part, scores, options) if precomputed else {}
     payload = build_payload(G, part, scores, positions, options)
     return render_page(payload, options)
 
 
-@dataclass(frozen=True)
-class Shown:
-    """The part of the graph the page shows, copied out of it once.
-
-    ``nodes`` sorted; ``attrs`` each node's attribute dict (the graph's own,
-    not copied: read only); ``succ`` each node's successors among the shown
-    nodes, sorted, with the edge's attribute dict.
-    """
-
-    nodes: list[str]
-    attrs: dict[str, dict[str, Any]]
-    succ: dict[str, dict[str, dict[str, Any]]]
-
-    @classmethod
-    def of(cls, G: nx.DiGraph, shown: list[str]) -> Shown:
-        """``G.subgraph(shown)`` as plain dicts (a subgraph view filters every read: 4x slower)."""
-        nodes = sorted(shown)
-        keep = set(nodes)
-        adjacency, attrs = G.succ, G.nodes
-        succ = {u: dict(sorted((v, data) for v, data in adjacency[u].items() if v in keep)) for u in nodes}
-        return cls(nodes, {n: attrs[n] for n in nodes}, succ)
-
-    def edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every shown edge with its attributes, sorted by (source, target)."""
-        for u, targets in self.succ.items():
-            for v, data in targets.items():
-                yield u, v, data
-
-    def neighbours(self) -> dict[str, list[str]]:
-        """Each node's shown successors and predecessors, sorted, edge direction ignored."""
-        linked: dict[str, set[str]] = {n: set(targets) for n, targets in self.succ.items()}
-        for u, targets in self.succ.items():
-            for v in targets:
-                linked[v].add(u)
-        return {n: sorted(linked[n]) for n in self.nodes}
-
-
 # ---------------------------------------------------------------- selection
+
+
+def shown_part(G: nx.DiGraph, shown: list[str]) -> nx.DiGraph:
+    """The subgraph of the nodes ``shown``, nodes and each adjacency in id order.
+
+    (A ``G.subgraph`` view would list them in the order of a set, which
+    differs from run to run: the page would not be the same bytes.)
+    """
+    part = nx.DiGraph()
+    part.add_nodes_from((n, G.nodes[n]) for n in sorted(shown))
+    part.add_edges_from((u, v, G.succ[u][v]) for u in part for v in sorted(G.succ[u]) if v in part)
+    return part
 
 
 def importance(G: nx.DiGraph) -> dict[str, int]:
@@ -189,7 +164,7 @@ def select_nodes(G: nx.DiGraph, scores: dict[str, int], max_nodes: int) -> list[
 # ------------------------------------------------------------------- layout
 
 
-def compute_layout(part: Shown, scores: dict[str, int], options: ExplorerOptions) -> dict[str, tuple[int, int]]:
+def compute_layout(part: nx.DiGraph, scores: dict[str, int], options: ExplorerOptions) -> dict[str, tuple[int, int]]:
     """Fixed positions for a large graph: a seeded spring layout of the hubs,
     every other node on a spiral around the nodes it is linked to.
 
@@ -199,11 +174,11 @@ def compute_layout(part: Shown, scores: dict[str, int], options: ExplorerOptions
     hubs this is linear in the size of the graph (10,000 nodes in about a
     second) and deterministic for the same graph and seed.
     """
-    ranked = _ranked(part.nodes, scores)
-    adjacency = part.neighbours()
+    ranked = _ranked(part, scores)
+    adjacency = {n: sorted({*part.succ[n], *part.pred[n]}) for n in part}
     main_part = _largest_part(adjacency, ranked)
     hubs = [n for n in ranked if n in main_part][: options.hub_count]
-    positions = _hub_positions(adjacency, hubs, len(part.nodes), options.seed)
+    positions = _hub_positions(adjacency, hubs, part.number_of_nodes(), options.seed)
     slots: dict[tuple[str, ...], int] = {}
     _place_around(adjacency, hubs, positions, slots)
     cells = _cells(positions)
@@ -309,15 +284,15 @@ def _style(kind: str) -> dict[str, Any]:
 
 
 def build_payload(
-    G: nx.DiGraph, part: Shown, scores: dict[str, int], positions: dict, options: ExplorerOptions
+    G: nx.DiGraph, part: nx.DiGraph, scores: dict[str, int], positions: dict, options: ExplorerOptions
 ) -> dict[str, Any]:
     """The JSON the page script reads: the vis-network nodes, edges and options of a pyvis ``Network``,
     plus what the page shows beside them."""
     net = pyvis.network.Network(directed=True)
     cited = _cited_counts(part)
-    for n in part.nodes:
-        net.add_node(n, **_vis_node(n, part.attrs[n], cited.get(n, 0), positions.get(n), options))
-    for i, (u, v, data) in enumerate(part.edges()):
+    for n, attrs in part.nodes(data=True):
+        net.add_node(n, **_vis_node(n, attrs, cited.get(n, 0), positions.get(n), options))
+    for i, (u, v, data) in enumerate(part.edges(data=True)):
         net.add_edge(u, v, **_vis_edge(i, data))
     precomputed = bool(positions)
     net.force_atlas_2based(**FORCE_ATLAS_2BASED)
@@ -332,10 +307,10 @@ def build_payload(
     }
 
 
-def _cited_counts(part: Shown) -> dict[str, int]:
+def _cited_counts(part: nx.DiGraph) -> dict[str, int]:
     """How many articles cite each node."""
     counts: dict[str, int] = {}
-    for _, v, data in part.edges():
+    for _, v, data in part.edges(data=True):
         if data.get("relation") == "cites":
             counts[v] = counts.get(v, 0) + 1
     return counts
@@ -409,17 +384,12 @@ def _sort_key(value: Any) -> str:
 
 
 def _text(value: Any) -> str:
-    """``value`` as one line, runs of whitespace made one space.
+    """``value`` as one line, runs of white space made one space.
 
     >>> _text(" a\\tb\\u00a0 c\\n"), _text(None)
     ('a b c', '')
     """
-    if value is None:
-        return ""
-    text = value if type(value) is str else str(value)
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text  # the one space is the only printable whitespace: nothing to split and join
-    return " ".join(text.split())
+    return "" if value is None else " ".join(str(value).split())
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -467,10 +437,10 @@ def _meta(
     }
 
 
-def _legend(part: Shown) -> list[dict[str, Any]]:
+def _legend(part: nx.DiGraph) -> list[dict[str, Any]]:
     counts: dict[str, int] = {}
-    for node in part.nodes:
-        kind = _kind(node, part.attrs[node])
+    for node, attrs in part.nodes(data=True):
+        kind = _kind(node, attrs)
         counts[kind] = counts.get(kind, 0) + 1
     rows = [{"kind": k, "count": c, **_style(k)} for k, c in counts.items()]
     return sorted(rows, key=lambda r: (r["order"], r["kind"]))

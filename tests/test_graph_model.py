@@ -1,16 +1,16 @@
-"""A patched graph state equals a graph built from scratch: nodes, edges, attributes and order."""
+"""One graph model builds and patches: a patched graph equals one built from scratch (nodes, edges, attributes, order)."""
 
 from __future__ import annotations
 
 import dataclasses
-import pickle
+import json
 import random
 
 import pytest
 
-from citegraph.graph import build_graph
-from citegraph.graphstate import GraphState
-from citegraph.parallel import cached_gazetteer
+from citegraph.graph import cache
+from citegraph.graph.model import CitationGraph, build_graph
+from citegraph.store.update import cached_gazetteer
 from citegraph.pipeline import BuildOptions, extract_all, read_all
 from conftest import CORPORA, DATA, need_shared
 
@@ -49,9 +49,9 @@ def built(current: dict, gazetteer):
     return articles, citations, build_graph(articles, citations, gazetteer)
 
 
-def state_of(current: dict, gazetteer) -> GraphState:
+def state_of(current: dict, gazetteer) -> CitationGraph:
     articles, citations, _ = built(current, gazetteer)
-    return GraphState.build(articles, citations, gazetteer)
+    return CitationGraph.build(articles, citations, gazetteer)
 
 
 def changed_version(article, citations, donor_citations, rng, publishers):
@@ -62,10 +62,10 @@ def changed_version(article, citations, donor_citations, rng, publishers):
     return new, sorted(kept + moved, key=lambda c: c.sort_key())
 
 
-def check_patch(state: GraphState, current: dict, removed: set, added: list, gazetteer) -> None:
+def check_patch(state: CitationGraph, current: dict, removed: set, added: list, gazetteer) -> None:
     before_nodes = {n: list(d.items()) for n, d in state.G.nodes(data=True)}
     before_edges = {(u, v): list(d.items()) for u, v, d in state.G.edges(data=True)}
-    change = state.patch(removed, added, lambda: gazetteer)
+    change = state.patch(removed, added)
     *_, reference = built(current, gazetteer)
     assert snapshot(state.G) == snapshot(reference)
     # Every node and edge that is new or differs is reported; nothing reported is gone.
@@ -138,10 +138,11 @@ def test_a_respelt_outlet_is_renamed_with_its_edges(records, gazetteer):
     assert len(vias) == 2  # the unchanged document's edge moved to the new name
 
 
-def test_a_pickled_state_patches_like_the_original(records, gazetteer):
+def test_a_saved_model_patches_like_the_original(records, gazetteer):
+    """The graph cache's JSON round trip keeps everything a patch needs."""
     ids = sorted(records)
     current = {i: records[i] for i in ids[:40]}
-    state = pickle.loads(pickle.dumps(state_of(current, gazetteer)))
+    state = cache._model_of(json.loads(json.dumps(cache._model_data(state_of(current, gazetteer)))), gazetteer)
     removed = set(ids[:5])
     for aid in removed:
         del current[aid]
@@ -159,19 +160,21 @@ def test_patched_tables_equal_freshly_built_ones(records, gazetteer):
         del current[aid]
     added = [records[i] for i in ids[1:30:2]]
     current.update((a.id, (a, cs)) for a, cs in added)
-    state.patch(removed, added, lambda: gazetteer)
+    state.patch(removed, added)
     fresh = state_of(current, gazetteer)
     for table in ("notes", "spell", "hits", "discovered", "names", "docs"):
         assert getattr(state, table) == getattr(fresh, table), table
 
 
-def test_repeated_article_ids_give_no_state(records, gazetteer):
+def test_a_repeated_article_id_is_one_article(records, gazetteer):
     article, citations = next(iter(records.values()))
-    assert GraphState.build([article, article], citations, gazetteer) is None
+    once = CitationGraph.build([article], citations, gazetteer)
+    twice = CitationGraph.build([article, article], citations, gazetteer)
+    assert snapshot(twice.G) == snapshot(once.G)
 
 
 def test_removing_an_unknown_article_is_refused(records, gazetteer):
     ids = sorted(records)
     state = state_of({i: records[i] for i in ids[:5]}, gazetteer)
-    with pytest.raises(ValueError, match="not in the graph state"):
-        state.patch({ids[6]}, [], lambda: gazetteer)
+    with pytest.raises(ValueError, match="not in the graph"):
+        state.patch({ids[6]}, [])
