@@ -9,11 +9,10 @@ prints the machine check beside them (benchmarks/machine.py), and, with
 example the files written by the code before a change, for the same graph).
 ``--stages`` also times the metrics' parts one by one.
 
-Usage: python benchmarks/bench_metrics.py GRAPH [--golden DIR] [--repeat N] [--stages]
+Usage: python benchmarks/bench_metrics.py OUT [--golden DIR] [--repeat N] [--stages]
 
-GRAPH is a pickled citation graph (the ``nx.DiGraph`` of ``graph.build_graph``)
-or the ``--out`` folder of an earlier ``citegraph build`` (the graph is built
-from its store, as a rebuild does). To time the code of another commit on the
+OUT is the ``--out`` folder of an earlier ``citegraph build`` (the graph is
+built from its store, as a rebuild does). To time the code of another commit on the
 same graph, run this script with ``PYTHONPATH`` pointing at that commit's
 ``citegraph`` (``git archive COMMIT citegraph | tar -x -C DIR``).
 """
@@ -22,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import pickle
 import shutil
 import tempfile
 import time
@@ -32,7 +30,9 @@ from typing import Any, Callable
 import networkx as nx
 
 import citegraph.graph.metrics as M
+from citegraph import pipeline
 from citegraph.outputs.report import write_metrics, write_report
+from citegraph.store import STORE_NAME, Store
 from machine import describe
 
 FILES = ("metrics.json", "report.md", "report.html")
@@ -50,15 +50,9 @@ def best_cpu(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def load_graph(path: Path) -> tuple[nx.DiGraph, list]:
-    """The graph and the skipped inputs: from a pickle, or built from a build's store."""
-    if path.is_file():
-        with path.open("rb") as fh:
-            return pickle.load(fh), []
-    from citegraph import pipeline
-    from citegraph.store import STORE_NAME, Store
-
+    """The graph and the skipped inputs of a build's store."""
     if not (path / STORE_NAME).is_file():
-        raise SystemExit(f"{path} is neither a pickled graph nor a build: run `citegraph build CORPUS --out {path}`")
+        raise SystemExit(f"{path} is not a build: run `citegraph build CORPUS --out {path}`")
     with Store.open(path / STORE_NAME) as store:
         skips, articles, citations = store.skips(), list(store.article_heads()), list(store.citations())
     return pipeline.build_citation_graph(articles, citations, pipeline.BuildOptions(inputs=(), out=path)), skips
@@ -87,7 +81,7 @@ def stage_rows(G: nx.DiGraph, repeat: int) -> list[tuple[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("graph", type=Path, help="a pickled citation graph, or a build's --out folder")
+    parser.add_argument("graph", type=Path, help="a build's --out folder")
     parser.add_argument("--golden", type=Path, default=None, help="compare the three files with this folder's")
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure; the best is printed")
     parser.add_argument("--stages", action="store_true", help="also time the metrics' parts")

@@ -48,8 +48,8 @@ class _Index:
     ``citing`` maps each cited node to the articles citing it, ``mentions``
     to the sum of those citations' ``count``, ``via`` each document to the
     outlets it came through, ``of_kind`` each kind to its nodes; all lists are
-    sorted. ``succ`` is the graph's own adjacency (plain
-    dicts: node -> neighbour -> edge data), read, never written.
+    sorted. ``succ`` is the graph's adjacency (node ->
+    neighbour -> edge data), read, never written.
     """
 
     articles: list[str]
@@ -65,9 +65,8 @@ class _Index:
     @classmethod
     def of(cls, G: nx.DiGraph) -> _Index:
         require_citation_graph(G)
-        # networkx's own dicts, as its algorithms read them: the views cost a call per item.
-        nodes, succ, pred = G._node, G._succ, G._pred  # noqa: SLF001
-        kind = {n: d["kind"] for n, d in nodes.items()}
+        succ, pred = G.succ, G.pred
+        kind = dict(G.nodes(data="kind"))
         of_kind: dict[str, list[str]] = defaultdict(list)
         for n, k in kind.items():
             of_kind[k].append(n)
@@ -431,7 +430,7 @@ def citations_over_time(G: nx.DiGraph) -> dict[str, dict[str, int]]:
 def _over_time(G: nx.DiGraph, index: _Index) -> dict[str, dict[str, int]]:
     result: dict[str, dict[str, int]] = {}
     for article in index.articles:
-        published = G._node[article].get("published") or ""  # noqa: SLF001
+        published = G.nodes[article].get("published") or ""
         month = published[:7] if len(published) >= 7 and published[4] == "-" else "undated"
         row = result.setdefault(month, {"articles": 0, "citations": 0})
         row["articles"] += 1

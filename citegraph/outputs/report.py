@@ -16,10 +16,9 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Union
+from typing import Any, Callable, Iterable, Iterator, Union
 
 import networkx as nx
 
@@ -95,15 +94,7 @@ def _aid(node: str) -> str:
 
 
 def _label(G: nx.DiGraph, node: str) -> str:
-    return str(G._node[node].get("label") or _aid(node))  # noqa: SLF001 (networkx's dict: no view per call)
-
-
-def _publisher(pred: dict[str, dict[str, dict[str, Any]]], article: str) -> str | None:
-    """``graph.publisher_of`` on networkx's predecessor dict (``G._pred``)."""
-    for node, data in pred[article].items():
-        if data.get("relation") == "published":
-            return node
-    return None
+    return str(G.nodes[node].get("label") or _aid(node))
 
 
 def _article_ref(G: nx.DiGraph, article: str) -> Ref:
@@ -111,13 +102,7 @@ def _article_ref(G: nx.DiGraph, article: str) -> Ref:
 
 
 def _squeezed(text: str) -> str:
-    """``" ".join(text.split())``: runs of white space as one space, none at the ends.
-
-    Most sentences have nothing to squeeze, and saying so takes less than
-    splitting them: every white space but the plain space is unprintable.
-    """
-    if text.isprintable() and "  " not in text and not text.startswith(" ") and not text.endswith(" "):
-        return text
+    """Runs of white space as one space, none at the ends."""
     return " ".join(text.split())
 
 
@@ -133,7 +118,7 @@ def _quote(text: str, limit: int = 300, focus: str = "") -> str:
 
 
 def _citing(G: nx.DiGraph, node: str) -> list[str]:
-    return sorted([u for u, d in G._pred[node].items() if d.get("relation") == "cites"])  # noqa: SLF001
+    return sorted(u for u, d in G.pred[node].items() if d.get("relation") == "cites")
 
 
 def _evidence_cell(G: nx.DiGraph, node: str) -> Lines:
@@ -320,7 +305,7 @@ def _skipped_section(skips: Iterable[Skip]) -> Section:
 
 def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip], articles: list[str]) -> Section:
     nodes, edges = metrics["summary"]["nodes"], metrics["summary"]["edges"]
-    publishers = set(map(partial(_publisher, G._pred), articles)) - {None}  # noqa: SLF001
+    publishers = {publisher_of(G, a) for a in articles} - {None}
     text = (
         f"{nodes.get('article', 0)} article(s) from {len(publishers)} publisher(s) make "
         f"{edges.get('cites', 0)} citation(s) of {len(metrics['most_cited']['outlet'])} outlet(s), "
@@ -345,17 +330,15 @@ def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[S
                  "each cites and the sentences that show each citation; citations.jsonl and the explorer "
                  "(graph.html) hold every article's.")
     yield Section("Articles", "articles", paragraphs=(intro,))
-    nodes, succ = G._node, G._succ  # noqa: SLF001 (networkx's dicts: no view per call)
     for article in shown:
-        attrs = nodes[article]
+        attrs = G.nodes[article]
         facts = " · ".join([x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x])
         rows = []
-        edges = succ[article]
-        for node in sorted([v for v, d in edges.items() if d.get("relation") == "cites"]):  # cited_sources
-            edge = edges[node]
+        for node in cited_sources(G, article):
+            edge = G.edges[article, node]
             quotes = tuple([f"{_quote(e['text'], 600)} ({e['field']} {e['start']}–{e['end']})"
                             for e in edge.get("evidence") or ()])
-            source = nodes[node]
+            source = G.nodes[node]
             rows.append((Mark(str(source.get("label") or _aid(node)), anchor("e", article, node)), source["kind"],
                          ", ".join(edge.get("cues") or ()), Lines(quotes)))
         table = Table(("Source", "Kind", "Cues", "Evidence"), tuple(rows)) if rows else None
@@ -494,59 +477,90 @@ def timeline_svg(points: list[tuple[str, int]], title: str) -> str:
     return "".join(parts)
 
 
-# ---- Markdown ---------------------------------------------------------------
+# ---- rendering: one renderer, a table of templates per format ---------------
 
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|#!{}~&]")  # each gets a backslash; & becomes &amp;
 _MD_ESCAPES = {ord("&"): "&amp;", **{ord(c): "\\" + c for c in "\\`*_[]<>|#!{}~"}}
-_ODD_SPACES = re.compile(r"\s{2,}|[^\S ]")  # what \s+ -> " " changes; rare, so searched for first
+_ODD_SPACES = re.compile(r"\s{2,}|[^\S ]")
 
 
 def md_escape(text: str) -> str:
-    """Escape text for Markdown (and for the HTML a Markdown viewer makes of it)."""
-    text = str(text)
-    if "  " in text or not text.isprintable():  # any other space or line break is not printable
-        text = _ODD_SPACES.sub(" ", text)
-    if _MD_SPECIAL.search(text):  # rare: most text is returned as it came
-        text = text.translate(_MD_ESCAPES)
-    return text
+    """Escape text for Markdown (and for the HTML a Markdown viewer makes of it): white space runs become
+    one space, Markdown's special characters get a backslash, ``&`` becomes ``&amp;``."""
+    return _ODD_SPACES.sub(" ", str(text)).translate(_MD_ESCAPES)
 
 
-def _md_inline(item: Inline) -> str:
-    if type(item) is str:  # the commonest: checked first
-        return md_escape(item)
+@dataclass(frozen=True)
+class Format:
+    """How one output format writes the report's parts; ``render_section`` is the one renderer."""
+
+    escape: Callable[[str], str]  # text
+    anchor: Callable[[str], str]  # an anchor id
+    ref: str  # a link to an anchor: {anchor}, {text}
+    mark: str  # text that is an anchor target: {anchor}, {text}
+    heading: str  # {anchor}, {level}, {hashes}, {title}
+    paragraph: str  # {text}
+    charts: bool  # whether the inline SVG charts are drawn
+    head: tuple[str, str, str]  # table header: before the first cell, between cells, after the last
+    rule: str  # the Markdown line under the header, one per column ("" for none)
+    row: tuple[str, str, str]  # a table row, likewise
+    table_end: str
+    section_end: str | None
+
+
+MARKDOWN = Format(
+    escape=md_escape, anchor=str, ref="[{text}](#{anchor})", mark='<a id="{anchor}"></a>{text}',
+    heading='<a id="{anchor}"></a>\n\n{hashes} {title}\n', paragraph="{text}\n", charts=False,
+    head=("| ", " | ", " |"), rule="---", row=("| ", " | ", " |"), table_end="", section_end=None,
+)
+HTML = Format(
+    escape=html.escape, anchor=html.escape, ref='<a href="#{anchor}">{text}</a>', mark='<span id="{anchor}">{text}</span>',
+    heading='<section id="{anchor}"><h{level}>{title}</h{level}>', paragraph="<p>{text}</p>", charts=True,
+    head=("<table><thead><tr><th>", "</th><th>", "</th></tr></thead><tbody>"), rule="",
+    row=("<tr><td>", "</td><td>", "</td></tr>"), table_end="</tbody></table>", section_end="</section>",
+)
+
+
+def render_inline(item: Inline, fmt: Format) -> str:
+    """An inline item (text, link, anchor target, lines, or a tuple of them) in ``fmt``."""
     if isinstance(item, Ref):
-        return f"[{md_escape(item.text)}](#{item.anchor})"
+        return fmt.ref.format(text=fmt.escape(item.text), anchor=fmt.anchor(item.anchor))
     if isinstance(item, Mark):
-        return f'<a id="{item.anchor}"></a>{md_escape(item.text)}'
+        return fmt.mark.format(text=fmt.escape(item.text), anchor=fmt.anchor(item.anchor))
     if isinstance(item, Lines):
-        return "<br>".join(map(_md_inline, item.items))
+        return "<br>".join(render_inline(i, fmt) for i in item.items)
     if isinstance(item, tuple):
-        return "".join(map(_md_inline, item))
-    return md_escape(item)
+        return "".join(render_inline(i, fmt) for i in item)
+    return fmt.escape(str(item))
 
 
-def _md_section(s: Section) -> str:
-    out = [f'<a id="{s.anchor}"></a>', "", f"{'#' * s.level} {md_escape(s.title)}", ""]
-    out += [_md_inline(p) + "\n" for p in s.paragraphs]
+def render_section(s: Section, fmt: Format) -> str:
+    title = fmt.escape(s.title)
+    out = [fmt.heading.format(anchor=fmt.anchor(s.anchor), level=s.level, hashes="#" * s.level, title=title)]
+    out += [fmt.paragraph.format(text=render_inline(p, fmt)) for p in s.paragraphs]
+    if s.svg and fmt.charts:
+        out.append(s.svg)
     if s.table and s.table.rows:
-        out.append("| " + " | ".join(md_escape(h) for h in s.table.headers) + " |")
-        out.append("|" + "---|" * len(s.table.headers))
-        out += ["| " + " | ".join(map(_md_inline, row)) + " |" for row in s.table.rows]
-        out.append("")
+        before, between, after = fmt.head
+        out.append(before + between.join(fmt.escape(h) for h in s.table.headers) + after)
+        if fmt.rule:
+            out.append("|" + (fmt.rule + "|") * len(s.table.headers))
+        before, between, after = fmt.row
+        out += [before + between.join(render_inline(cell, fmt) for cell in row) + after for row in s.table.rows]
+        out.append(fmt.table_end)
+    if fmt.section_end is not None:
+        out.append(fmt.section_end)
     return "\n".join(out) + "\n"
 
 
-def render_markdown(sections: list[Section]) -> str:
-    return "".join(_markdown_pieces(sections, ()))
+def render_markdown(sections: Iterable[Section]) -> str:
+    return "".join(_markdown_pieces(list(sections), ()))
 
 
 def _markdown_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[str]:
     yield "# Where do these stories come from?\n\nA citegraph report. Links lead to the articles and evidence " \
           "sentences behind each figure; `metrics.json` holds every figure in full.\n\n"
-    yield from map(_md_section, chain(summary, rest))
+    yield from (render_section(s, MARKDOWN) for s in chain(summary, rest))
 
-
-# ---- HTML -------------------------------------------------------------------
 
 CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em 2em;color:#1b1b1b}
@@ -558,42 +572,13 @@ text-align:left;vertical-align:top}th{background:#f2f2f2}h3{margin-top:1.6em}nav
 """
 
 
-def _html_inline(item: Inline) -> str:
-    if type(item) is str:
-        return html.escape(item)
-    if isinstance(item, Ref):
-        return f'<a href="#{html.escape(item.anchor)}">{html.escape(item.text)}</a>'
-    if isinstance(item, Mark):
-        return f'<span id="{html.escape(item.anchor)}">{html.escape(item.text)}</span>'
-    if isinstance(item, Lines):
-        return "<br>".join(map(_html_inline, item.items))
-    if isinstance(item, tuple):
-        return "".join(map(_html_inline, item))
-    return html.escape(str(item))
-
-
-def _html_section(s: Section) -> str:
-    out = [f'<section id="{html.escape(s.anchor)}"><h{s.level}>{html.escape(s.title)}</h{s.level}>']
-    out += [f"<p>{_html_inline(p)}</p>" for p in s.paragraphs]
-    if s.svg:
-        out.append(s.svg)
-    if s.table and s.table.rows:
-        out.append("<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in s.table.headers)
-                   + "</tr></thead><tbody>")
-        out += ["<tr><td>" + "</td><td>".join(map(_html_inline, row)) + "</td></tr>" for row in s.table.rows]
-        out.append("</tbody></table>")
-    out.append("</section>")
-    return "\n".join(out) + "\n"
-
-
-def render_html(sections: list[Section]) -> str:
-    return "".join(_html_pieces(sections, ()))
+def render_html(sections: Iterable[Section]) -> str:
+    return "".join(_html_pieces(list(sections), ()))
 
 
 def _html_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[str]:
     """The page; its navigation lists the level-2 sections, all of which are in ``summary``."""
-    nav = " ".join(f'<a href="#{html.escape(s.anchor)}">{html.escape(s.title)}</a>'
-                   for s in summary if s.level == 2)
+    nav = " ".join(render_inline(Ref(s.title, s.anchor), HTML) for s in summary if s.level == 2)
     yield (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
@@ -603,7 +588,7 @@ def _html_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[st
         "<h1>Where do these stories come from?</h1>\n"
         f"<nav>{nav}</nav>\n"
     )
-    yield from map(_html_section, chain(summary, rest))
+    yield from (render_section(s, HTML) for s in chain(summary, rest))
     yield "</body>\n</html>\n"
 
 
