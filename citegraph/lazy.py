@@ -3,9 +3,8 @@
 A module bound at the top of a stage module with ``name = lazy.load("name")``
 is imported only when one of its attributes is first read. A rebuild with
 nothing to do (the store says the outputs are current) then never pays for
-trafilatura, pyvis, igraph or networkx: about 1 s of imports on this machine,
-against a no-op rebuild of under half a second (docs/SCALE.md). Use it only
-for third-party packages; citegraph's own modules are imported as usual.
+importing trafilatura, pyvis or igraph (docs/SCALE.md has the figures). Use it
+only for third-party packages; citegraph's own modules are imported as usual.
 
 >>> json = load("json")
 >>> json.dumps([1])

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
+from .. import lazy
 from ..fsutil import atomic_write_bytes
 from ..records import Article, Citation
 from .model import ArticleNote, Change, CitationGraph, DocumentNote, OutletLookup
+
+nx = lazy.load("networkx")
 
 log = logging.getLogger(__name__)
 

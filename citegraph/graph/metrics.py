@@ -16,10 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from .. import lazy
 from .projections import co_citation_of, outlet_projection, outlet_projection_of, require_citation_graph
+
+nx = lazy.load("networkx")
 
 log = logging.getLogger(__name__)
 igraph = lazy.load("igraph")
@@ -219,10 +219,9 @@ def _communities(index: _Index, P: nx.DiGraph, options: MetricsOptions) -> dict[
 def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
     """Louvain communities of an undirected graph with ``weight`` on its edges, seeded.
 
-    igraph's ``community_multilevel`` (compiled; about 4x faster than
-    networkx's ``louvain_communities`` on a co-citation graph of 5,000 sources,
-    with the same modularity), given its own ``random.Random(seed)`` so that the
-    same graph, in the same node and edge order, gives the same groups.
+    igraph's ``community_multilevel`` (compiled, same modularity as networkx's
+    ``louvain_communities``; docs/SCALE.md), given its own ``random.Random(seed)``
+    so that the same graph, in the same node and edge order, gives the same groups.
     """
     nodes = list(graph)
     position = {node: i for i, node in enumerate(nodes)}

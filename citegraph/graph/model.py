@@ -36,10 +36,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
 
-import networkx as nx
-
+from .. import lazy
 from ..extract.names import outlet_key
 from ..records import Article, Citation, CitationKind, Outlet
+
+nx = lazy.load("networkx")
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,11 @@ from collections import defaultdict
 from itertools import combinations
 from typing import Iterable, Mapping
 
-import networkx as nx
-
+from .. import lazy
 from ..errors import BuildError
 from .model import cited_sources, nodes_of_kind, publisher_of
+
+nx = lazy.load("networkx")
 
 
 def require_citation_graph(G: nx.Graph) -> None:

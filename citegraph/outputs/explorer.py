@@ -36,11 +36,11 @@ from itertools import count
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-import networkx as nx
-
 from .. import lazy
 from ..errors import BuildError
 from ..fsutil import atomic_write_text
+
+nx = lazy.load("networkx")
 
 pyvis = lazy.load("pyvis")
 

@@ -19,10 +19,11 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-import networkx as nx
-
+from .. import lazy
 from ..fsutil import atomic_write_text, dumps_json
 from ..graph.model import EDGE_FIELDS, NODE_FIELDS
+
+nx = lazy.load("networkx")
 
 log = logging.getLogger(__name__)
 

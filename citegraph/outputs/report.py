@@ -20,14 +20,15 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Union
 
-import networkx as nx
-
+from .. import lazy
 from ..errors import BuildError
 from ..extract.gazetteer import Gazetteer
 from ..fsutil import atomic_write_pieces, atomic_write_text, dumps_json
 from ..graph.metrics import compute_metrics
 from ..graph.model import build_graph, cited_sources, nodes_of_kind, publisher_of
 from ..records import Article, Citation, Skip
+
+nx = lazy.load("networkx")
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,11 @@ Other files (README, annotations, images) are not articles and are passed
 over silently. Article ids are paths relative to the input root; for a file
 given directly, its file name.
 
-Speed. Folders are walked with ``os.scandir`` and sorted on strings, so
-finding 10,000 files costs about 0.1 s (no ``Path`` per file). The HTML
-reader (lxml, trafilatura, htmldate: about half a second to import) and
-charset-normalizer are imported when the first page or non-UTF-8 file needs
-them, so a run over plain texts, or a rebuild with nothing to read, never
-loads them. ``benchmarks/bench_read.py`` prints the figures.
+Folders are walked with ``os.scandir`` and sorted on strings (no ``Path``
+per file). trafilatura, htmldate and charset-normalizer are loaded when the
+first page or non-UTF-8 file needs them (``lazy``), so a rebuild with nothing
+to read never imports them. ``benchmarks/bench_read.py`` prints the figures
+(docs/SCALE.md).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """citegraph's own article-body extractor: one pass over an lxml tree, text blocks scored by density.
 
-trafilatura is accurate but costs 30-300 ms a page, most of it in XPath
-expressions run over every element. This extractor walks the tree once and
-decides in plain Python:
+trafilatura is accurate but slow on large pages, most of its time going to
+XPath expressions run over every element (docs/SCALE.md). This extractor
+walks the tree once and decides in plain Python:
 
 1. **Blocks.** The page is cut into text blocks at block-level tags (``p``,
    ``li``, ``h2``, ``div``, ...), inline tags (``a``, ``em``, ``span``) joining

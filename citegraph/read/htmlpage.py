@@ -15,10 +15,10 @@ block, so every ``<ref>`` becomes a ``Link`` whose offsets index the body.
 The page is parsed once, with trafilatura's parser settings, into
 ``lxml.html`` elements (``_parser``); trafilatura extracts from a copy, so the
 same tree serves the body, both trafilatura runs, the metadata, captions and
-htmldate. trafilatura and htmldate are imported on first use.
+htmldate. trafilatura and htmldate are loaded on first use (``lazy``).
 
-Metadata (read with lxml, which is many times faster than beautifulsoup4 on
-multi-megabyte pages), first found wins:
+Metadata (read with lxml, which copes with multi-megabyte pages), first found
+wins:
 
 * title: ``<title>`` less site or section segments (see ``page_title``),
   else ``og:title``, JSON-LD ``headline``, the first ``<h1>``;
@@ -181,10 +181,10 @@ def _extract(page: Any, url: str | None) -> Any:
 def _find_date(tree: Any, url: str | None) -> str | None:
     """htmldate's original publication date (not the last modification), as YYYY-MM-DD.
 
-    htmldate first reads the markup only (``<time>``, date attributes, the URL: about
-    1 ms); its extensive search of the page's text (about 15 ms) runs only when that
-    finds nothing. Its answer is the same as one extensive call's, which makes the
-    same markup search first.
+    htmldate first reads the markup only (``<time>``, date attributes, the URL); its
+    much slower extensive search of the page's text runs only when that finds
+    nothing. Its answer is the same as one extensive call's, which makes the same
+    markup search first.
     """
     for extensive in (False, True):
         try:

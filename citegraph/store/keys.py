@@ -13,8 +13,8 @@ True
 
 from __future__ import annotations
 
-import ast
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,19 +37,20 @@ def _digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
+_RELATIVE_IMPORT = re.compile(r"^from (\.+)([\w.]*) import \(?([\w, ]+)", re.MULTILINE)
+
+
 def _imported_modules(path: Path) -> set[Path]:
-    """The citegraph modules and packages a module imports by relative import (``from ..records import``)."""
+    """The citegraph modules and packages a module imports (``from ..records import``, ``from .. import rules``).
+
+    Imports stand at the top of a module, one per line (tests/test_layout.py keeps it so).
+    """
     found = set()
-    tree = ast.parse(path.read_bytes(), str(path))
-    here = path.parent
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ImportFrom) or not node.level:
-            continue
-        base = here
-        for _ in range(node.level - 1):
+    for dots, module, names in _RELATIVE_IMPORT.findall(path.read_text(encoding="utf-8")):
+        base = path.parent
+        for _ in range(len(dots) - 1):
             base = base.parent
-        parts = node.module.split(".") if node.module else []
-        targets = [base.joinpath(*parts)] if parts else [base / alias.name for alias in node.names]
+        targets = [base.joinpath(*module.split("."))] if module else [base / n.strip() for n in names.split(",")]
         for target in targets:
             for candidate in (target.with_suffix(".py"), target / "__init__.py"):
                 if candidate.is_file() and PACKAGE in candidate.parents:
