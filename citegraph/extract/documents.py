@@ -122,12 +122,14 @@ class TypeVocabulary:
     cancel_after: frozenset[str]
     weak: bool
     outlet_work: bool
+    outlet_via: bool  # an outlet that made it (a poll, a study) is its via, not a reason to drop it
     issuers: tuple[str, ...]
     vote_nouns: frozenset[str]
     cue_modifiers: frozenset[str]
     author_verbs: frozenset[str]  # verbs whose subject issues this type: "the Council adopted a resolution"
     cancel_phrases: tuple[str, ...]  # multi-word cancel_after entries
     plural_needs_name: bool
+    not_issuers: frozenset[str]  # proper words before the noun that name no issuer ("Republican polls")
     vote_issuers: re.Pattern[str] | None
     vote_issuer_names: tuple[str, ...]
 
@@ -152,8 +154,8 @@ class DocumentVocabulary:
     court_re: re.Pattern[str]
     platform_re: re.Pattern[str]
     head_words: frozenset[bytes]  # a sentence holds a document noun only if it has one of these words
-    platform_head_words: frozenset[bytes]  # words of platform names (for "wrote on X")
-    posted_on: re.Pattern[str]  # "wrote on X", "posted on Telegram"
+    platform_head_words: frozenset[bytes]  # words of platform names and posting verbs ("wrote on X", "tweeted")
+    post_acts: tuple[re.Pattern[str], ...]  # a post named by what its author did: "wrote on X", "tweeted", "took to Instagram"
     skip_line: re.Pattern[str]
     caption_markers: re.Pattern[str]
     not_determiners: frozenset[str]
@@ -183,7 +185,39 @@ def _head_words(types: list[TypeVocabulary]) -> frozenset[bytes]:
 
 
 def _platform_words(cues: dict[str, Any]) -> frozenset[bytes]:
-    return frozenset(p.lower().split()[0].encode() for p in cues["posting_platforms"])
+    words = {p.lower().split()[0] for p in cues["posting_platforms"]} | {w.lower() for w in cues["posting_act_words"]}
+    return frozenset(w.encode() for w in words)
+
+
+def _post_acts(cues: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
+    """Patterns of a post named by its author's act, each with ``verb`` and ``platform`` or ``who`` groups.
+
+    The author is ``who`` when the pattern names it, else the subject before the match.
+    """
+    platform = rf"(?P<platform>{alternation(cues['posting_platforms'])})(?![\w-]|['’]s\b)"
+    verb = rf"(?P<verb>(?i:{alternation(cues['posting_verbs'])}))"
+    filler = r"(?:\s+(?!on\b|to\b|via\b)[\w'’-]+){0,4}?"
+    owner = r"(?:(?:his|her|their|its|the|a|an)\s+)?(?:(?:official|personal|verified|own)\s+)?"
+    who = r"(?P<who>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})"
+    month = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+    return tuple(re.compile(p) for p in (
+        # "wrote on Facebook", "said Sunday on Twitter", "posted to her Instagram account"
+        rf"\b{verb}{filler}\s+(?:on|to|via)\s+{owner}{platform}",
+        # "took to Twitter", "turned to Twitter", "taking to her Instagram page"
+        rf"\b(?P<verb>(?i:took|taking|take|takes|taken|turned|turning|turn|turns|went|going|goes|gone|returned|returning))\s+to\s+{owner}{platform}",
+        # "Noem tweeted", "tweeted Rubio spokesman Alex Conant" (after a quotation), "in a later tweet"
+        r"\b(?P<verb>(?i:tweeted|retweeted|tweets(?=\s+(?:that|about|a|an|the|his|her|their|on|in)\b)))\b",
+        # "On Twitter, Dave Schukin explains", "Tuesday, on Twitter, she responded"
+        rf"(?:^|(?<=,\s))(?P<verb>[Oo]n)\s+{platform}\s*,\s*(?:{who}|(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey))\s+[a-z]+",
+        # "In an Instagram video Thursday, Trump speculated"
+        rf"\b(?P<verb>[Ii]n)\s+(?:an?|his|her|their|its)\s+(?:(?:later|earlier|new|separate|subsequent|since-deleted|now-deleted|recent|live)\s+)?{platform}\s+(?:video|post|story|livestream|message|thread|clip|photo|live)\b",
+        # "spotted by Mike Rundle on Twitter"
+        rf"\b(?P<verb>(?i:spotted|noticed|flagged|shared|posted|pointed out))\s+by\s+{who}\s+(?:on|via)\s+{platform}",
+        # an embedded post's signature: "— Jane Doe (@janedoe) November 18, 2019"
+        rf"(?P<verb>[—–])\s*(?P<who>[^\n()—–]{{1,80}}?)\s*\(@(?P<handle>\w{{1,30}})\)\s*{month}\s+\d{{1,2}},?\s+\d{{4}}",
+        # markup of an embedded tweet in a text: <tweet author="@handle" ...>
+        r"(?P<verb><tweet)\b[^>]*\bauthor=\"@?(?P<handle>[\w.]{1,40})\"",
+    ))
 
 
 def _minimal(words: set[str]) -> frozenset[str]:
@@ -197,7 +231,7 @@ def _lower_set(items: Iterable[str]) -> frozenset[str]:
 
 def _type_vocab(name: str, table: dict[str, Any]) -> TypeVocabulary:
     return TypeVocabulary(
-        doc_type=DocType(name),
+        doc_type=DocType(table.get("type", name)),
         nouns=_lower_set(table["nouns"]),
         plural=_lower_set(table.get("plural", [])),
         needs_cue=bool(table.get("needs_cue", False)),
@@ -209,12 +243,14 @@ def _type_vocab(name: str, table: dict[str, Any]) -> TypeVocabulary:
         cancel_after=_lower_set(table.get("cancel_after", [])),
         weak=bool(table.get("weak", False)),
         outlet_work=bool(table.get("outlet_work", False)),
+        outlet_via=bool(table.get("outlet_via", False)),
         issuers=tuple(table.get("issuers", [])),
         vote_nouns=_lower_set(table.get("vote_nouns", [])),
         cue_modifiers=_lower_set(table.get("cue_modifiers", [])),
         author_verbs=_lower_set(table.get("author_verbs", [])),
         cancel_phrases=tuple(sorted(p for p in _lower_set(table.get("cancel_after", [])) if " " in p)),
         plural_needs_name=bool(table.get("plural_needs_name", False)),
+        not_issuers=_lower_set(table.get("not_issuers", [])),
         vote_issuers=re.compile(rf"(?:^|\s)(?:{alternation(table['vote_issuers'], lower=True)})$", re.IGNORECASE)
         if table.get("vote_issuers")
         else None,
@@ -266,10 +302,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         court_re=re.compile(rf"\b(?:{alternation(cues['court_words'], lower=True)})\b", flags),
         head_words=_head_words(types) | _platform_words(cues),
         platform_head_words=_platform_words(cues),
-        posted_on=re.compile(
-            rf"\b(?P<verb>{alternation(cues['posting_verbs'])})\s+(?:(?:a|an)\s+(?:\w+\s+)?(?:message|video|statement)\s+)?"
-            rf"(?:on|to)\s+(?:(?:his|her|their|its|the)\s+)?(?:official\s+)?(?P<platform>{alternation(cues['posting_platforms'])})(?![\w-])"
-        ),
+        post_acts=_post_acts(cues),
         platform_re=re.compile(rf"(?<![\w-])(?:{alternation(cues['platforms'])})(?![\w-])"),
         caption_markers=re.compile("|".join(re.escape(m) for m in cues["caption_markers"])),
         not_determiners=_lower_set(cues["not_determiners"]),
@@ -692,6 +725,8 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     _read_names(ctx, r)
     if r.outlet_author is not None and r.tv.outlet_work:
         return None  # "a CNN report", "a report by Reuters": the outlet's own work
+    if r.tv.outlet_via:
+        via_verb = _outlet_made(ctx, r) or via_verb
     _read_cues(ctx, r, via_verb)
     if not _context_ok(ctx, r):
         return None
@@ -740,8 +775,12 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
     det, mods, possessor, np_start = _premods(left, ctx.vocab)
     if det == "neg" or det == "none" and not mods and key in _BARE_NOT_DOC:
         return None  # "any statement"; a verb or a bare word, not a document
-    if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION:
+    if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION and not tv.outlet_via:
         return None  # part of a name or a title: "Drudge Report", "Rules Report"
+    if noun[:1].isupper() and tv.outlet_via and (not mods or det == "none"):
+        return None  # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word
+    if tv.not_issuers and mods and " ".join(mods.lower().split()) in tv.not_issuers:
+        return None  # "Republican polls": a kind of poll, no pollster
     if _cancelled(tv, left, right):
         return None
     if key in tv.vote_nouns and not (tv.vote_issuers and tv.vote_issuers.search(mods)):
@@ -793,6 +832,27 @@ def _read_names(ctx: _Context, r: _Reading) -> None:
         r.outlet_author = r.outlet_author or ctx.outlet(r.lead)
 
 
+def _outlet_made(ctx: _Context, r: _Reading) -> str:
+    """A poll or study an outlet made ("a Bloomberg poll", "a study by The Economist"): the outlet is its via.
+
+    Made jointly by two outlets ("a Washington Post-ABC News poll") it has no one via; the pair is its issuer.
+    Returns the cue, or "" when no outlet made it.
+    """
+    named = {m.outlet.name for m in ctx.gazetteer.find_mentions(" ".join((r.mods, r.possessor, r.obj)))}
+    if r.outlet_author is not None:
+        named.add(r.outlet_author.name)
+    if not named:
+        return ""
+    if len(named) == 1 and not r.via:
+        r.via = next(iter(named))
+    if r.issuer and ctx.outlet(r.issuer) is not None:
+        r.issuer = None
+    if len(named) > 1 and not r.issuer:
+        r.issuer = r.lead or r.obj or None
+    r.cue_if_none(r.prep or r.key)
+    return r.prep or r.key
+
+
 def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
     """What makes the noun a cited document: a verb, an outlet, an issuer, a telling modifier."""
     tv, key = r.tv, r.key
@@ -818,7 +878,7 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
         r.named = True
     elif lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead):
         r.cue_if_none(f"{lead} {key}")
-    elif r.post and r.prep != "in":
+    elif r.post and r.prep != "in" and (not tv.outlet_via or r.prep in ctx.vocab.issuer_preps):
         r.cue_if_none(r.prep)
 
 
@@ -1035,6 +1095,13 @@ _STRONG_PLURAL = frozenset(
 def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
     if not same or m.det == "another":
         return None
+    if m.det == "act":  # "... a controversial post. The government posted a video to X": the same post
+        recent = [d for d in same if d.last_sent >= m.sent - 1 and not (d.issuer and m.issuer and not _same_author(d.issuer, m.issuer))]
+        return recent[-1] if recent else None
+    if m.det == "embed":  # "Kejriwal turned to Twitter ..." then the tweet itself, embedded
+        recent = [d for d in same if d.last_sent >= m.sent - 5 and d.issuer and m.issuer and _same_author(d.issuer, m.issuer)
+                  and not any(x.det == "embed" for x in d.mentions)]
+        return recent[-1] if recent else None
     for doc in same:
         if doc.label.lower() == m.label.lower() and not (doc.issuer and m.issuer and not _overlap(doc.issuer, m.issuer)):
             return doc  # "records show ... records show": one set of records
@@ -1063,6 +1130,15 @@ def _salient(m: _Mention, same: list[_Doc]) -> _Doc:
     if recent.last_sent >= m.sent - 1:
         return recent
     return max(same, key=lambda d: (len({x.sent for x in d.mentions}), -d.mentions[0].sent))
+
+
+def _same_author(a: str, b: str) -> bool:
+    """Two names of a post's author: shared names, or a surname inside a handle ("Trump", "@realDonaldTrump")."""
+    if _overlap(a, b):
+        return True
+    handles = [h.lower() for h in re.findall(r"@(\w+)", a + " " + b)]
+    names = [t.lower() for t in _proper_tokens(re.sub(r"\(?@\w+\)?", "", a + " " + b)) if len(t) > 3]
+    return any(n in h for h in handles for n in names)
 
 
 def _conflicts(m: _Mention, doc: _Doc) -> bool:
@@ -1102,22 +1178,62 @@ def _match_info(m: _Mention, same: list[_Doc]) -> _Doc | None:
 # ------------------------------------------------------------------ per article
 
 
-def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
-    """A post named by its verb: "Netanyahu wrote on X that ...", "posted on Telegram"."""
+_INVERTED = re.compile(r"[,”\"’]\s*$")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|gets|got|getting)(?:\s+[a-z]+ly)?\s*$", re.IGNORECASE)
+_NO_AUTHOR = re.compile(r"\b(?:whoever|anyone|anybody|someone|somebody|nobody|everyone|everybody|people|users|many|others)\s*$",
+                        re.IGNORECASE)
+_TWEET_END = re.compile(r"</tweet>")
+_AGAIN = re.compile(r"\b(?:later|again|another|also|then|second|next|follow-up|separate|subsequent|earlier)\b", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s*(?P<who>(?:[A-Z][\w.'’-]+\s+){0,6}[A-Z][\w.'’-]+)")
+
+
+_APPOSITIVE_SUBJECT = re.compile(r"^\W*(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*,[^,]+,\s*(?:[a-z]+\s+)?$")
+
+
+def _subject_of(before: str) -> str | None:
+    """The subject of a verb separated from it by an appositive: "Donald Trump, who is ..., tweeted"."""
+    m = _APPOSITIVE_SUBJECT.match(before)
+    return m.group("name") if m else None
+
+
+def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
+    """A post named by its author's act (``vocab.post_acts``): each act is a post of its own.
+
+    "Noem tweeted ... Noem later tweeted ..." are two posts; a later "the
+    tweet" refers back to the latest.
+    """
     sent = ctx.sents[i]
     tv = next(t for t in ctx.vocab.by_noun.values() if t.doc_type is DocType.SOCIAL_POST)
-    issuer = _name_before(sent.text[: match.start()])
+    groups = match.groupdict()
+    platform, handle = groups.get("platform"), groups.get("handle")
+    issuer = (groups.get("who") or "").strip() or None
+    before = sent.text[: match.start()]
+    if match.group("verb")[:1].isalpha() and " by" not in match.group(0) and (_PASSIVE.search(before) or _NO_AUTHOR.search(before)):
+        return None  # "was criticized on Twitter", "whoever tweeted that": no post of anyone's
+    evidence = Evidence(sent.text, sent.start, sent.end)
+    if match.group("verb") == "<tweet":  # the whole embedded tweet, across sentence ends
+        body = ctx.article.body
+        end = _TWEET_END.search(body, sent.start + match.end())
+        if end is not None:
+            evidence = Evidence(body[sent.start : end.end()], sent.start, end.end())
+    if issuer is None and _INVERTED.search(before) and not platform:
+        after = _NAME_AFTER.match(sent.text, match.end())  # '"Debate recap," tweeted Rubio spokesman Alex Conant'
+        issuer = after.group("who") if after else None
+    if issuer is None:
+        issuer = _name_before(before) or _subject_of(before)
+    if handle:
+        issuer = f"{issuer} (@{handle})" if issuer else f"@{handle}"
     return _Mention(
         vocab=tv,
-        noun="post",
+        noun="tweet" if not platform and not handle else "post",
         sent=i,
-        evidence=Evidence(sent.text, sent.start, sent.end),
-        det="none",  # refers back to a post already in play, unless it names someone else
+        evidence=evidence,
+        det="embed" if handle else "another" if _AGAIN.search(sent.text, max(0, match.start() - 40), match.end()) else "act",
         mods="",
-        post=f"on {match.group('platform')}",
+        post=f"on {platform}" if platform else "",
         issuer=_ARTICLE.sub("", issuer) if issuer else None,
         via=None,
-        cue=" ".join(match.group("verb").split()),
+        cue=" ".join(match.group("verb").split()) if match.group("verb")[:1].isalpha() else "embedded post",
         cued=True,
         speaks=False,
         named=True,
@@ -1164,6 +1280,8 @@ def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> 
     words = ascii_words(body)
     plain, other = _split_heads(vocab.head_words)
     present = [*(plain & words), *(w for w, parts in other if words.issuperset(parts))]
+    if "(@" in body or "<tweet" in body:
+        present.append(b"(@" if "(@" in body else b"<tweet")
     if not present:
         return [], set()
     body = folded(body)
@@ -1172,7 +1290,7 @@ def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> 
     platform: set[int] = set()
     for word in present:
         head = word.decode()
-        into = platform if word in vocab.platform_head_words else found
+        into = platform if word in vocab.platform_head_words or word in (b"(@", b"<tweet") else found
         pos = body.find(head)
         while pos >= 0:
             i = bisect.bisect_right(starts, pos) - 1
@@ -1199,18 +1317,33 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     for i in candidates:
         sent = sents[i]
         matches = list(itertools.islice(vocab.noun_re.finditer(fold(sent.text)), _MAX_NOUNS))
-        posts = list(vocab.posted_on.finditer(sent.text)) if i in platform else []
-        if not (matches or posts) or not _is_article_text(_line_of(article.body, sent), vocab):
+        posts = _acts(vocab, sent.text) if i in platform else []
+        if not (matches or posts) or not (posts or _is_article_text(_line_of(article.body, sent), vocab)):
             continue
+        acts = [(m.start(), act) for m in posts if (act := _platform_post(ctx, i, m)) is not None]
+        taken = [(m.start(), m.end()) for m in posts]
         for match in matches:
+            if any(s <= match.start() < e for s, e in taken):
+                continue  # the noun of an act already read ("in an Instagram video")
             mention = _read_mention(ctx, i, match)
-            if mention is not None:
+            if mention is not None and not (mention.vocab.doc_type is DocType.SOCIAL_POST and acts
+                                            and mention.det in ("indef", "none")):
                 found.append((i, match.start(), mention))
-        found += [(i, m.start(), _platform_post(ctx, i, m)) for m in posts]
+        found += [(i, start, m) for start, m in acts]
     docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
     log.debug("%s: %d document mention(s), %d document(s)", article.id, len(found), len(docs))
     return [_citation(article, doc) for doc in docs]
+
+
+def _acts(vocab: DocumentVocabulary, text: str) -> list[re.Match[str]]:
+    """The post acts in a sentence, left to right, overlapping ones dropped."""
+    found = sorted((m for p in vocab.post_acts for m in p.finditer(text)), key=lambda m: (m.start(), -m.end()))
+    out: list[re.Match[str]] = []
+    for m in found:
+        if not out or m.start() >= out[-1].end():
+            out.append(m)
+    return out
 
 
 def _distinct_labels(docs: list[_Doc]) -> None:
