@@ -1035,12 +1035,14 @@ def _verb_cue(ctx: _Context, tv: TypeVocabulary, key: str, before: str, after: s
     tail = before[cut:]
     m = vocab.said_in_before.search(tail)
     if m:
-        return f"{m.group('verb')} in", _name_before(before[: cut + m.start()]), False
+        subject = before[: cut + m.start()]
+        return f"{m.group('verb')} in", _name_before(subject) or _subject_of(subject), False
     m = vocab.doc_verb_before.search(tail)
     if m:
         verb = " ".join(m.group("verb").lower().split())
         author = verb in vocab.author_verbs or verb in tv.author_verbs
-        return verb, _name_before(before[: cut + m.start()]) if author else None, False
+        subject = before[: cut + m.start()]
+        return verb, (_name_before(subject) or _subject_of(subject)) if author else None, False
     m = vocab.according_before.search(tail)
     if m and m.group("cue").lower() != "in":
         return m.group("cue").lower(), None, False
@@ -1099,8 +1101,9 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
         recent = [d for d in same if d.last_sent >= m.sent - 1 and not (d.issuer and m.issuer and not _same_author(d.issuer, m.issuer))]
         return recent[-1] if recent else None
     if m.det == "embed":  # "Kejriwal turned to Twitter ..." then the tweet itself, embedded
-        recent = [d for d in same if d.last_sent >= m.sent - 5 and d.issuer and m.issuer and _same_author(d.issuer, m.issuer)
-                  and not any(x.det == "embed" for x in d.mentions)]
+        recent = [d for d in same if d.issuer and m.issuer and _same_author(d.issuer, m.issuer)
+                  and not any(x.det == "embed" for x in d.mentions)
+                  and (d.last_sent >= m.sent - 5 or _quotes_from(d, m.evidence.text))]
         return recent[-1] if recent else None
     for doc in same:
         if doc.label.lower() == m.label.lower() and not (doc.issuer and m.issuer and not _overlap(doc.issuer, m.issuer)):
@@ -1117,10 +1120,10 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
             compatible = [d for d in same if not _conflicts(m, d)]
             return max(compatible, key=lambda d: d.last_sent) if compatible else None
         return _salient(m, same)
-    # indefinite: new details make a new document
+    # indefinite: new details make a new document; so does a new act ("X said in a statement")
     if by_info is not None:
         return by_info
-    if m.mods or _proper_tokens(m.post + " " + (m.issuer or "")):
+    if m.mods or _proper_tokens(m.post + " " + (m.issuer or "")) or (m.cued and m.det == "indef"):
         return None
     return _salient(m, same)
 
@@ -1130,6 +1133,20 @@ def _salient(m: _Mention, same: list[_Doc]) -> _Doc:
     if recent.last_sent >= m.sent - 1:
         return recent
     return max(same, key=lambda d: (len({x.sent for x in d.mentions}), -d.mentions[0].sent))
+
+
+_QUOTED = re.compile(r"[“\"]([^”\"]{20,})[”\"]")
+
+
+def _quotes_from(doc: _Doc, text: str) -> bool:
+    """Whether a document's evidence quotes words of ``text`` (an embedded post the article also quotes)."""
+    flat = " ".join(text.split()).casefold()
+    for m in doc.mentions:
+        for quote in _QUOTED.findall(m.evidence.text):
+            words = " ".join(quote.split()).casefold().strip(" ,.")
+            if len(words.split()) >= 4 and words in flat:
+                return True
+    return False
 
 
 def _same_author(a: str, b: str) -> bool:
@@ -1211,6 +1228,12 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | No
     if match.group("verb")[:1].isalpha() and " by" not in match.group(0) and (_PASSIVE.search(before) or _NO_AUTHOR.search(before)):
         return None  # "was criticized on Twitter", "whoever tweeted that": no post of anyone's
     evidence = Evidence(sent.text, sent.start, sent.end)
+    if match.group("verb") in "—–":  # an embedded post's signature: the post is its whole paragraph
+        body = ctx.article.body
+        start = body.rfind("\n", 0, sent.start) + 1
+        end = body.find("\n", sent.end)
+        end = len(body) if end < 0 else end
+        evidence = Evidence(body[start:end], start, end)
     if match.group("verb") == "<tweet":  # the whole embedded tweet, across sentence ends
         body = ctx.article.body
         end = _TWEET_END.search(body, sent.start + match.end())

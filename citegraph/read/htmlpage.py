@@ -111,6 +111,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
     except (etree.ParserError, ValueError):
         return Article(id="", title="", body="", repairs=("unparseable HTML",))
     meta = page_meta(tree, url)
+    _unwrap_embedded_posts(tree)
     credits, captions = _captions(tree)
     body, links = serialise(_paragraphs(tree, url), captions, meta.url)
     if len(body.split()) < _MIN_WORDS:  # a menu item or a caption, not an article
@@ -130,6 +131,35 @@ def parse_html(html: str, url: str | None = None) -> Article:
         links=tuple(links),
         image_credits=credits,
     )
+
+
+# Embedded social posts: the blockquote a platform's embed code leaves in a page (its script never runs here).
+_EMBED_CLASSES = ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed", "threads-post")
+_EMBEDS = etree.XPath(" | ".join(f"//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]"
+                                 for c in _EMBED_CLASSES))
+
+
+def _unwrap_embedded_posts(tree: Any) -> None:
+    """Turn each embedded post into a paragraph of the article: its text and its signature line
+    ("— Jane Doe (@janedoe) November 18, 2019"), quoted by the article like any source.
+
+    The wrapper an embed sits in ("social-media-embed") names page furniture, and the
+    blockquote holds paragraphs of its own; both would drop the post from the body.
+    """
+    for quote in _EMBEDS(tree):
+        text = " ".join(" ".join(quote.itertext()).split())
+        if not text:
+            continue
+        para = lxml.html.Element("p")
+        para.text = text
+        target = quote
+        parent = quote.getparent()
+        while parent is not None and parent.tag == "div" and " ".join(" ".join(parent.itertext()).split()) == text:
+            target, parent = parent, parent.getparent()  # the wrappers that hold nothing but the post
+        if parent is None:
+            continue
+        para.tail = target.tail
+        parent.replace(target, para)
 
 
 @lru_cache(maxsize=1)
