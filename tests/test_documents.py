@@ -216,7 +216,7 @@ def test_wikinews_statements_keep_their_issuers_apart(gaz):
     path = need_shared(CORPORA / "gum-wikinews" / "text" / "GUM_news_nasa.txt")
     docs = _docs(_read(path), gaz)
     assert [(d.doc_type, d.issuer) for d in docs] == [
-        (DocType.STATEMENT, "Cornyn"),
+        (DocType.STATEMENT, "U.S. Senator John Cornyn"),
         (DocType.STATEMENT, "Governor of Washington Chris Gregoire"),
     ]
     assert len(docs[0].evidence) == 2  # "issued a statement", then "Cornyn's statement added"
@@ -252,3 +252,92 @@ def test_endless_sentence_is_read_in_bounded_pieces(gaz):
     docs = _docs(Article(id="t.txt", title="", body=body), gaz)
     evidence = [e for d in docs for e in d.evidence]
     assert evidence and all(body[e.start : e.end] == e.text and len(e.text) <= 1500 for e in evidence)
+
+
+# ------------------------------------------------------------------ polls, studies, posts, statements
+# Sentences written for these tests (not from any corpus article).
+
+
+def _found(body: str, gaz: Gazetteer) -> list[tuple[str, str | None, str | None]]:
+    """(type, issuer, via) of each document found in ``body``."""
+    docs = _docs(Article(id="t.txt", title="", body=body), gaz)
+    return [(d.doc_type.value, d.issuer, d.via) for d in docs]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("A new Reuters poll shows the mayor trailing by six points.", [("report", None, "Reuters")]),
+        ("According to a poll conducted by Ipsos for the council, most residents oppose the plan.",
+         [("report", "Ipsos for the council", None)]),
+        ("A Washington Post-ABC News poll released Sunday found the race tied.",
+         [("report", "Washington Post-ABC News", None)]),  # a joint poll: no one outlet is its via
+        ("A study published in the journal Nature on Monday found that the glacier is thinning faster.",
+         [("report", None, None)]),
+        ("Research by the Brookings Institution suggests the tax cut mostly helped high earners.",
+         [("report", "Brookings Institution", None)]),
+        ("According to data from the Labor Department, hiring slowed in March.",
+         [("report", "Labor Department", None)]),
+        ("The lender said in a note to investors that rates would stay high.", [("report", "lender", None)]),
+    ],
+)
+def test_polls_studies_and_data_are_reports(body, expected, gaz):
+    assert _found(body, gaz) == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("Voters went to the polls on Tuesday.", []),
+        ("Carson leads in many Republican polls.", []),
+        ("Students study late before the exam.", []),
+        ("The senator asked for more data before the vote.", []),
+        ("The bill reached its report stage in the Lords.", []),
+        ("Referee Graham Poll sent him off.", []),
+    ],
+)
+def test_words_that_are_no_report(body, expected, gaz):
+    assert _found(body, gaz) == expected
+
+
+@pytest.mark.parametrize(
+    "body, issuers",
+    [
+        ("“We will not back down,” Mayor Lina Ortiz tweeted on Friday.", ["Mayor Lina Ortiz"]),
+        ("The minister took to Instagram to share photos of the flood.", ["minister"]),
+        ("Councillor Dee Marsh wrote on Facebook that the vote was rigged.", ["Councillor Dee Marsh"]),
+        ("On Twitter, the coach Pat Lowry explained the decision.", ["Pat Lowry"]),
+        ("Ortiz tweeted at noon. Ortiz later tweeted an apology.", ["Ortiz", "Ortiz"]),  # two posts
+        ("The ad was widely criticized on Twitter.", []),  # passive: nobody's post
+        ("“I am sorry whoever tweeted that was upset,” she said.", []),
+    ],
+)
+def test_social_posts_named_by_their_authors_act(body, issuers, gaz):
+    found = _found(body, gaz)
+    assert [t for t, _, _ in found] == ["social_post"] * len(issuers)
+    assert [i for _, i, _ in found] == issuers
+
+
+def test_an_embedded_post_is_the_post_its_author_was_said_to_write(gaz):
+    body = ("“The river is rising fast and we need sandbags now,” Mayor Lina Ortiz tweeted.\n\n"
+            "The city opened two shelters.\n\n"
+            "The river is rising fast and we need sandbags now. pic.twitter.com/abc — Lina Ortiz (@MayorOrtiz) "
+            "March 3, 2024\n\nA second embed follows. — Pat Lowry (@patlowry) March 4, 2024")
+    found = _found(body, gaz)
+    assert [t for t, _, _ in found] == ["social_post", "social_post"]
+    assert found[1][1] == "Pat Lowry (@patlowry)"
+
+
+def test_statements_of_different_issuers_are_different_documents(gaz):
+    body = ("The union said in a statement that it would strike. "
+            "Hours later the airline, which employs 9,000 people, said in a statement that talks would go on. "
+            "The statement added that flights would run.")
+    found = _found(body, gaz)
+    assert [t for t, _, _ in found] == ["statement", "statement"]
+
+
+def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
+    assert _found("The senator told The Guardian in a written statement that he had resigned.", gaz) == [
+        ("statement", None, "The Guardian")]
+    assert _found("According to a ProPublica review of federal court records, the company was sued 40 times.", gaz)[0][2] \
+        == "ProPublica"

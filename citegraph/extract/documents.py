@@ -39,6 +39,7 @@ from typing import Any, Iterable, Protocol
 
 from .. import rules
 from ..records import Article, Citation, CitationKind, DocType, Evidence, Outlet
+from .names import outlet_key
 from .patterns import alternation
 from .sentences import Sentence, ascii_words, fold, folded, word_parts
 
@@ -74,6 +75,7 @@ _STOP = frozenset(
 _ADJ_ED = frozenset(
     """leaked classified signed unsealed redacted detailed revised updated unpublished unreleased
     unsigned amended proposed scathing heated coordinated sealed sworn unredacted annotated
+    written handwritten prepared emailed typed
     strongly-worded strongly worded""".split()
 )
 _GENERIC = frozenset(
@@ -208,7 +210,7 @@ def _post_acts(cues: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
         # "Noem tweeted", "tweeted Rubio spokesman Alex Conant" (after a quotation), "in a later tweet"
         r"\b(?P<verb>(?i:tweeted|retweeted|tweets(?=\s+(?:that|about|a|an|the|his|her|their|on|in)\b)))\b",
         # "On Twitter, Dave Schukin explains", "Tuesday, on Twitter, she responded"
-        rf"(?:^|(?<=,\s))(?P<verb>[Oo]n)\s+{platform}\s*,\s*(?:{who}|(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey))\s+[a-z]+",
+        rf"(?:^|(?<=,\s))(?P<verb>[Oo]n)\s+{platform}\s*,\s*(?:(?:the|a|an)\s+[a-z]+\s+)?(?:{who}|(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey))\s+[a-z]+",
         # "In an Instagram video Thursday, Trump speculated"
         rf"\b(?P<verb>[Ii]n)\s+(?:an?|his|her|their|its)\s+(?:(?:later|earlier|new|separate|subsequent|since-deleted|now-deleted|recent|live)\s+)?{platform}\s+(?:video|post|story|livestream|message|thread|clip|photo|live)\b",
         # "spotted by Mike Rundle on Twitter"
@@ -268,14 +270,16 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
     flags = re.IGNORECASE
     be = r"(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been)\s+)?"
     adv = r"(?:(?:first|exclusively|later|also|previously|recently|initially)\s+)?"
+    when = r"(?:(?:last|this|earlier|on|late)\s+\w+\s+|(?:yesterday|today|earlier)\s+)?"
     resolution = next((t for t in types if t.doc_type is DocType.RESOLUTION), None)
     return DocumentVocabulary(
         by_noun=by_noun,
         noun_re=re.compile(rf"(?<![\w-]){alternation(by_noun)}(?![\w-])"),
-        via_stems=_minimal({max(re.findall(r"\w+", w.lower()), key=len) for w in cues["via_passive"] + cues["via_active"]}),
+        via_stems=_minimal({max(re.findall(r"\w+", w.lower()), key=len) for w in cues["via_passive"] + cues["via_active"]}
+                           | {"told", "tells", "telling"}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
-            rf"(?P<verb>{alternation(cues['via_passive'], lower=True)})\s+{adv}(?:by|to|with)\s+$",
+            rf"(?P<verb>{alternation(cues['via_passive'], lower=True)})\s+{adv}{when}(?:by|to|with)\s+$",
             flags,
         ),
         via_before=re.compile(
@@ -777,7 +781,7 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # "any statement"; a verb or a bare word, not a document
     if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION and not tv.outlet_via:
         return None  # part of a name or a title: "Drudge Report", "Rules Report"
-    if noun[:1].isupper() and tv.outlet_via and (not mods or det == "none"):
+    if noun[:1].isupper() and tv.outlet_via and (mods and det == "none" or not mods and not _ISSUER_NEXT.match(right)):
         return None  # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word
     if tv.not_issuers and mods and " ".join(mods.lower().split()) in tv.not_issuers:
         return None  # "Republican polls": a kind of poll, no pollster
@@ -788,6 +792,7 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
     return _Reading(i, text, (match.start(), match.end()), noun, key, tv, det, mods, possessor, np_start)
 
 
+_ISSUER_NEXT = re.compile(r"\s+(?:by|from|of|conducted|published|released|commissioned)\b")
 _DOC_NUMBER = re.compile(r"^\s+((?:No\.\s*)?\d{1,5}(?:/\d{1,5})?)(?![\w%,.]\d)(?!\s*(?:percent|per cent|%))")
 
 
@@ -838,13 +843,14 @@ def _outlet_made(ctx: _Context, r: _Reading) -> str:
     Made jointly by two outlets ("a Washington Post-ABC News poll") it has no one via; the pair is its issuer.
     Returns the cue, or "" when no outlet made it.
     """
-    named = {m.outlet.name for m in ctx.gazetteer.find_mentions(" ".join((r.mods, r.possessor, r.obj)))}
-    if r.outlet_author is not None:
-        named.add(r.outlet_author.name)
+    mentions = ctx.gazetteer.find_mentions(" ".join((r.mods, r.possessor, r.obj)))
+    named = {m.outlet.name: _as_written(m, m.outlet) for m in mentions if not m.ambiguous or len(mentions) == 1}
+    if r.outlet_author is not None and r.outlet_author.name not in named:
+        named[r.outlet_author.name] = r.outlet_author.name
     if not named:
         return ""
     if len(named) == 1 and not r.via:
-        r.via = next(iter(named))
+        r.via = next(iter(named.values()))
     if r.issuer and ctx.outlet(r.issuer) is not None:
         r.issuer = None
     if len(named) > 1 and not r.issuer:
@@ -866,7 +872,8 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
     if r.via:
         r.cue_if_none(via_verb)
     lead = r.lead
-    if not r.issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST:
+    if not r.issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST \
+            and not (tv.outlet_via and ctx.outlet(lead) is not None):
         r.issuer = None if lead.lower().rstrip(".") in _DATE_WORDS else lead
     if r.cued:
         return
@@ -876,8 +883,8 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
     elif tv.cue_modifiers and _has_cue_modifier(r.mods, tv.cue_modifiers):
         r.cue_if_none(f"{r.mods} {key}")
         r.named = True
-    elif lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead):
-        r.cue_if_none(f"{lead} {key}")
+    elif lead and key in tv.needs_cue_nouns and not _is_platform(ctx, lead) and (r.det != "none" or not tv.outlet_via):
+        r.cue_if_none(f"{lead} {key}")  # "a Pew study"; "Students study" is a verb
     elif r.post and r.prep != "in" and (not tv.outlet_via or r.prep in ctx.vocab.issuer_preps):
         r.cue_if_none(r.prep)
 
@@ -953,6 +960,8 @@ def _cancelled(tv: TypeVocabulary, left: str, right: str) -> bool:
 
 
 _TRAILING_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_TOLD_IN = re.compile(r"^\s*,?\s*(?:on\s+\w+\s+|\w+day\s+)?(?:in|through|via)\s+$", re.IGNORECASE)
+_TOLD = re.compile(r"\b(?:told|tells|telling|said\s+to|wrote\s+to|responded\s+to|replied\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
 _TO_START = re.compile(  # how every gap _TO_OUTLET accepts begins
     r"\s*,?\s*(?:(?:which|that)\s+(?:was|were)\s+)?(?:(?:sent|given|provided|emailed|released|leaked|shared|"
     r"made\s+available|forwarded)\s+)?(?:exclusively\s+)?(?:to|with)\s",
@@ -1012,20 +1021,36 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
         outlet = _whole_name(ctx, text, start, end, mention.outlet)
         if outlet is None:
             continue
+        named = _as_written(mention, outlet)
         if start >= np_end:
             gap = text[np_end:start]
             gap = _TRAILING_THE.sub("", gap)
             m = ctx.vocab.via_after.match(gap)
             if m and not ctx.vocab.noun_re.search(gap.lower()):
-                return outlet.name, m.group("verb").lower()
+                return named, m.group("verb").lower()
             if _TO_OUTLET.match(gap):
-                return outlet.name, "to"  # "a statement to CNN", "a letter sent to the Times"
+                return named, "to"  # "a statement to CNN", "a letter sent to the Times"
         elif end <= np_start:
             gap = text[end:np_start]
             m = ctx.vocab.via_before.match(gap)
             if m and m.end() == len(gap):
-                return outlet.name, m.group("verb").lower()
+                return named, m.group("verb").lower()
+            if _TOLD_IN.match(gap) and _TOLD.search(text, max(0, start - 40), start):
+                return named, "told"  # "told the Washington Post in a written statement"
     return None, ""
+
+
+def _as_written(mention: Any, outlet: Outlet) -> str:
+    """The outlet's name as the article writes it ("the Huffington Post", "Bloomberg"), when that is one of
+    its names; its canonical name when the article uses a short or shared form ("the Post", "AP").
+
+    The graph joins either spelling to the outlet's one node.
+    """
+    surface = _ARTICLE.sub("", mention.surface)
+    if mention.outlet is outlet and not mention.ambiguous and mention.form in ("name", "alias") \
+            and outlet_key(surface) != outlet_key(outlet.name):
+        return surface
+    return outlet.name
 
 
 def _verb_cue(ctx: _Context, tv: TypeVocabulary, key: str, before: str, after: str, det: str) -> tuple[str, str | None, bool] | None:
@@ -1097,6 +1122,8 @@ _STRONG_PLURAL = frozenset(
 def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
     if not same or m.det == "another":
         return None
+    if m.cued and m.det == "indef" and m.vocab.doc_type in _SPOKEN and not m.issuer:
+        return None  # "X said in a statement", "Y said in a statement": each speaker's own
     if m.det == "act":  # "... a controversial post. The government posted a video to X": the same post
         recent = [d for d in same if d.last_sent >= m.sent - 1 and not (d.issuer and m.issuer and not _same_author(d.issuer, m.issuer))]
         return recent[-1] if recent else None
@@ -1123,9 +1150,14 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
     # indefinite: new details make a new document; so does a new act ("X said in a statement")
     if by_info is not None:
         return by_info
-    if m.mods or _proper_tokens(m.post + " " + (m.issuer or "")) or (m.cued and m.det == "indef"):
+    if m.mods or _proper_tokens(m.post + " " + (m.issuer or "")):
         return None
+    if m.cued and m.det == "indef" and m.vocab.doc_type in _SPOKEN:
+        return None  # "X said in a statement", "Y said in a statement": each speaker's own
     return _salient(m, same)
+
+
+_SPOKEN = frozenset({DocType.STATEMENT, DocType.SOCIAL_POST})
 
 
 def _salient(m: _Mention, same: list[_Doc]) -> _Doc:
@@ -1200,6 +1232,7 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be|get|gets|got|getting)
 _NO_AUTHOR = re.compile(r"\b(?:whoever|anyone|anybody|someone|somebody|nobody|everyone|everybody|people|users|many|others)\s*$",
                         re.IGNORECASE)
 _TWEET_END = re.compile(r"</tweet>")
+_ADVERBS_BEFORE = re.compile(r"(?:\s+(?:later|also|then|again|first|once|soon|quickly|promptly|[a-z]+ly))+\s*$")
 _AGAIN = re.compile(r"\b(?:later|again|another|also|then|second|next|follow-up|separate|subsequent|earlier)\b", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s*(?P<who>(?:[A-Z][\w.'’-]+\s+){0,6}[A-Z][\w.'’-]+)")
 
@@ -1243,7 +1276,8 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | No
         after = _NAME_AFTER.match(sent.text, match.end())  # '"Debate recap," tweeted Rubio spokesman Alex Conant'
         issuer = after.group("who") if after else None
     if issuer is None:
-        issuer = _name_before(before) or _subject_of(before)
+        subject = _ADVERBS_BEFORE.sub("", before)
+        issuer = _name_before(subject) or _subject_of(subject)
     if handle:
         issuer = f"{issuer} (@{handle})" if issuer else f"@{handle}"
     return _Mention(
