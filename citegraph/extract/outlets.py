@@ -49,6 +49,13 @@ _DATELINE = re.compile(
     r"\s*\((?P<wire>[A-Z][A-Za-z. ]{1,30})\)\s*[—–-]+\s",
     re.MULTILINE,
 )
+_OWN_AUDIENCE = re.compile(r"\s+(?:an?\s+)?(?:(?:weekly|daily|monthly|total|global|combined)\s+)?"
+                           r"(?:audience|readership|circulation|viewership|viewers|readers|listeners|subscribers|ratings)\b",
+                           re.IGNORECASE)
+# a programme or show is a source when the sentence reports words said on it ("said on the ABC television
+# program"), not when it is only mentioned ("a regular commentator on the BBC programme Go Digital")
+_PROGRAMMES = frozenset({"program", "programme", "programs", "programmes", "show", "shows", "newscast"})
+_ON = re.compile(r"(?:^|[\s,(])[Oo]n\s+(?:the\s+)?$")
 _TITLE_HEAD = re.compile(r"\s*([^:|]{2,60}?)\s*:\s+\S")
 _SOURCE_SPLIT = re.compile(r"\s*(?:\+|,|;|&|/|\band\b)\s*")
 
@@ -74,6 +81,9 @@ class Cues:
     not_names: frozenset[str]
     descriptors: frozenset[str]
     outlet_nouns: frozenset[str]
+    weak_cues: frozenset[str]  # cues a person fits as well as an outlet ("said", "added"): not enough for a shared name
+    venue: re.Pattern[str]  # "said on CNN", "On CNN Tuesday, she called ...": a broadcast that carried someone's words
+    named_outlet: re.Pattern[str]  # 'a news organization called "The Local"'
 
 
 CUES_FILE = "data/cues.toml"
@@ -148,6 +158,11 @@ def _compile_cues(data: dict) -> Cues:
         not_names=frozenset(disc["not_names"]),
         descriptors=frozenset(d.casefold() for d in disc["descriptors"]) - {w.casefold() for w in disc["name_words"]},
         outlet_nouns=frozenset(n.casefold() for n in disc["outlet_nouns"]),
+        weak_cues=frozenset(" ".join(w.casefold().split()) for w in data["strength"]["weak"]),
+        venue=re.compile(rf"(?i:{alternation(data['venue']['speech'])})"),
+        named_outlet=re.compile(
+            rf"(?i:{alternation(disc['outlet_nouns'] + disc['named_nouns'])})\s+(?i:called|named|known\s+as)\s+"
+            rf"[\"“‘']?(?P<name>{token}(?:\s+(?:(?:de|del|la|le|of|the|al|el)\s+){{0,2}}{token}){{0,4}})[\"”’']?"),
     )
 
 
@@ -206,6 +221,7 @@ class OutletFinder:
     def find(self, article: Article, sents: list[Sentence]) -> list[Citation]:
         """One citation per outlet cited by ``article``, with every proving sentence."""
         mentions = self.gazetteer.find_mentions(article.body, ascii_words(article.body))
+        self._surnames = _surnames(article.body)
         publisher = self._publisher(article)
         in_play = self._in_play(article, mentions, publisher)
         hits = list(self._body_hits(article, sents, mentions, in_play))
@@ -262,7 +278,11 @@ class OutletFinder:
                 yield _Candidate(m.start, m.end, m.candidates or (m.outlet,), m.ambiguous, m.surface, m.form)
 
     def _discover(self, body: str) -> Iterator[_Candidate]:
-        """Names introduced as outlets: "the Egyptian daily X", "the X news agency"."""
+        """Names introduced as outlets: "the Egyptian daily X", "the X news agency", 'a news site called "X"'."""
+        for match in self.cues.named_outlet.finditer(body):
+            name = match.group("name")  # as quoted: "The Local" keeps its article
+            known = self.gazetteer.lookup(name)
+            yield _Candidate(match.start("name"), match.end(), (known,) if known else (), False, name)
         for match in self._discover_matches(body):
             name = self._clean_name(match.group("name"))
             if name and self._heads_phrase(body, match):
@@ -334,14 +354,25 @@ class OutletFinder:
             return " ".join((match.group("cue") or "of").split()) if speech else None
         match = self.cues.after.match(right)
         if not match:
-            return self._listed_cue(left, right)
+            return self._venue(left, sent) or self._listed_cue(left, right)
         if match.group("verb"):
+            if _OWN_AUDIENCE.match(right, match.end()):
+                return None  # "CCTV, the state broadcaster, claims an audience of a billion": its own figures
             return " ".join(match.group("verb").split())
         noun = (match.group("noun") or "").casefold()
-        needs_speech = match.group("person") or self.cues.person_noun.fullmatch(noun)
+        needs_speech = match.group("person") or self.cues.person_noun.fullmatch(noun) or noun in _PROGRAMMES
         if needs_speech and not self._speech(right[match.end() :]):
             return None
         return " ".join((match.group("noun") or match.group("person") or "").split())
+
+    def _venue(self, left: str, sent: Sentence) -> str | None:
+        """ "questioned about it on ABC News", "On CNN Tuesday, his wife called for ...": the broadcast
+        that carried someone's words is a source, when the sentence reports words."""
+        on = _ON.search(left)
+        if on is None:
+            return None
+        opening = left.strip().lower() == "on"
+        return "on" if self.cues.venue.search(sent.text if opening else left[: on.start() + 1]) else None
 
     def _listed_cue(self, left: str, right: str) -> str | None:
         """The verb of "Several fact checkers, including The Washington Post, have pointed out"."""
@@ -360,14 +391,30 @@ class OutletFinder:
             return _Hit(cand.outlets[0], cand.outlets[0].name, cue, evidence)
         playing = [o for o in cand.outlets if o.name in in_play] or self._short_form(cand.name, in_play)
         only = cand.outlets[0]
-        if not playing and len(cand.outlets) == 1 and cand.name in (only.name, *only.aliases) and _written_as_name(cand, evidence):
-            # "told The Guardian": the outlet's own name, as the outlet writes it
+        own = len(cand.outlets) == 1 and _LEADING_THE.sub("", cand.name) in {
+            _LEADING_THE.sub("", n) for n in (only.name, *only.aliases, *only.ambiguous)}
+        if not playing and own and (_written_as_name(cand, evidence) or self._strong(cue, cand, evidence)):
+            # "told The Guardian": the outlet's own name, as the outlet writes it; "According to Variety",
+            # "Bloomberg reports that", "told the Independent": its name in a frame only an outlet fits
             return _Hit(only, only.name, cue, evidence)
         if not playing:
             return None
         earlier = [o for o in playing if in_play[o.name] < cand.start]
         chosen = max(earlier, key=lambda o: in_play[o.name]) if earlier else playing[0]
         return _Hit(chosen, chosen.name, cue, evidence)
+
+    def _strong(self, cue: str, cand: _Candidate, evidence: Evidence) -> bool:
+        """A cue that fits an outlet and hardly a person or a word ("according to", "reported", "a poll"),
+        around a capitalised name that is not a person's surname in this article."""
+        if cue.casefold() in self.cues.weak_cues or evidence.field != "body" or evidence.text.isupper():
+            return False
+        name = _LEADING_THE.sub("", cand.name)
+        if not name[:1].isupper():
+            return False
+        after = evidence.text[max(0, cand.end - evidence.start):].lstrip(" ")
+        if after[:1].isupper() and not after.startswith(("I ", "A ")):
+            return False  # the start of a longer name: "the Independent Party", "Time Warner"
+        return name.casefold() not in self._surnames
 
     def _short_form(self, surface: str, in_play: dict[str, int]) -> list[Outlet]:
         """Outlets in play whose name ends with ``surface``: "the Times" after "The New York Times"."""
@@ -438,6 +485,16 @@ class OutletFinder:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+_PERSON_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Mayor|President|Senator|Governor|Judge|Justice|Secretary|Minister)\.?\s+"
+    r"(?P<title_name>[A-Z][\w'’-]+)|\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z][\w'’-]+)(?=\s+(?:said|says|told|wrote|announced|argued|added|is|was|has|had|who|,))")
+
+
+def _surnames(body: str) -> frozenset[str]:
+    """Surnames of people named in a body ("Michael Bloomberg said", "Mr. Bloomberg"), folded."""
+    return frozenset((m.group("title_name") or m.group("surname")).casefold() for m in _PERSON_NAME.finditer(body))
 
 
 def _written_as_name(cand: _Candidate, evidence: Evidence) -> bool:
