@@ -453,7 +453,7 @@ def explain(result: Result) -> str:
     lines = [f"{case.id}: {case.text!r}"]
     expected = [f"outlets {[s.name for s in case.outlets]}"] if case.outlets else []
     if case.not_outlets:
-        expected.append(f"not {[s.name for s in case.not_outlets]}")
+        expected.append(f"not outlets {[s.name for s in case.not_outlets]}")
     expected += [f"document {d.describe()}" for d in case.documents]
     expected += [f"no document {d.describe()}" for d in case.not_documents]
     lines.append(f"    expected: {'; '.join(expected) or 'nothing cited'}")
