@@ -259,6 +259,9 @@ class OutletFinder:
         for sent, group in _by_sentence(candidates, sents, starts):
             if self.cues.teaser.search(sent.text):
                 continue
+            quoted = _quoted_spans(body, sent)
+            if quoted:  # someone's words quoted ("... will end up as a CNN cover story"): not the article's source
+                group = [c for c in group if not any(s <= c.start and c.end <= e for s, e in quoted)]
             for chain in _chains(group, body):
                 cue = self._cue(body, sent, chain[0].start, chain[-1].end)
                 if cue is None:
@@ -490,6 +493,20 @@ class OutletFinder:
 _PERSON_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Mayor|President|Senator|Governor|Judge|Justice|Secretary|Minister)\.?\s+"
     r"(?P<title_name>[A-Z][\w'’-]+)|\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z][\w'’-]+)(?=\s+(?:said|says|told|wrote|announced|argued|added|is|was|has|had|who|,))")
+
+
+_QUOTED_SPAN = re.compile(r"“[^“”]{20,}”|\"[^\"]{20,}\"")
+
+
+def _quoted_spans(body: str, sent: Sentence) -> list[tuple[int, int]]:
+    """Body offsets of the quotations in a sentence's paragraph: someone's words (20 characters or more,
+    some words in lower case), not a quoted title ("Good Morning America"). Quotes are paired from the
+    paragraph's start, so a sentence that opens inside a quotation is read right."""
+    start = body.rfind("\n", 0, sent.start) + 1
+    end = body.find("\n", sent.end)
+    end = len(body) if end < 0 else end
+    return [m.span() for m in _QUOTED_SPAN.finditer(body, start, end)
+            if sum(w[:1].islower() for w in m.group().split()) >= 2 and m.end() > sent.start]
 
 
 def _surnames(body: str) -> frozenset[str]:
