@@ -785,13 +785,30 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word
     if tv.not_issuers and mods and " ".join(mods.lower().split()) in tv.not_issuers:
         return None  # "Republican polls": a kind of poll, no pollster
-    if _cancelled(tv, left, right):
+    if _cancelled(tv, left, right) and not _OF_OWN.match(right):
         return None
+    if det == "none" and not mods and _VERB_USE.match(right) and key in _VERB_NOUNS:
+        return None  # "the inspectors report to the minister": a verb
+    if _SINGLE_LETTER.match(right) and key in ("letter", "letters"):
+        return None  # "the letter A"
+    if _WISHED.search(left[max(0, np_start - 80) : np_start]):
+        return None  # "we need a full report", "has yet to release a statement": no document (yet)
     if key in tv.vote_nouns and not (tv.vote_issuers and tv.vote_issuers.search(mods)):
         return None
     return _Reading(i, text, (match.start(), match.end()), noun, key, tv, det, mods, possessor, np_start)
 
 
+_OF_OWN = re.compile(r"\s+of\s+(?:its|his|her|their|our)\s+own\b", re.IGNORECASE)
+_VERB_USE = re.compile(r"\s+(?:to|back|that|directly)\b")
+_VERB_NOUNS = frozenset({"report", "reports", "poll", "polls", "study", "cable", "post", "posts", "text", "texts"})
+_SINGLE_LETTER = re.compile(r"\s+[A-Z](?![\w.])")
+_WISHED = re.compile(
+    r"\b(?:need|needs|needed|want|wants|wanted|demand|demands|demanded|demanding|request|requests|requested|"
+    r"seek|seeks|sought|seeking|await|awaits|awaited|awaiting|expect|expects|expected|hope|hopes|hoped|hoping|"
+    r"(?:called|calls|calling|asked|asks|asking|wait|waiting|pressed|pushed|pushing)\s+for|yet\s+to\s+\w+|"
+    r"(?:declined|refused|failed|decline|refuse|refuses|declines)\s+to\s+\w+|(?:did|does|do|would|will|could|has|have|had)\s*n[o']t\s+\w+|"
+    r"never\s+\w+|no\s+(?:such|formal|written|public|official))\s+(?:for\s+)?(?:(?:a|an|the|any)\s+)?$",
+    re.IGNORECASE)
 _ISSUER_NEXT = re.compile(r"\s+(?:by|from|of|conducted|published|released|commissioned)\b")
 _DOC_NUMBER = re.compile(r"^\s+((?:No\.\s*)?\d{1,5}(?:/\d{1,5})?)(?![\w%,.]\d)(?!\s*(?:percent|per cent|%))")
 
