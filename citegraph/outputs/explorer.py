@@ -75,8 +75,9 @@ class ExplorerOptions:
     ``documents_nodes`` caps the documents view, ``story_step`` the nodes
     one step of the story view adds. The page opens on the overview when the
     graph has more than ``overview_above`` nodes, else on the full graph.
-    ``command`` is the build command the size note offers (``--max-nodes``
-    is appended); empty, the note names only the option.
+    ``command`` is the build command the size note offers, without
+    ``--out`` (``rebuild_command``); the page appends ``--out`` (the folder
+    it was opened from) and ``--max-nodes``.
     """
 
     max_nodes: int = 1500
@@ -92,14 +93,17 @@ class ExplorerOptions:
     command: str = ""
 
 
-def rebuild_command(inputs: Sequence[Path], out: Path, outlets_file: Path | None = None,
+def rebuild_command(inputs: Sequence[Path], outlets_file: Path | None = None,
                     include: Sequence[str] = (), exclude: Sequence[str] = ()) -> str:
-    """The ``citegraph build`` command that rebuilds a collection, quoted for a POSIX shell.
+    """The ``citegraph build`` command of a collection's inputs, quoted for a POSIX shell.
 
-    >>> rebuild_command([Path("data")], Path("my out"))
-    "citegraph build data --out 'my out'"
+    ``--out`` is left out: the page adds the folder it was opened from, so
+    that the same graph gives the same bytes whatever folder it is built in.
+
+    >>> rebuild_command([Path("data"), Path("my notes")], include=["*.txt"])
+    "citegraph build data 'my notes' --include '*.txt'"
     """
-    words = ["citegraph", "build", *map(str, inputs), "--out", str(out)]
+    words = ["citegraph", "build", *map(str, inputs)]
     if outlets_file is not None:
         words += ["--outlets", str(outlets_file)]
     for flag, patterns in (("--include", include), ("--exclude", exclude)):
@@ -647,13 +651,14 @@ def overview_view(G: nx.DiGraph, counts: dict[str, dict[str, int]], communities:
                   options: ExplorerOptions) -> dict[str, Any]:
     """Outlets, who cites whom across the collection: an arrow A -> B counts the articles A published
     that cite B; a dotted line joins outlets cited together by the same articles (each outlet's three
-    strongest). Sized by citing articles, coloured by community, laid out here (seeded)."""
+    strongest). Sized by citing articles, coloured by community, laid out here (seeded). Outlets
+    linked to no other outlet are not drawn (``total`` counts every outlet; search finds them)."""
     outlets = sorted(n for n, k in G.nodes(data="kind") if k == "outlet")
     cites, cocited = _outlet_links(G, outlets)
-    layout = _overview_layout(outlets, cites, cocited, options.seed)
+    layout = _overview_layout(cites, cocited, options.seed)
     palette = community_palette()
     net = _network()
-    for n in outlets:
+    for n in sorted(layout):
         cited = counts[n].get("cited", 0)
         group = communities.get(n)
         color = palette[group] if group is not None and group < len(palette) - 1 else (
@@ -695,8 +700,9 @@ def _outlet_links(G: nx.DiGraph, outlets: list[str]) -> tuple[dict, dict]:
     return cites, cocited
 
 
-def _overview_layout(outlets: list[str], cites: dict, cocited: dict, seed: int) -> dict[str, tuple[int, int]]:
-    """A seeded spring layout of the outlets; outlets linked to none ring the linked ones."""
+def _overview_layout(cites: dict, cocited: dict, seed: int) -> dict[str, tuple[int, int]]:
+    """A seeded spring layout of the linked outlets: the largest connected part in the middle, the
+    smaller parts (each laid out alike) in rows beneath it."""
     H = nx.Graph()
     for (u, v), w in [*sorted(cites.items()), *sorted(cocited.items())]:
         weight = 1 + math.log2(w)
@@ -704,22 +710,29 @@ def _overview_layout(outlets: list[str], cites: dict, cocited: dict, seed: int) 
             H[u][v]["w"] += weight
         else:
             H.add_edge(u, v, w=weight)
-    linked = sorted(H)
-    scale = 90.0 * math.sqrt(max(1, len(linked)))
+    parts = sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: (-len(c), c))
     positions: dict[str, tuple[float, float]] = {}
-    if linked:
+    left = top = bottom = right = 0.0
+    row_x, row_y, row_h = 0.0, 0.0, 0.0
+    for k, part in enumerate(parts):
         core = nx.Graph()
-        core.add_nodes_from(linked)
-        core.add_edges_from((u, v, d) for u, v, d in sorted(H.edges(data=True)))
-        layout = nx.spring_layout(core, seed=seed, scale=scale, iterations=120, weight="w")
-        positions = {n: (float(x), float(y)) for n, (x, y) in layout.items()}
-    lone = [n for n in outlets if n not in positions]
-    radius = scale * 1.25 + 60.0
-    for i, node in enumerate(lone):  # rings of 60 around the linked outlets
-        ring, slot = divmod(i, 60)
-        angle = 2 * math.pi * slot / min(60, len(lone) - 60 * ring) + ring * 0.1
-        r = radius + 90.0 * ring
-        positions[node] = (r * math.cos(angle), r * math.sin(angle))
+        core.add_nodes_from(part)
+        core.add_edges_from((u, v, H[u][v]) for u, v in sorted(H.edges(part)))
+        scale = 70.0 * math.sqrt(len(part))
+        layout = nx.spring_layout(core, k=2.5 / math.sqrt(len(part)), seed=seed, scale=scale, iterations=150, weight="w")
+        if k == 0:
+            positions.update((n, (float(x), float(y))) for n, (x, y) in layout.items())
+            xs = [x for x, _ in positions.values()]
+            ys = [y for _, y in positions.values()]
+            left, top, bottom = min(xs), min(ys), max(ys)
+            row_x, row_y, right = left, bottom + 160.0, max(xs)
+            continue
+        width = 2 * scale + 120.0
+        if row_x + width > right and row_x > left:
+            row_x, row_y, row_h = left, row_y + row_h + 60.0, 0.0
+        positions.update((n, (row_x + scale + 60.0 + float(x), row_y + scale + float(y))) for n, (x, y) in layout.items())
+        row_x += width
+        row_h = max(row_h, 2 * scale)
     return {n: (round(x), round(y)) for n, (x, y) in positions.items()}
 
 

@@ -553,13 +553,28 @@
     }
   }
 
+  /* The folder this page was opened from: the build's --out. */
+  function pageFolder() {
+    var path = decodeURIComponent(location.pathname).replace(/\/[^\/]*$/, "");
+    return path || ".";
+  }
+
+  function shellWord(word) {
+    return /^[\w@%+=:,.\/-]+$/.test(word) ? word : "'" + word.replace(/'/g, "'\"'\"'") + "'";
+  }
+
   function sizeNote() {
     var note = $("size-note");
     var text = "";
     if (state.view === "full" && meta.full_shown < meta.total_nodes) {
-      var cmd = meta.command ? meta.command + " --max-nodes " + meta.total_nodes : "citegraph build (with your inputs and --out) --max-nodes " + meta.total_nodes;
+      var cmd = (meta.command || "citegraph build INPUTS") + " --out " + shellWord(pageFolder()) + " --max-nodes " + meta.total_nodes;
       text = "The full graph draws the " + num(meta.full_shown) + " most-cited of " + num(meta.total_nodes) +
         " nodes (" + num(meta.total_nodes - meta.full_shown) + " not drawn; search finds every one). To draw them all: " + cmd;
+    } else if (state.view === "overview" && data.views.overview.nodes.length < data.views.overview.total) {
+      text = "The overview draws the " + num(data.views.overview.nodes.length) + " outlets linked to another outlet (" +
+        "by their articles citing it, or by being cited together); the other " +
+        num(data.views.overview.total - data.views.overview.nodes.length) + " of " + num(data.views.overview.total) +
+        " outlets are found by search.";
     } else if (state.view === "documents" && data.views.documents.documents < data.views.documents.total) {
       text = "The documents view draws the " + num(data.views.documents.documents) + " most-cited of " +
         num(data.views.documents.total) + " documents with the outlets and articles behind them; search finds the others.";
