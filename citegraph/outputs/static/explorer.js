@@ -464,7 +464,9 @@
     tooltip.style.top = Math.round(box.top + p.pointer.DOM.y + 14) + "px";
     tooltip.hidden = false;
   });
-  network.on("blurNode", function () { tooltip.hidden = true; dim = null; network.redraw(); });
+  function undim() { tooltip.hidden = true; if (dim) { dim = null; network.redraw(); } }
+  network.on("blurNode", undim);
+  container.addEventListener("mouseleave", undim);
   network.on("dragStart", function () { tooltip.hidden = true; });
   network.on("click", function (p) {
     if (p.nodes.length) go({ node: p.nodes[0] });
@@ -916,13 +918,15 @@
     return -1;
   }
 
+  /* Matches by quality (whole name, alias, start of the name, start of a word, anywhere, the id); an
+   * article's title ranks below a source's name of the same quality, so "blinken" finds the person. */
   function search(query) {
     var q = query.trim().toLowerCase().replace(/\s+/g, " ");
     if (!q) return [];
     var hits = [];
     for (var i = 0; i < NODES.length; i += 1) {
       var s = matchScore(i, q);
-      if (s >= 0) hits.push([s, i]);
+      if (s >= 0) hits.push([NODES[i].k === "article" ? s + 3 : s, i]);
     }
     hits.sort(function (a, b) {
       return a[0] - b[0] || KIND_ORDER.indexOf(NODES[a[1]].k) - KIND_ORDER.indexOf(NODES[b[1]].k) || byImportance(a[1], b[1]);
