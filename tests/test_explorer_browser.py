@@ -330,9 +330,10 @@ def test_small_screen_shows_the_graph(offline_page, seed_site):
     canvas = page.locator("#graph canvas").bounding_box()
     assert canvas["width"] >= 300
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.click("#toggle-filters")
-    assert page.is_hidden("#filters")
+    assert page.is_hidden("#filters"), "the filters start folded on a phone"
     shot(page, "phone")
+    page.click("#toggle-filters")
+    assert page.is_visible("#filters") and page.get_attribute("#toggle-filters", "aria-expanded") == "true"
     assert errors == []
 
 
@@ -445,6 +446,12 @@ def test_corpora_search_finds_nyt_and_a_hidden_article(offline_page, corpora_sit
     wait_ready(page, "story")
     assert hidden in drawn(page) and state(page)["min"] == 2, "drawn, and the filters kept"
     assert page.inner_text("#details h2") == name
+    if len(drawn(page)) == 1:
+        assert "hidden by the filters" in page.inner_text("#size-note")
+    page.click("#reset")
+    page.click("#depth-more")
+    wait_ready(page, "story")
+    assert len(drawn(page)) > 1 + next(n["c"]["sources"] for n in data["nodes"] if n["id"] == hidden)
     shot(page, "story")
 
 

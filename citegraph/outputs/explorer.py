@@ -600,7 +600,7 @@ def _vis_edge(index: str, relation: str, count_: int, **extra: Any) -> dict[str,
     style = relation_styles().get(relation, relation_styles()["cites"])
     data = {"id": index, "relation": relation, "count": count_,
             "width": round(min(8.0, 1 + 1.5 * math.log2(max(1, count_))), 2),
-            "dashes": style["dashes"], "color": {"color": style["color"], "highlight": "#d55e00"}}
+            "dashes": style["dashes"], "color": {"color": style["color"], "highlight": "#1f2430"}}
     data.update(extra)
     return data
 

@@ -217,13 +217,15 @@
     var parent = new Map();
     var rings = [[o]];
     var more = 0;
+    var filtered = new Set();
     for (var d = 1; d <= depth; d += 1) {
       var found = [];
       var seen = new Set();
       rings[d - 1].forEach(function (i) {
         outAdj[i].concat(inAdj[i]).forEach(function (e) {
           var m = EDGES[e][0] === i ? EDGES[e][1] : EDGES[e][0];
-          if (level.has(m) || seen.has(m) || !f.pass[m]) return;
+          if (level.has(m) || seen.has(m)) return;
+          if (!f.pass[m]) { filtered.add(m); return; }
           seen.add(m);
           parent.set(m, i);
           found.push(m);
@@ -266,10 +268,11 @@
         var r = REL_STYLE[rel(e)] || REL_STYLE.cites;
         edges.push({ id: "s" + e, from: NODES[i].id, to: NODES[EDGES[e][1]].id, arrows: "to", dashes: r.dashes,
                      width: Math.min(8, 1 + 1.5 * Math.log2(Math.max(1, EDGES[e][3]))),
-                     color: { color: r.color, highlight: "#d55e00" } });
+                     color: { color: r.color, highlight: "#1f2430" } });
       });
     });
-    return { nodes: nodes, edges: edges, more: more, rings: rings.map(function (x) { return x.length; }),
+    level.forEach(function (_, m) { filtered.delete(m); });
+    return { nodes: nodes, edges: edges, more: more, filtered: filtered.size, rings: rings.map(function (x) { return x.length; }),
              options: storyOptions() };
   }
 
@@ -580,9 +583,11 @@
     } else if (state.view === "documents" && data.views.documents.documents < data.views.documents.total) {
       text = "The documents view draws the " + num(data.views.documents.documents) + " most-cited of " +
         num(data.views.documents.total) + " documents with the outlets and articles behind them; search finds the others.";
-    } else if (state.view === "story" && current.story && current.story.more) {
-      text = "This story view leaves out " + num(current.story.more) + " less-cited neighbours (at most " + meta.story_step +
-        " per step); the details panel lists them all.";
+    } else if (state.view === "story" && current.story && (current.story.more || current.story.filtered)) {
+      var parts = [];
+      if (current.story.more) parts.push(num(current.story.more) + " less-cited neighbours (at most " + meta.story_step + " per step; the details panel lists them all)");
+      if (current.story.filtered) parts.push(num(current.story.filtered) + " neighbours hidden by the filters");
+      text = "This story view leaves out " + parts.join(" and ") + ".";
     }
     note.textContent = text;
     note.hidden = !text;
@@ -1269,6 +1274,10 @@
     count: function (id) { return NODES[index.get(id)].c; }
   };
 
+  if (window.matchMedia("(max-width: 820px)").matches) {
+    $("filters").classList.add("closed");
+    $("toggle-filters").setAttribute("aria-expanded", "false");
+  }
   buildLegend();
   buildMenus();
   buildHistogram();
