@@ -208,7 +208,7 @@
   var visEdges = new vis.DataSet([]);
   var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {});
   window.citegraphState.networkMs = performance.now();
-  var current = { key: null, view: null, ids: [], hiddenIds: new Set(), labels: new Map(), fonts: new Map(), shownLabels: new Set(), story: null };
+  var current = { key: null, view: null, ids: [], hiddenIds: new Set(), labels: new Map(), shownLabels: new Set(), story: null };
 
   function storyItems(origin, depth) {
     var f = filters();
@@ -308,8 +308,9 @@
     current.view = state.view;
     current.ids = v.nodes.map(function (n) { return n.id; });
     current.labels = new Map(v.nodes.map(function (n) { return [n.id, n.label]; }));
-    current.fonts = new Map(v.nodes.map(function (n) { return [n.id, (n.font && n.font.size) || 14]; }));
     current.hiddenIds = new Set();
+    current.shownLabels = new Set(current.ids);
+    boxes = new Map();
     window.citegraphState.ready = false;
     document.body.removeAttribute("data-ready");
     network.setOptions(v.options);
@@ -327,7 +328,7 @@
     network.setData({ nodes: visNodes, edges: visEdges });
     var done = function () {
       network.fit({ animation: false });
-      network.once("afterDrawing", function () { placeLabels(); markReady(); });
+      network.once("afterDrawing", function () { placeLabels(markReady); });
       network.redraw();
     };
     if (v.options.physics && v.options.physics.enabled) {
@@ -378,47 +379,74 @@
   }
 
   /* Labels by importance, each kept only where it overlaps no label already kept; the font is sized
-   * for the screen (so zooming in makes room for more). vis measures each label as it draws it. */
+   * for the screen (so zooming in makes room for more). vis measures each label as it draws it; the
+   * boxes are kept (canvas coordinates) until the zoom or the node moves, so a filter change only
+   * re-chooses among them. */
   var placing = false;
-  function placeLabels() {
-    if (placing) return;
+  var boxes = new Map();
+  function placeLabels(done) {
+    if (placing) { if (done) network.once("afterDrawing", function () { placeLabels(done); }); return; }
     var scale = network.getScale() || 1;
     var ids = drawnVisible().map(function (id) { return index.get(id); }).sort(byImportance);
     var top = ids.length ? importance(ids[0]) || 1 : 1;
-    var updates = ids.map(function (i) {
+    var measure = [];
+    ids.forEach(function (i) {
       var id = NODES[i].id;
-      var px = 12 + 6 * Math.sqrt(Math.min(1, importance(i) / top));
-      current.fonts.set(id, px / scale);
-      return { id: id, label: current.labels.get(id), font: { size: px / scale } };
+      var size = (12 + 6 * Math.sqrt(Math.min(1, importance(i) / top))) / scale;
+      var known = boxes.get(id);
+      if (current.labels.get(id) && (!known || Math.abs(known.size - size) > size * 0.01)) {
+        measure.push({ id: id, label: current.labels.get(id), font: { size: size } });
+      }
     });
+    if (!measure.length) { chooseLabels(ids); if (done) done(); return; }
     placing = true;
-    visNodes.update(updates);
+    visNodes.update(measure);
     network.once("afterDrawing", function () {
-      var kept = [];
-      var shown = new Set();
-      var losers = [];
-      ids.forEach(function (i) {
-        var id = NODES[i].id;
-        var body = network.body.nodes[id];
+      measure.forEach(function (m) {
+        var body = network.body.nodes[m.id];
         var box = body && body.labelModule && body.labelModule.size;
-        if (!box || !current.labels.get(id)) { losers.push(id); return; }
-        var pad = 2 / scale;
-        var rect = [box.left - pad, box.top - pad, box.left + box.width + pad, box.top + box.height + pad];
-        var clash = kept.some(function (k) { return rect[0] < k[2] && k[0] < rect[2] && rect[1] < k[3] && k[1] < rect[3]; });
-        if (clash) losers.push(id); else { kept.push(rect); shown.add(id); }
+        if (box) boxes.set(m.id, { size: m.font.size, rect: [box.left, box.top, box.left + box.width, box.top + box.height] });
       });
-      current.shownLabels = shown;
-      visNodes.update(losers.map(function (id) { return { id: id, label: "" }; }));
-      network.once("afterDrawing", function () { placing = false; });
-      network.redraw();
+      current.shownLabels = new Set(current.shownLabels);
+      measure.forEach(function (m) { current.shownLabels.add(m.id); });
+      chooseLabels(ids);
+      placing = false;
+      if (done) done();
     });
     network.redraw();
   }
 
+  function chooseLabels(ids) {
+    var pad = 2 / (network.getScale() || 1);
+    var kept = [];
+    var shown = new Set();
+    ids.forEach(function (i) {
+      var id = NODES[i].id;
+      var box = boxes.get(id);
+      if (!box || !current.labels.get(id)) return;
+      var r = [box.rect[0] - pad, box.rect[1] - pad, box.rect[2] + pad, box.rect[3] + pad];
+      var clash = kept.some(function (k) { return r[0] < k[2] && k[0] < r[2] && r[1] < k[3] && k[1] < r[3]; });
+      if (!clash) { kept.push(r); shown.add(id); }
+    });
+    var updates = [];
+    current.ids.forEach(function (id) {
+      var was = current.shownLabels.has(id), now = shown.has(id);
+      if (was !== now) updates.push({ id: id, label: now ? current.labels.get(id) : "" });
+    });
+    current.shownLabels = shown;
+    if (updates.length) visNodes.update(updates);
+  }
+
+  network.on("dragEnd", function (p) {
+    if (!p.nodes.length) return;
+    p.nodes.forEach(function (id) { boxes.delete(id); });
+    placeLabels();
+  });
+
   var zoomTimer = null;
   network.on("zoom", function () {
     clearTimeout(zoomTimer);
-    zoomTimer = setTimeout(placeLabels, 200);
+    zoomTimer = setTimeout(function () { placeLabels(); }, 200);
   });
 
   /* --------------------------------------------------- hover: dim the rest */
@@ -497,12 +525,20 @@
     var t = performance.now();
     $("empty").hidden = true;
     updateViewButtons();
+    var steps = {};
+    var lap = function (name) { var now = performance.now(); steps[name] = now - t; return now; };
+    filters();
+    lap("filters");
     var redrawn = drawView();
     if (!redrawn) { applyFilters(); selectInGraph(); }
+    lap("graph");
     showDetails();
+    lap("details");
     showStatus();
     showDateMessage();
     highlightHistogram();
+    lap("rest");
+    window.citegraphState.steps = steps;
     window.citegraphState.lastUpdateMs = performance.now() - t;
   }
 
