@@ -23,7 +23,7 @@ from .extract import Extractor, Gazetteer
 from .graph import cache as graph_cache
 from .graph.metrics import compute_metrics
 from .graph.model import CitationGraph
-from .outputs.explorer import ExplorerOptions, write_explorer
+from .outputs.explorer import ExplorerOptions, rebuild_command, write_explorer
 from .outputs.exports import EXPORT_FILES, FORMATS, write_exports
 from .outputs.recordfiles import write_records
 from .outputs.report import write_metrics, write_report
@@ -163,7 +163,9 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
     outputs = write_records(store, stage)
     metrics = compute_metrics(G)
     outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
-    outputs.append(write_explorer(G, stage / "graph.html", ExplorerOptions(max_nodes=options.max_nodes)))
+    command = rebuild_command(options.inputs, options.outlets_file, options.include, options.exclude)
+    explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
+    outputs.append(write_explorer(G, stage / "graph.html", explorer, metrics, _gazetteer(options.outlets_file)))
     if options.exports:
         outputs += write_exports(G, stage)
     graph_cache.save(graph, stage, key, digest)

@@ -1,20 +1,27 @@
 """The interactive explorer: one self-contained, offline, script-safe HTML page.
 
-pyvis assembles the vis-network data model (nodes, edges, options); the page
-itself comes from our own template in ``static/``. Nothing from an article
-ever becomes markup: the graph travels as JSON inside
+The page answers questions on a whole collection, drawn or not. It carries:
+
+* an **index of every node and edge** (names, aliases from the outlet
+  gazetteer, counts taken from ``metrics.json``'s rules, communities,
+  article dates), which search, filters, counts and the details panel read;
+* the **evidence** of every citation, in a second JSON block parsed only when
+  first shown;
+* the **views** that are drawn, each a vis-network data model assembled by
+  pyvis's ``Network`` (``add_node``, ``add_edge``, its options methods):
+  the ``overview`` of outlets (who cites whom, aggregated; sized by citing
+  articles, coloured by community), the ``documents`` with the outlets and
+  articles behind them, and the ``full`` graph (its ``max_nodes`` most
+  important nodes). The ``story`` view (one node's neighbourhood, grown a
+  step at a time) is drawn by the page from the index with the same styles.
+
+Nothing from an article ever becomes markup: the data travels as JSON inside
 ``<script type="application/json">`` with ``<``, ``>``, ``&`` and U+2028/9
 escaped, and the page script renders every name, title and evidence sentence
 with ``textContent``. vis-network and our own script and style are inlined,
 and a Content-Security-Policy allows only those two scripts (by hash) and no
-request to any host.
-
-Large graphs stay readable: only the ``max_nodes`` most-cited nodes are
-shown (the page says how many are hidden and how to see more), and above
-``layout_threshold`` shown nodes the layout is computed here (a seeded
-``nx.spring_layout`` of the hubs, every other node placed around its
-neighbours), with physics off in the browser. Smaller graphs stabilise in
-the browser and then stop.
+request to any host. Same graph and options, same bytes: layouts are seeded,
+everything is sorted. Measured figures are in docs/SCALE.md ("Explorer").
 """
 
 from __future__ import annotations
@@ -27,18 +34,21 @@ import json
 import logging
 import math
 import re
+import shlex
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import combinations, count
 from pathlib import Path
-from itertools import count
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .. import lazy
 from ..errors import BuildError
+from ..extract.gazetteer import Gazetteer
 from ..fsutil import atomic_write_text
+from ..graph.metrics import compute_metrics
 
 nx = lazy.load("networkx")
 
@@ -49,16 +59,25 @@ log = logging.getLogger(__name__)
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SLOT = re.compile(r"@@CITEGRAPH_([A-Z_]+)@@")
+SOURCE_KINDS = ("outlet", "document", "person", "organization", "anonymous")
+VIEWS = ("overview", "documents", "story", "full")
 
 
 @dataclass(frozen=True)
 class ExplorerOptions:
     """How the explorer page is built.
 
-    ``max_nodes`` caps the nodes shown (the most-cited are kept);
-    above ``layout_threshold`` shown nodes the layout is computed at build
-    time and physics is off in the browser; ``hub_count`` nodes get a spring
-    layout and the rest are placed around their neighbours.
+    ``max_nodes`` caps the nodes the full-graph view draws (the most-cited
+    are kept; search, counts and the other views still cover every node);
+    above ``layout_threshold`` drawn nodes a view's layout is computed at
+    build time and physics is off in the browser; ``hub_count`` nodes get a
+    spring layout and the rest are placed around their neighbours.
+    ``documents_nodes`` caps the documents view, ``story_step`` the nodes
+    one step of the story view adds. The page opens on the overview when the
+    graph has more than ``overview_above`` nodes, else on the full graph.
+    ``command`` is the build command the size note offers, without
+    ``--out`` (``rebuild_command``); the page appends ``--out`` (the folder
+    it was opened from) and ``--max-nodes``.
     """
 
     max_nodes: int = 1500
@@ -68,32 +87,60 @@ class ExplorerOptions:
     seed: int = 7
     label_chars: int = 40
     stabilization_iterations: int = 400
+    documents_nodes: int = 600
+    story_step: int = 150
+    overview_above: int = 400
+    command: str = ""
 
 
-def write_explorer(G: nx.DiGraph, path: Path, options: ExplorerOptions | None = None) -> Path:
-    """Write the explorer page for ``G`` to ``path`` atomically and return the path."""
+def rebuild_command(inputs: Sequence[Path], outlets_file: Path | None = None,
+                    include: Sequence[str] = (), exclude: Sequence[str] = ()) -> str:
+    """The ``citegraph build`` command of a collection's inputs, quoted for a POSIX shell.
+
+    ``--out`` is left out: the page adds the folder it was opened from, so
+    that the same graph gives the same bytes whatever folder it is built in.
+
+    >>> rebuild_command([Path("data"), Path("my notes")], include=["*.txt"])
+    "citegraph build data 'my notes' --include '*.txt'"
+    """
+    words = ["citegraph", "build", *map(str, inputs)]
+    if outlets_file is not None:
+        words += ["--outlets", str(outlets_file)]
+    for flag, patterns in (("--include", include), ("--exclude", exclude)):
+        for pattern in patterns:
+            words += [flag, pattern]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def write_explorer(G: nx.DiGraph, path: Path, options: ExplorerOptions | None = None,
+                   metrics: Mapping[str, Any] | None = None, gazetteer: Gazetteer | None = None,
+                   extras: Mapping[str, Any] | None = None) -> Path:
+    """Write the explorer page for ``G`` to ``path`` atomically and return the path.
+
+    ``metrics``: ``compute_metrics(G)`` as the build wrote it to
+    ``metrics.json`` (computed here when not given): every count the page
+    shows follows it. ``gazetteer``: the outlets' aliases and abbreviations
+    for search (the built-in one when not given). ``extras``: optional
+    ``coverage`` and ``stamp`` (shown under "About this collection") and
+    ``stories`` (article id -> story card fields), shown when present.
+    """
     path = Path(path)
-    atomic_write_text(path, render_explorer(G, options or ExplorerOptions()))
+    atomic_write_text(path, render_explorer(G, options or ExplorerOptions(), metrics, gazetteer, extras))
     log.info("wrote explorer %s", path)
     return path
 
 
-def render_explorer(G: nx.DiGraph, options: ExplorerOptions) -> str:
+def render_explorer(G: nx.DiGraph, options: ExplorerOptions, metrics: Mapping[str, Any] | None = None,
+                    gazetteer: Gazetteer | None = None, extras: Mapping[str, Any] | None = None) -> str:
     """The explorer page as a string: same graph and options, same bytes."""
     if not isinstance(G, nx.DiGraph):
         raise BuildError(f"the explorer needs a networkx DiGraph from graph.build_graph, not {type(G).__name__}")
     if options.max_nodes < 1:
         raise BuildError(f"max_nodes must be at least 1, not {options.max_nodes}: pass --max-nodes 1 or more")
-    return _render(G, options)
-
-
-def _render(G: nx.DiGraph, options: ExplorerOptions) -> str:
-    scores = importance(G)
-    part = shown_part(G, select_nodes(G, scores, options.max_nodes))
-    precomputed = part.number_of_nodes() > options.layout_threshold
-    positions = compute_layout(part, scores, options) if precomputed else {}
-    payload = build_payload(G, part, scores, positions, options)
-    return render_page(payload, options)
+    metrics = compute_metrics(G) if metrics is None else metrics
+    gazetteer = Gazetteer.load() if gazetteer is None else gazetteer
+    payload, evidence = build_payload(G, metrics, gazetteer, options, extras or {})
+    return render_page(payload, evidence, options)
 
 
 # ---------------------------------------------------------------- selection
@@ -275,7 +322,19 @@ def _cells(positions: dict) -> Iterator[tuple[float, float]]:
 @lru_cache(maxsize=1)
 def kind_styles() -> dict[str, dict[str, Any]]:
     """Colour, shape and legend label per node kind, from ``static/kinds.json``."""
-    return json.loads(_static("kinds.json"))
+    return json.loads(_static("kinds.json"))["kinds"]
+
+
+@lru_cache(maxsize=1)
+def relation_styles() -> dict[str, dict[str, Any]]:
+    """Colour, dash pattern and legend label per edge relation, from ``static/kinds.json``."""
+    return json.loads(_static("kinds.json"))["relations"]
+
+
+@lru_cache(maxsize=1)
+def community_palette() -> list[str]:
+    """Colours of the largest communities (the rest share ``other``), from ``static/kinds.json``."""
+    return list(json.loads(_static("kinds.json"))["communities"])
 
 
 def _style(kind: str) -> dict[str, Any]:
@@ -283,62 +342,122 @@ def _style(kind: str) -> dict[str, Any]:
     return styles.get(kind, styles["other"])
 
 
-def build_payload(
-    G: nx.DiGraph, part: nx.DiGraph, scores: dict[str, int], positions: dict, options: ExplorerOptions
-) -> dict[str, Any]:
-    """The JSON the page script reads: the vis-network nodes, edges and options of a pyvis ``Network``,
-    plus what the page shows beside them."""
-    net = pyvis.network.Network(directed=True)
-    cited = _cited_counts(part)
-    for n, attrs in part.nodes(data=True):
-        net.add_node(n, **_vis_node(n, attrs, cited.get(n, 0), positions.get(n), options))
-    for i, (u, v, data) in enumerate(part.edges(data=True)):
-        net.add_edge(u, v, **_vis_edge(i, data))
-    precomputed = bool(positions)
-    net.force_atlas_2based(**FORCE_ATLAS_2BASED)
-    net.toggle_physics(not precomputed)
-    net.set_edge_smooth("continuous")
-    return {
-        "meta": _meta(G, len(net.nodes), len(net.edges), precomputed, options),
-        "kinds": _legend(part),
-        "nodes": net.nodes,
-        "edges": net.edges,
-        "options": _vis_options(json.loads(net.options.to_json()), precomputed, options),
-    }
-
-
-def _cited_counts(part: nx.DiGraph) -> dict[str, int]:
-    """How many articles cite each node."""
-    counts: dict[str, int] = {}
-    for _, v, data in part.edges(data=True):
-        if data.get("relation") == "cites":
-            counts[v] = counts.get(v, 0) + 1
-    return counts
-
-
 def _kind(node: str, attrs: dict) -> str:
     return str(attrs.get("kind") or node.split(":", 1)[0])
 
 
-def _vis_node(node: str, attrs: dict, cited: int, position, options: ExplorerOptions) -> dict[str, Any]:
-    """The options of the node's ``Network.add_node`` (pyvis adds its ``id``)."""
-    kind = _kind(node, attrs)
-    style = _style(kind)
-    full = _text(attrs.get("label")) or node.split(":", 1)[-1]
-    size = 9 if kind == "article" else min(60.0, 12 + 5 * math.sqrt(cited))
-    data = {
-        "label": _shorten(full, options.label_chars),
-        "shape": style["shape"],
-        "color": style["color"],
-        "size": round(size, 2),
-        "kind": kind,
-        "name": full,
-        "cited": cited,
-        "attrs": _attrs(attrs),
+def build_payload(G: nx.DiGraph, metrics: Mapping[str, Any], gazetteer: Gazetteer | None,
+                  options: ExplorerOptions, extras: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """The JSON the page reads (``meta``, the index of every node and edge, the drawn views) and the
+    evidence of each edge (a list aligned with the index's edges, parsed by the page only when shown)."""
+    counts = node_counts(G, metrics)
+    communities = outlet_communities(metrics)
+    flags = _article_flags(metrics)
+    nodes = [_index_node(n, G.nodes[n], counts, communities, gazetteer, flags) for n in sorted(G)]
+    position = {record["id"]: i for i, record in enumerate(nodes)}
+    relations = sorted(relation_styles(), key=lambda r: relation_styles()[r]["order"])
+    edges, evidence = _index_edges(G, position, relations)
+    scores = importance(G)
+    views = {
+        "overview": overview_view(G, counts, communities, options),
+        "documents": documents_view(G, metrics, scores, counts, options),
+        "full": full_view(G, scores, counts, options),
     }
-    if position is not None:
-        data["x"], data["y"] = position
-    return data
+    payload = {
+        "meta": _meta(G, metrics, views, options, extras),
+        "kinds": _legend(metrics),
+        "relations": [{"relation": r, **relation_styles()[r]} for r in relations],
+        "communities": _community_legend(G, metrics),
+        "nodes": nodes,
+        "edges": edges,
+        "views": views,
+    }
+    stories = extras.get("stories")
+    if stories:
+        payload["stories"] = {str(k): _jsonable(v) for k, v in sorted(stories.items())}
+    return payload, evidence
+
+
+def node_counts(G: nx.DiGraph, metrics: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Node -> the counts the page shows, by ``metrics.most_cited``'s rules.
+
+    ``cited``: the articles citing the node, its own outlet's articles left
+    out (``in_degree`` of ``metrics.json`` for outlets, documents, people and
+    organisations; the same rule for anonymous sources); ``own``: the
+    citations left out; ``publishers`` and ``mentions`` as in
+    ``metrics.json``; ``sources``: what an article cites; ``published``: an
+    outlet's articles.
+    """
+    ranked = metrics.get("most_cited", {})
+    counts: dict[str, dict[str, int]] = {}
+    for node in sorted(G):
+        kind = G.nodes[node].get("kind")
+        pred, succ = G.pred[node], G.succ[node]
+        row: dict[str, int] = {}
+        if kind == "article":
+            row["sources"] = sum(1 for d in succ.values() if d.get("relation") == "cites")
+        else:
+            citing = sum(1 for d in pred.values() if d.get("relation") == "cites")
+            figures = ranked.get(kind, {}).get(node) if kind in ranked else None
+            if figures is not None:
+                row.update(cited=figures["in_degree"], publishers=figures["publishers"], mentions=figures["mentions"])
+            elif kind in ranked:
+                row["cited"] = 0
+            else:
+                row["cited"] = citing
+            if citing > row["cited"]:
+                row["own"] = citing - row["cited"]
+            published = sum(1 for d in succ.values() if d.get("relation") == "published")
+            if published:
+                row["published"] = published
+        counts[node] = row
+    return counts
+
+
+def outlet_communities(metrics: Mapping[str, Any]) -> dict[str, int]:
+    """Outlet -> its group (0 = the largest) among ``metrics.json``'s outlet communities."""
+    groups = metrics.get("communities", {}).get("outlets", [])
+    return {node: i for i, group in enumerate(groups) for node in group}
+
+
+def _article_flags(metrics: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Article id -> ``single`` (its one external source) or ``unsourced``, from ``metrics.json``."""
+    flags: dict[str, dict[str, Any]] = {aid: {"unsourced": True} for aid in metrics.get("unsourced", ())}
+    flags.update((aid, {"single": source}) for aid, source in metrics.get("single_source", {}).items())
+    return flags
+
+
+def _index_node(node: str, attrs: dict, counts: dict, communities: dict[str, int],
+                gazetteer: Gazetteer | None, flags: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One node of the page's index: ``id``, ``k`` kind, ``n`` name, ``c`` counts, ``a`` attributes,
+    ``g`` community, ``s`` other names search knows it by, ``f`` article flags."""
+    kind = _kind(node, attrs)
+    record: dict[str, Any] = {"id": node, "k": kind, "n": _text(attrs.get("label")) or node.split(":", 1)[-1],
+                              "c": counts[node]}
+    details = _attrs(attrs)
+    if details:
+        record["a"] = details
+    if node in communities:
+        record["g"] = communities[node]
+    if kind == "outlet":
+        names = _aliases(record["n"], gazetteer, attrs.get("domains"))
+        if names:
+            record["s"] = names
+    elif kind == "article" and node.split(":", 1)[1] in flags:
+        record["f"] = flags[node.split(":", 1)[1]]
+    return record
+
+
+def _aliases(name: str, gazetteer: Gazetteer | None, domains: Any) -> list[str]:
+    """Other names of an outlet: the gazetteer's aliases, abbreviations and domains."""
+    found: list[str] = []
+    outlet = gazetteer.lookup(name) if gazetteer is not None else None
+    if outlet is not None:
+        found += [*outlet.aliases, *outlet.abbreviations, *outlet.domains]
+        if outlet.name != name:
+            found.append(outlet.name)
+    found += [d for d in _list(domains) if isinstance(d, str)]
+    return sorted({_text(x) for x in found if _text(x) and _text(x) != name})
 
 
 def _attrs(attrs: dict) -> dict[str, Any]:
@@ -346,12 +465,51 @@ def _attrs(attrs: dict) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in sorted(attrs):
         value = attrs[key]
-        if key in ("kind", "label") or value is None or value == "" or value == []:
+        if key in ("kind", "label") or value is None or value == "" or value == [] or value is False:
             continue
         out[key] = value if type(value) is str else _jsonable(value)
     url = out.get("url")
     if isinstance(url, str) and safe_href(url):
-        out["href"] = url
+        out["href"] = url.strip()
+    return out
+
+
+def _index_edges(G: nx.DiGraph, position: dict[str, int], relations: list[str]) -> tuple[list[list[int]], list[Any]]:
+    """Every edge as ``[from, to, relation, count]`` (node and relation positions), in id order, and
+    beside it its evidence: ``None`` or ``{"q": cues, "e": [{"t", "f", "u", "h", "a"}]}``."""
+    rel_of = {r: i for i, r in enumerate(relations)}
+    edges: list[list[int]] = []
+    evidence: list[Any] = []
+    for u in sorted(G):
+        succ = G.succ[u]
+        for v in sorted(succ):
+            data = succ[v]
+            relation = str(data.get("relation", ""))
+            if relation not in rel_of:
+                rel_of[relation] = len(relations)
+                relations.append(relation)
+            edges.append([position[u], position[v], rel_of[relation], int(data.get("count", 1) or 1)])
+            items = [_evidence_item(e) for e in _list(data.get("evidence"))]
+            cues = [_text(c) for c in _list(data.get("cues"))]
+            evidence.append({"q": cues, "e": items} if items or cues else None)
+    return edges, evidence
+
+
+def _evidence_item(item: Any) -> dict[str, str]:
+    """One evidence sentence: ``t`` text, ``f`` field, and for a link citation ``u`` its URL
+    (``h`` the same when it is a safe http(s) link) and ``a`` its anchor text."""
+    if not isinstance(item, dict):
+        return {"t": _text(item)}
+    out = {"t": _text(item.get("text"))}
+    if item.get("field"):
+        out["f"] = _text(item["field"])
+    url = _text(item.get("url"))
+    if url:
+        out["u"] = url
+        if safe_href(url):
+            out["h"] = url
+    if item.get("anchor"):
+        out["a"] = _text(item["anchor"])
     return out
 
 
@@ -396,22 +554,6 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "\u2026"
 
 
-def _vis_edge(index: int, attrs: dict) -> dict[str, Any]:
-    """The options of the edge's ``Network.add_edge`` (pyvis adds ``from``, ``to`` and ``arrows``)."""
-    relation = str(attrs.get("relation", ""))
-    count = int(attrs.get("count", 1) or 1)
-    return {
-        "id": f"e{index}",
-        "relation": relation,
-        "count": count,
-        "width": round(min(8.0, 1 + 1.5 * math.log2(count)), 2),
-        "dashes": relation != "cites",
-        "color": {"color": "#8a94a6" if relation == "cites" else "#c3cad6", "highlight": "#e15759"},
-        "evidence": [_text(e.get("text")) if isinstance(e, dict) else _text(e) for e in _list(attrs.get("evidence"))],
-        "cues": [_text(c) for c in _list(attrs.get("cues"))],
-    }
-
-
 def _list(value: Any) -> list:
     """A list attribute, also when an exporter already turned it into a JSON string."""
     if isinstance(value, str):
@@ -422,28 +564,232 @@ def _list(value: Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else []
 
 
-def _meta(
-    G: nx.DiGraph, shown_nodes: int, shown_edges: int, precomputed: bool, options: ExplorerOptions
-) -> dict[str, Any]:
-    return {
+# -------------------------------------------------------------------- views
+
+
+def _network(directed: bool = True) -> Any:
+    return pyvis.network.Network(directed=directed)
+
+
+def _view(net: Any, precomputed: bool, options: ExplorerOptions, **extra: Any) -> dict[str, Any]:
+    """A view: the pyvis ``Network``'s nodes, edges and vis-network options, and what the page says of it."""
+    net.force_atlas_2based(**FORCE_ATLAS_2BASED)
+    net.toggle_physics(not precomputed)
+    net.set_edge_smooth("continuous")
+    return {"nodes": net.nodes, "edges": net.edges,
+            "options": _vis_options(json.loads(net.options.to_json()), precomputed, options), **extra}
+
+
+def _vis_node(node: str, attrs: dict, size: float, position, options: ExplorerOptions, **extra: Any) -> dict[str, Any]:
+    """The options of the node's ``Network.add_node`` (pyvis adds its ``id``)."""
+    style = _style(_kind(node, attrs))
+    full = _text(attrs.get("label")) or node.split(":", 1)[-1]
+    data = {"label": _shorten(full, options.label_chars), "shape": style["shape"], "color": style["color"],
+            "size": round(size, 2), **extra}
+    if position is not None:
+        data["x"], data["y"] = position
+    return data
+
+
+def _node_size(kind: str, cited: int) -> float:
+    return 9.0 if kind == "article" else min(60.0, 12 + 5 * math.sqrt(cited))
+
+
+def _vis_edge(index: str, relation: str, count_: int, **extra: Any) -> dict[str, Any]:
+    """The options of the edge's ``Network.add_edge`` (pyvis adds ``from``, ``to`` and ``arrows``)."""
+    style = relation_styles().get(relation, relation_styles()["cites"])
+    data = {"id": index, "relation": relation, "count": count_,
+            "width": round(min(8.0, 1 + 1.5 * math.log2(max(1, count_))), 2),
+            "dashes": style["dashes"], "color": {"color": style["color"], "highlight": "#1f2430"}}
+    data.update(extra)
+    return data
+
+
+def _part_view(part: nx.DiGraph, scores: dict[str, int], counts: dict[str, dict[str, int]],
+               options: ExplorerOptions, **extra: Any) -> dict[str, Any]:
+    """A view of the subgraph ``part``: every node and edge through pyvis, laid out here when large.
+    Sizes follow the whole graph's counts (``counts``), not what is drawn."""
+    precomputed = part.number_of_nodes() > options.layout_threshold
+    positions = compute_layout(part, scores, options) if precomputed else {}
+    net = _network()
+    for n, attrs in part.nodes(data=True):
+        size = _node_size(_kind(n, attrs), counts[n].get("cited", 0))
+        net.add_node(n, **_vis_node(n, attrs, size, positions.get(n), options))
+    for i, (u, v, data) in enumerate(part.edges(data=True)):
+        net.add_edge(u, v, **_vis_edge(f"e{i}", str(data.get("relation", "")), int(data.get("count", 1) or 1)))
+    return _view(net, precomputed, options, **extra)
+
+
+def full_view(G: nx.DiGraph, scores: dict[str, int], counts: dict[str, dict[str, int]],
+              options: ExplorerOptions) -> dict[str, Any]:
+    """The graph itself, its ``max_nodes`` most important nodes when larger."""
+    part = shown_part(G, select_nodes(G, scores, options.max_nodes))
+    return _part_view(part, scores, counts, options, total=G.number_of_nodes())
+
+
+def documents_view(G: nx.DiGraph, metrics: Mapping[str, Any], scores: dict[str, int],
+                   counts: dict[str, dict[str, int]], options: ExplorerOptions) -> dict[str, Any]:
+    """The most-cited documents with the outlets they came via, their issuers and the articles citing them,
+    up to ``documents_nodes`` nodes."""
+    ranked = metrics.get("most_cited", {}).get("document", {})
+    documents = sorted(ranked, key=lambda d: (-ranked[d]["in_degree"], d))
+    chosen: set[str] = set()
+    taken = 0
+    for doc in documents:
+        if doc not in G:
+            continue
+        behind = {doc, *G.succ[doc], *(u for u, d in G.pred[doc].items() if d.get("relation") == "cites")}
+        if chosen and len(chosen | behind) > options.documents_nodes:
+            break
+        chosen |= behind
+        taken += 1
+    part = shown_part(G, sorted(chosen))
+    return _part_view(part, scores, counts, options, documents=taken, total=len(documents))
+
+
+def overview_view(G: nx.DiGraph, counts: dict[str, dict[str, int]], communities: dict[str, int],
+                  options: ExplorerOptions) -> dict[str, Any]:
+    """Outlets, who cites whom across the collection: an arrow A -> B counts the articles A published
+    that cite B; a dotted line joins outlets cited together by the same articles (each outlet's three
+    strongest). Sized by citing articles, coloured by community, laid out here (seeded). Outlets
+    linked to no other outlet are not drawn (``total`` counts every outlet; search finds them)."""
+    outlets = sorted(n for n, k in G.nodes(data="kind") if k == "outlet")
+    cites, cocited = _outlet_links(G, outlets)
+    layout = _overview_layout(cites, cocited, options.seed)
+    palette = community_palette()
+    net = _network()
+    for n in sorted(layout):
+        cited = counts[n].get("cited", 0)
+        group = communities.get(n)
+        color = palette[group] if group is not None and group < len(palette) - 1 else (
+            palette[-1] if group is not None else kind_styles()["outlet"]["muted"])
+        size = min(70.0, 8 + 4.5 * math.sqrt(cited + counts[n].get("published", 0)))
+        net.add_node(n, **_vis_node(n, G.nodes[n], size, layout[n], options, color=color,
+                                    font={"size": round(14 + min(14.0, 1.6 * math.sqrt(cited)), 1)}))
+    for i, ((u, v), weight) in enumerate(sorted(cites.items())):
+        net.add_edge(u, v, **_vis_edge(f"o{i}", "cites_outlet", weight))
+    for i, ((u, v), weight) in enumerate(sorted(cocited.items())):
+        net.add_edge(u, v, **_vis_edge(f"c{i}", "cocited", weight, arrows={"to": {"enabled": False}}))
+    return _view(net, True, options, total=len(outlets))
+
+
+def _outlet_links(G: nx.DiGraph, outlets: list[str]) -> tuple[dict, dict]:
+    """(publisher, cited outlet) -> articles, as ``projections.outlet_projection`` counts them, and
+    (outlet, outlet) -> articles citing both, each outlet's three strongest pairs."""
+    kinds = dict(G.nodes(data="kind"))
+    cites: dict[tuple[str, str], int] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for article in sorted(n for n, k in kinds.items() if k == "article"):
+        own = next((u for u, d in G.pred[article].items() if d.get("relation") == "published"), None)
+        cited = sorted(v for v, d in G.succ[article].items() if d.get("relation") == "cites")
+        relied = {v for v in cited if kinds[v] == "outlet"}
+        for doc in (v for v in cited if kinds[v] == "document"):
+            relied.update(w for w, d in G.succ[doc].items() if d.get("relation") == "via")
+        if own is not None:
+            for outlet in relied - {own}:
+                cites[(own, outlet)] = cites.get((own, outlet), 0) + 1
+        for pair in combinations([v for v in cited if kinds[v] == "outlet"], 2):
+            pairs[pair] = pairs.get(pair, 0) + 1
+    strongest: dict[str, list[tuple[int, str, tuple[str, str]]]] = {}
+    for (u, v), w in pairs.items():
+        strongest.setdefault(u, []).append((-w, v, (u, v)))
+        strongest.setdefault(v, []).append((-w, u, (u, v)))
+    linked = {frozenset(p) for p in cites}
+    kept = {pair for ranked in strongest.values() for _, _, pair in sorted(ranked)[:3]}
+    cocited = {p: pairs[p] for p in sorted(kept) if frozenset(p) not in linked}
+    return cites, cocited
+
+
+def _overview_layout(cites: dict, cocited: dict, seed: int) -> dict[str, tuple[int, int]]:
+    """A seeded spring layout of the linked outlets: the largest connected part in the middle, the
+    smaller parts (each laid out alike) in rows beneath it."""
+    H = nx.Graph()
+    for (u, v), w in [*sorted(cites.items()), *sorted(cocited.items())]:
+        weight = 1 + math.log2(w)
+        if H.has_edge(u, v):
+            H[u][v]["w"] += weight
+        else:
+            H.add_edge(u, v, w=weight)
+    parts = sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: (-len(c), c))
+    positions: dict[str, tuple[float, float]] = {}
+    left = top = bottom = right = 0.0
+    row_x, row_y, row_h = 0.0, 0.0, 0.0
+    for k, part in enumerate(parts):
+        core = nx.Graph()
+        core.add_nodes_from(part)
+        core.add_edges_from((u, v, H[u][v]) for u, v in sorted(H.edges(part)))
+        scale = 70.0 * math.sqrt(len(part))
+        layout = nx.spring_layout(core, k=2.5 / math.sqrt(len(part)), seed=seed, scale=scale, iterations=150, weight="w")
+        if k == 0:
+            positions.update((n, (float(x), float(y))) for n, (x, y) in layout.items())
+            xs = [x for x, _ in positions.values()]
+            ys = [y for _, y in positions.values()]
+            left, top, bottom = min(xs), min(ys), max(ys)
+            row_x, row_y, right = left, bottom + 160.0, max(xs)
+            continue
+        width = 2 * scale + 120.0
+        if row_x + width > right and row_x > left:
+            row_x, row_y, row_h = left, row_y + row_h + 60.0, 0.0
+        positions.update((n, (row_x + scale + 60.0 + float(x), row_y + scale + float(y))) for n, (x, y) in layout.items())
+        row_x += width
+        row_h = max(row_h, 2 * scale)
+    return {n: (round(x), round(y)) for n, (x, y) in positions.items()}
+
+
+# --------------------------------------------------------------------- meta
+
+
+def _meta(G: nx.DiGraph, metrics: Mapping[str, Any], views: dict[str, Any], options: ExplorerOptions,
+          extras: Mapping[str, Any]) -> dict[str, Any]:
+    summary = metrics.get("summary", {})
+    over_time = metrics.get("over_time", {})
+    months = [[m, row["articles"]] for m, row in over_time.items() if m != "undated"]
+    articles = summary.get("nodes", {}).get("article", 0)
+    full = views["full"]
+    meta: dict[str, Any] = {
         "title": options.title,
         "total_nodes": G.number_of_nodes(),
         "total_edges": G.number_of_edges(),
-        "shown_nodes": shown_nodes,
-        "shown_edges": shown_edges,
-        "hidden_nodes": G.number_of_nodes() - shown_nodes,
+        "articles": articles,
+        "undated": over_time.get("undated", {}).get("articles", 0),
+        "months": months,
+        "full_shown": len(full["nodes"]),
         "max_nodes": options.max_nodes,
-        "precomputed_layout": precomputed,
+        "command": _text(options.command),
+        "default_view": "overview" if G.number_of_nodes() > options.overview_above else "full",
+        "story_step": options.story_step,
+        "coverage": _jsonable(extras.get("coverage") or _coverage(G)),
     }
+    if extras.get("stamp"):
+        meta["stamp"] = _jsonable(extras["stamp"])
+    return meta
 
 
-def _legend(part: nx.DiGraph) -> list[dict[str, Any]]:
-    counts: dict[str, int] = {}
-    for node, attrs in part.nodes(data=True):
-        kind = _kind(node, attrs)
-        counts[kind] = counts.get(kind, 0) + 1
+def _coverage(G: nx.DiGraph) -> dict[str, int]:
+    """How many articles have a known publisher and a date (issue 14's ``coverage`` replaces it when given)."""
+    attrs = [d for _, d in G.nodes(data=True) if d.get("kind") == "article"]
+    return {"articles": len(attrs), "with_publisher": sum(1 for d in attrs if d.get("publisher")),
+            "with_date": sum(1 for d in attrs if d.get("published"))}
+
+
+def _legend(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Node kinds with their counts in the whole graph (``metrics.json``'s summary)."""
+    counts = metrics.get("summary", {}).get("nodes", {})
     rows = [{"kind": k, "count": c, **_style(k)} for k, c in counts.items()]
     return sorted(rows, key=lambda r: (r["order"], r["kind"]))
+
+
+def _community_legend(G: nx.DiGraph, metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each outlet community: its size, its colour and its best-known member (most cited first)."""
+    groups = metrics.get("communities", {}).get("outlets", [])
+    ranked = metrics.get("most_cited", {}).get("outlet", {})
+    palette = community_palette()
+    rows = []
+    for i, group in enumerate(groups):
+        lead = min(group, key=lambda n: (-ranked.get(n, {}).get("in_degree", 0), n))
+        rows.append({"group": i, "size": len(group), "color": palette[min(i, len(palette) - 1)],
+                     "lead": _text(G.nodes[lead].get("label")) if lead in G else lead})
+    return rows
 
 
 FORCE_ATLAS_2BASED = {
@@ -520,10 +866,11 @@ def _script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def render_page(payload: dict[str, Any], options: ExplorerOptions) -> str:
+def render_page(payload: dict[str, Any], evidence: list[Any], options: ExplorerOptions) -> str:
     """Fill the page template; each slot is filled once, inserted text is never rescanned."""
     template, fixed = _page_parts()
-    slots = {**fixed, "TITLE": html.escape(options.title), "DATA": embed_json(payload)}
+    slots = {**fixed, "TITLE": html.escape(options.title), "DATA": embed_json(payload),
+             "EVIDENCE": embed_json(evidence)}
     return _SLOT.sub(lambda m: slots[m.group(1)], template)
 
 

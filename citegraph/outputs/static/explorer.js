@@ -3,199 +3,670 @@
 (function () {
   "use strict";
 
-  var data = JSON.parse(document.getElementById("citegraph-data").textContent);
+  function $(id) { return document.getElementById(id); }
+  var data = JSON.parse($("citegraph-data").textContent);
   var parsedMs = performance.now();
   var meta = data.meta;
-  var byId = new Map();
-  var inEdges = new Map();
-  var outEdges = new Map();
-  var kindLabels = new Map();
-  var state = { kinds: new Set(), publisher: "", outlet: "", from: "", to: "", minCited: 0, focus: null };
-  var visible = new Set();
-  var ready = false;
-  window.citegraphState = { ready: false, readyMs: null, parsedMs: parsedMs, networkMs: null, drawn: 0, shown: meta.shown_nodes };
+  var NODES = data.nodes;
+  var EDGES = data.edges;
+  var EVIDENCE = null;
+  var STORIES = data.stories || {};
+  var RELATIONS = data.relations.map(function (r) { return r.relation; });
+  var REL_STYLE = {};
+  data.relations.forEach(function (r) { REL_STYLE[r.relation] = r; });
+  var KIND = {};
+  data.kinds.forEach(function (k) { KIND[k.kind] = k; });
+  var KIND_ORDER = ["outlet", "document", "person", "organization", "anonymous", "article"];
+  var KIND_PLURAL = { article: "articles", outlet: "outlets", document: "documents", person: "people", organization: "organizations", anonymous: "anonymous sources" };
+  var EMPTY = {};
+  var fmt = new Intl.NumberFormat("en");
+  function num(n) { return fmt.format(n); }
 
-  function $(id) { return document.getElementById(id); }
+  /* ------------------------------------------------------------- index */
 
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
+  var index = new Map();
+  var outAdj = NODES.map(function () { return []; });
+  var inAdj = NODES.map(function () { return []; });
+  var publisherOf = new Int32Array(NODES.length).fill(-1);
+  var PUBLISHED = RELATIONS.indexOf("published");
+  var CITES = RELATIONS.indexOf("cites");
+  NODES.forEach(function (n, i) { index.set(n.id, i); });
+  EDGES.forEach(function (e, i) {
+    outAdj[e[0]].push(i);
+    inAdj[e[1]].push(i);
+    if (e[2] === PUBLISHED) publisherOf[e[1]] = e[0];
+  });
+  function rel(e) { return RELATIONS[EDGES[e][2]]; }
+  function node(i) { return NODES[i]; }
+  function attrs(i) { return NODES[i].a || EMPTY; }
+  function cited(i) { return NODES[i].c.cited || 0; }
+  function evidenceOf(e) {
+    if (!EVIDENCE) EVIDENCE = JSON.parse($("citegraph-evidence").textContent);
+    return EVIDENCE[e] || { q: [], e: [] };
+  }
+  function importance(i) {
+    var c = NODES[i].c;
+    return (c.cited || 0) + (c.published || 0) + (c.sources || 0) / 100;
+  }
+  function byImportance(a, b) {
+    return importance(b) - importance(a) || (NODES[a].id < NODES[b].id ? -1 : 1);
+  }
+  function byName(a, b) {
+    var x = NODES[a].n.toLowerCase(), y = NODES[b].n.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : (NODES[a].id < NODES[b].id ? -1 : 1);
   }
 
-  function push(map, key, value) {
-    var list = map.get(key);
-    if (!list) { list = []; map.set(key, list); }
-    list.push(value);
+  /* ------------------------------------------------------------- state */
+
+  var DEFAULTS = { view: meta.default_view, node: "", origin: "", depth: 1, from: "", to: "", undated: false,
+                   publisher: "", min: 0, hide: "" };
+  var state = Object.assign({}, DEFAULTS);
+  window.citegraphState = { ready: false, readyMs: null, parsedMs: parsedMs, networkMs: null, drawn: 0,
+                            view: null, seq: 0, lastUpdateMs: null };
+
+  function parseHash() {
+    var s = Object.assign({}, DEFAULTS);
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    params.forEach(function (value, key) {
+      if (!(key in DEFAULTS)) return;
+      if (key === "depth") s.depth = Math.min(4, Math.max(1, parseInt(value, 10) || 1));
+      else if (key === "min") s.min = Math.max(0, parseInt(value, 10) || 0);
+      else if (key === "undated") s.undated = value === "1";
+      else s[key] = value;
+    });
+    if (["overview", "documents", "story", "full"].indexOf(s.view) < 0) s.view = DEFAULTS.view;
+    if (s.view === "story" && !index.has(s.origin)) s.view = DEFAULTS.view;
+    if (s.node && !index.has(s.node)) s.node = "";
+    return s;
   }
 
-  data.nodes.forEach(function (n) { byId.set(n.id, n); });
-  data.edges.forEach(function (e) { push(outEdges, e.from, e); push(inEdges, e.to, e); });
-  data.kinds.forEach(function (k) { kindLabels.set(k.kind, k.label); state.kinds.add(k.kind); });
-
-  function edgesOf(id, map, relation) {
-    return (map.get(id) || []).filter(function (e) { return !relation || e.relation === relation; });
+  function hashOf(s) {
+    var params = new URLSearchParams();
+    Object.keys(DEFAULTS).forEach(function (key) {
+      if (s[key] === DEFAULTS[key]) return;
+      if (key === "origin" && s.view !== "story") return;
+      if (key === "depth" && s.view !== "story") return;
+      params.set(key, key === "undated" ? (s[key] ? "1" : "0") : String(s[key]));
+    });
+    return params.toString();
   }
 
-  function neighbours(id) {
-    var out = new Set([id]);
-    edgesOf(id, outEdges).forEach(function (e) { out.add(e.to); });
-    edgesOf(id, inEdges).forEach(function (e) { out.add(e.from); });
-    return out;
+  /* go: change the state, draw it, and record it in the URL (a new history entry unless `replace`). */
+  function go(changes, replace) {
+    Object.assign(state, changes);
+    var hash = hashOf(state);
+    if (hash !== location.hash.replace(/^#/, "")) {
+      var url = location.href.split("#")[0] + (hash ? "#" + hash : "");
+      if (replace) history.replaceState(null, "", url); else history.pushState(null, "", url);
+    }
+    render();
   }
 
-  /* ------------------------------------------------------------ filters */
+  window.addEventListener("popstate", function () { state = parseHash(); syncControls(); render(); });
+  window.addEventListener("hashchange", function () {
+    var s = parseHash();
+    if (hashOf(s) !== hashOf(state)) { state = s; syncControls(); render(); }
+  });
+
+  /* ----------------------------------------------------------- filters */
+
+  var hidden = function () { return new Set(state.hide ? state.hide.split(",") : []); };
+
+  function dateOf(i) { return (attrs(i).published || "").slice(0, 10); }
 
   function articleFilterActive() {
-    return Boolean(state.publisher || state.outlet || state.from || state.to);
+    return Boolean(state.from || state.to || state.publisher);
   }
 
-  function articlePasses(n) {
-    var a = n.attrs;
-    if (state.publisher && a.publisher !== state.publisher) return false;
-    if (state.from && !(a.published && a.published >= state.from)) return false;
-    if (state.to && !(a.published && a.published <= state.to)) return false;
-    if (state.outlet) {
-      return edgesOf(n.id, outEdges, "cites").some(function (e) { return e.to === state.outlet; });
+  function reversed() { return Boolean(state.from && state.to && state.from > state.to); }
+
+  var filterCache = { key: null, value: null };
+
+  /* Which nodes pass the filters, and each source's citing articles among the passing ones
+   * (metrics.json's rule: an outlet's own articles are left out). */
+  function filters() {
+    var key = [state.from, state.to, state.undated, state.publisher, state.min, state.hide].join("|");
+    if (filterCache.key === key) return filterCache.value;
+    var n = NODES.length;
+    var pass = new Uint8Array(n);
+    var count = new Int32Array(n);
+    var hide = hidden();
+    var active = articleFilterActive();
+    var articles = 0;
+    for (var i = 0; i < n; i += 1) {
+      if (NODES[i].k !== "article") continue;
+      if (articlePasses(i)) { pass[i] = 1; articles += 1; }
+    }
+    if (active) {
+      for (var e = 0; e < EDGES.length; e += 1) {
+        var edge = EDGES[e];
+        if (edge[2] === CITES && pass[edge[0]] && publisherOf[edge[0]] !== edge[1]) count[edge[1]] += 1;
+      }
+    }
+    for (var j = 0; j < n; j += 1) {
+      var nd = NODES[j];
+      if (nd.k === "article") { if (hide.has("article")) pass[j] = 0; continue; }
+      if (!active) count[j] = nd.c.cited || 0;
+      var ok = !hide.has(nd.k) && count[j] >= state.min;
+      if (ok && active && count[j] === 0) ok = linkedToPassing(j, pass);
+      pass[j] = ok ? 1 : 0;
+    }
+    filterCache = { key: key, value: { pass: pass, count: count, articles: articles, active: active } };
+    return filterCache.value;
+  }
+
+  function articlePasses(i) {
+    if (reversed()) return false;
+    var d = dateOf(i);
+    if (state.from || state.to) {
+      if (!d) return state.undated;
+      if (state.from && d < state.from) return false;
+      if (state.to && d > state.to) return false;
+    }
+    if (state.publisher) {
+      var p = publisherOf[i];
+      if (state.publisher === "-") return p < 0;
+      if (p < 0 || NODES[p].id !== state.publisher) return false;
     }
     return true;
   }
 
-  function sourcePasses(n) {
-    return n.cited >= state.minCited;
+  function linkedToPassing(j, pass) {
+    var out = outAdj[j], inn = inAdj[j], k;
+    for (k = 0; k < out.length; k += 1) if (NODES[EDGES[out[k]][1]].k === "article" && pass[EDGES[out[k]][1]]) return true;
+    for (k = 0; k < inn.length; k += 1) if (NODES[EDGES[inn[k]][0]].k === "article" && pass[EDGES[inn[k]][0]]) return true;
+    return false;
   }
 
-  function linkedTo(n, pool) {
-    return edgesOf(n.id, outEdges).some(function (e) { return pool.has(e.to); }) ||
-      edgesOf(n.id, inEdges).some(function (e) { return pool.has(e.from); });
-  }
-
-  function computeVisible() {
-    var pool = new Set();
-    var others = [];
-    data.nodes.forEach(function (n) {
-      if (n.kind === "article") { if (articlePasses(n)) pool.add(n.id); }
-      else if (sourcePasses(n)) others.push(n);
-    });
-    if (articleFilterActive()) {
-      for (var round = 0; round < 2; round += 1) {
-        others = others.filter(function (n) { if (linkedTo(n, pool)) { pool.add(n.id); return false; } return true; });
+  /* Why the filters hide node i (empty when they do not). */
+  function whyHidden(i) {
+    var why = [];
+    var nd = NODES[i];
+    if (hidden().has(nd.k)) why.push((KIND[nd.k] || { label: nd.k }).label + " nodes are switched off");
+    if (nd.k === "article") {
+      if (reversed()) why.push("the date range is reversed");
+      else if (state.from || state.to) {
+        var d = dateOf(i);
+        if (!d && !state.undated) why.push("it is undated and undated articles are left out");
+        else if (d && ((state.from && d < state.from) || (state.to && d > state.to))) why.push("its date " + d + " is outside the range");
       }
-    } else {
-      others.forEach(function (n) { pool.add(n.id); });
+      if (state.publisher) {
+        var p = publisherOf[i];
+        if (state.publisher === "-" ? p >= 0 : (p < 0 || NODES[p].id !== state.publisher)) why.push("its publisher is not the one chosen");
+      }
+    } else if (!filters().pass[i] && !why.length) {
+      why.push("it is cited by " + filters().count[i] + " article(s) within the filters, fewer than needed");
     }
-    var near = state.focus ? neighbours(state.focus) : null;
-    visible = new Set();
-    pool.forEach(function (id) {
-      var n = byId.get(id);
-      if (state.kinds.has(n.kind) && (!near || near.has(id))) visible.add(id);
-    });
-    if (state.focus) visible.add(state.focus);
+    return why;
   }
 
-  /* -------------------------------------------------------------- graph */
+  /* ------------------------------------------------------------- views */
 
-  /* Filters toggle each node's `hidden` flag; vis then leaves out the node
-   * and every edge touching it, keeping positions for when it comes back. */
-  var hidden = new Map();
-  computeVisible();
-  /* vis gets only what it draws: the DataSet copies items it hands out, and
-   * copying every evidence sentence would slow the first draw. */
-  var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    hidden.set(n.id, !visible.has(n.id));
-    return { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size, x: n.x, y: n.y, hidden: hidden.get(n.id) };
-  }));
-  var edges = new vis.DataSet(data.edges.map(function (e) {
-    return { id: e.id, from: e.from, to: e.to, width: e.width, dashes: e.dashes, color: e.color, arrows: e.arrows };
-  }));
-  var network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, data.options);
+  var VIEW_TITLES = { overview: "Overview: outlets", documents: "Documents", story: "Story", full: "Full graph" };
+  var container = $("graph");
+  var visNodes = new vis.DataSet([]);
+  var visEdges = new vis.DataSet([]);
+  var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {});
   window.citegraphState.networkMs = performance.now();
-  window.citegraph = {
-    network: network, nodes: nodes, edges: edges, state: state,
-    visibleIds: function () { return Array.from(visible).sort(); },
-    drawnIds: function () { return network.body.nodeIndices.slice().sort(); },
-    select: selectNode
-  };
+  var current = { key: null, view: null, ids: [], hiddenIds: new Set(), labels: new Map(), shownLabels: new Set(), story: null };
+
+  function storyItems(origin, depth) {
+    var f = filters();
+    var o = index.get(origin);
+    var level = new Map([[o, 0]]);
+    var parent = new Map();
+    var rings = [[o]];
+    var more = 0;
+    var filtered = new Set();
+    for (var d = 1; d <= depth; d += 1) {
+      var found = [];
+      var seen = new Set();
+      rings[d - 1].forEach(function (i) {
+        outAdj[i].concat(inAdj[i]).forEach(function (e) {
+          var m = EDGES[e][0] === i ? EDGES[e][1] : EDGES[e][0];
+          if (level.has(m) || seen.has(m)) return;
+          if (!f.pass[m]) { filtered.add(m); return; }
+          seen.add(m);
+          parent.set(m, i);
+          found.push(m);
+        });
+      });
+      found.sort(byImportance);
+      var taken = found.slice(0, meta.story_step);
+      more += found.length - taken.length;
+      taken.forEach(function (m) { level.set(m, d); });
+      rings.push(taken);
+      if (!taken.length) break;
+    }
+    var angle = new Map([[o, 0]]);
+    var positions = new Map([[o, [0, 0]]]);
+    for (var r = 1; r < rings.length; r += 1) {
+      var ring = rings[r].slice().sort(function (a, b) {
+        return (angle.get(parent.get(a)) - angle.get(parent.get(b))) || byImportance(a, b);
+      });
+      var radius = Math.max(230 * r, ring.length * 46 / (2 * Math.PI));
+      ring.forEach(function (m, k) {
+        var t = (2 * Math.PI * k) / ring.length + (r > 1 ? angle.get(parent.get(ring[0])) : -Math.PI / 2);
+        angle.set(m, t);
+        positions.set(m, [Math.round(radius * Math.cos(t)), Math.round(radius * Math.sin(t))]);
+      });
+    }
+    var ids = Array.from(positions.keys());
+    var inView = new Set(ids);
+    var nodes = ids.map(function (i) {
+      var nd = NODES[i];
+      var style = KIND[nd.k] || KIND.other || { color: "#bab0ac", shape: "dot" };
+      var size = nd.k === "article" ? 9 : Math.min(60, 12 + 5 * Math.sqrt(cited(i)));
+      if (i === o) size = Math.max(size, 22);
+      return { id: nd.id, label: shorten(nd.n, 40), shape: style.shape, color: style.color, size: size,
+               x: positions.get(i)[0], y: positions.get(i)[1], borderWidth: i === o ? 4 : 1 };
+    });
+    var edges = [];
+    ids.forEach(function (i) {
+      outAdj[i].forEach(function (e) {
+        if (!inView.has(EDGES[e][1])) return;
+        var r = REL_STYLE[rel(e)] || REL_STYLE.cites;
+        edges.push({ id: "s" + e, from: NODES[i].id, to: NODES[EDGES[e][1]].id, arrows: "to", dashes: r.dashes,
+                     width: Math.min(8, 1 + 1.5 * Math.log2(Math.max(1, EDGES[e][3]))),
+                     color: { color: r.color, highlight: "#1f2430" } });
+      });
+    });
+    level.forEach(function (_, m) { filtered.delete(m); });
+    return { nodes: nodes, edges: edges, more: more, filtered: filtered.size, rings: rings.map(function (x) { return x.length; }),
+             options: storyOptions() };
+  }
+
+  function storyOptions() {
+    var base = JSON.parse(JSON.stringify(data.views.overview.options));
+    base.edges.smooth = false;
+    return base;
+  }
+
+  function shorten(text, limit) {
+    return text.length <= limit ? text : text.slice(0, limit - 1).replace(/\s+$/, "") + "\u2026";
+  }
+
+  function viewData(view) {
+    if (view === "story") {
+      current.story = storyItems(state.origin, state.depth);
+      return current.story;
+    }
+    current.story = null;
+    return data.views[view];
+  }
+
+  function viewKey() {
+    if (state.view !== "story") return state.view;
+    return ["story", state.origin, state.depth, state.from, state.to, state.undated, state.publisher, state.min, state.hide].join("|");
+  }
+
+  function drawView() {
+    var key = viewKey();
+    if (current.key === key) return false;
+    var v = viewData(state.view);
+    current.key = key;
+    current.view = state.view;
+    current.ids = v.nodes.map(function (n) { return n.id; });
+    current.labels = new Map(v.nodes.map(function (n) { return [n.id, n.label]; }));
+    current.hiddenIds = new Set();
+    current.shownLabels = new Set(current.ids);
+    boxes = new Map();
+    window.citegraphState.ready = false;
+    document.body.removeAttribute("data-ready");
+    network.setOptions(v.options);
+    visNodes = new vis.DataSet(v.nodes.map(function (n) {
+      var copy = { id: n.id, label: n.label, shape: n.shape, color: n.color, size: n.size, x: n.x, y: n.y };
+      if (n.font) copy.font = n.font;
+      if (n.borderWidth) copy.borderWidth = n.borderWidth;
+      var i = index.get(n.id);
+      if (!filters().pass[i] && !exempt(i)) { copy.hidden = true; current.hiddenIds.add(n.id); }
+      return copy;
+    }));
+    visEdges = new vis.DataSet(v.edges.map(function (e) {
+      return { id: e.id, from: e.from, to: e.to, width: e.width, dashes: e.dashes, color: e.color, arrows: e.arrows };
+    }));
+    network.setData({ nodes: visNodes, edges: visEdges });
+    var done = function () {
+      network.fit({ animation: false });
+      network.once("afterDrawing", function () { placeLabels(markReady); });
+      network.redraw();
+    };
+    if (v.options.physics && v.options.physics.enabled) {
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: { enabled: false } });
+        done();
+      });
+    } else {
+      done();
+    }
+    return true;
+  }
+
+  function exempt(i) {
+    var id = NODES[i].id;
+    return id === state.node || (state.view === "story" && id === state.origin);
+  }
+
+  function applyFilters() {
+    var f = filters();
+    var changes = [];
+    current.ids.forEach(function (id) {
+      var i = index.get(id);
+      var hide = !(f.pass[i] || exempt(i));
+      if (hide !== current.hiddenIds.has(id)) {
+        if (hide) current.hiddenIds.add(id); else current.hiddenIds.delete(id);
+        changes.push({ id: id, hidden: hide });
+      }
+    });
+    if (changes.length) visNodes.update(changes);
+    if (changes.length && window.citegraphState.ready) placeLabels();
+  }
 
   function markReady() {
-    if (ready) return;
-    ready = true;
     var s = window.citegraphState;
-    s.ready = true;
-    s.readyMs = performance.now();
     s.drawn = network.body.nodeIndices.length;
+    s.view = current.view;
+    s.seq += 1;
+    if (!s.readyMs) s.readyMs = performance.now();
+    s.ready = true;
     document.body.setAttribute("data-ready", "true");
+    selectInGraph();
     showStatus();
   }
 
-  if (data.options.physics.enabled) {
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: { enabled: false } });
-      network.fit({ animation: false });
-      network.moveTo({ scale: network.getScale() * 0.92, animation: false });
-      network.once("afterDrawing", markReady);
-      network.redraw();
-    });
-  } else {
-    network.once("afterDrawing", markReady);
+  function drawnVisible() {
+    return current.ids.filter(function (id) { return !current.hiddenIds.has(id); });
   }
 
-  function refresh() {
-    computeVisible();
-    var changes = [];
-    data.nodes.forEach(function (n) {
-      var hide = !visible.has(n.id);
-      if (hide !== hidden.get(n.id)) { hidden.set(n.id, hide); changes.push({ id: n.id, hidden: hide }); }
+  /* Labels by importance, each kept only where it overlaps no label already kept; the font is sized
+   * for the screen (so zooming in makes room for more). vis measures each label as it draws it; the
+   * boxes are kept (canvas coordinates) until the zoom or the node moves, so a filter change only
+   * re-chooses among them. */
+  var placing = false;
+  var boxes = new Map();
+  function placeLabels(done) {
+    if (placing) { if (done) network.once("afterDrawing", function () { placeLabels(done); }); return; }
+    var scale = network.getScale() || 1;
+    var ids = drawnVisible().map(function (id) { return index.get(id); }).sort(byImportance);
+    var top = ids.length ? importance(ids[0]) || 1 : 1;
+    var measure = [];
+    ids.forEach(function (i) {
+      var id = NODES[i].id;
+      var size = (12 + 6 * Math.sqrt(Math.min(1, importance(i) / top))) / scale;
+      var known = boxes.get(id);
+      if (current.labels.get(id) && (!known || Math.abs(known.size - size) > size * 0.01)) {
+        measure.push({ id: id, label: current.labels.get(id), font: { size: size } });
+      }
     });
-    if (changes.length) nodes.update(changes);
+    if (!measure.length) { chooseLabels(ids); if (done) done(); return; }
+    placing = true;
+    visNodes.update(measure);
+    network.once("afterDrawing", function () {
+      measure.forEach(function (m) {
+        var body = network.body.nodes[m.id];
+        var box = body && body.labelModule && body.labelModule.size;
+        if (box) boxes.set(m.id, { size: m.font.size, rect: [box.left, box.top, box.left + box.width, box.top + box.height] });
+      });
+      current.shownLabels = new Set(current.shownLabels);
+      measure.forEach(function (m) { current.shownLabels.add(m.id); });
+      chooseLabels(ids);
+      placing = false;
+      if (done) done();
+    });
+    network.redraw();
+  }
+
+  function chooseLabels(ids) {
+    var pad = 2 / (network.getScale() || 1);
+    var kept = [];
+    var shown = new Set();
+    ids.forEach(function (i) {
+      var id = NODES[i].id;
+      var box = boxes.get(id);
+      if (!box || !current.labels.get(id)) return;
+      var r = [box.rect[0] - pad, box.rect[1] - pad, box.rect[2] + pad, box.rect[3] + pad];
+      var clash = kept.some(function (k) { return r[0] < k[2] && k[0] < r[2] && r[1] < k[3] && k[1] < r[3]; });
+      if (!clash) { kept.push(r); shown.add(id); }
+    });
+    var updates = [];
+    current.ids.forEach(function (id) {
+      var was = current.shownLabels.has(id), now = shown.has(id);
+      if (was !== now) updates.push({ id: id, label: now ? current.labels.get(id) : "" });
+    });
+    current.shownLabels = shown;
+    if (updates.length) visNodes.update(updates);
+  }
+
+  network.on("dragEnd", function (p) {
+    if (!p.nodes.length) return;
+    p.nodes.forEach(function (id) { boxes.delete(id); });
+    placeLabels();
+  });
+
+  var zoomTimer = null;
+  network.on("zoom", function () {
+    clearTimeout(zoomTimer);
+    zoomTimer = setTimeout(function () { placeLabels(); }, 200);
+  });
+
+  /* --------------------------------------------------- hover: dim the rest */
+
+  var dim = null;
+  network.on("afterDrawing", function (ctx) {
+    if (!dim) return;
+    var canvas = ctx.canvas;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "rgba(255, 255, 255, 0.82)";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.restore();
+    var body = network.body;
+    dim.edges.forEach(function (id) { var e = body.edges[id]; if (e && e.connected) { e.draw(ctx); e.drawArrows(ctx); } });
+    var labels = [];
+    dim.nodes.forEach(function (id) {
+      var n = body.nodes[id];
+      if (!n || n.options.hidden) return;
+      var drawn = n.draw(ctx);
+      if (drawn && drawn.drawExternalLabel) labels.push(drawn.drawExternalLabel);
+    });
+    labels.forEach(function (f) { f(); });
+  });
+
+  function neighboursInView(id) {
+    var edges = network.getConnectedEdges(id);
+    var nodes = new Set([id]);
+    network.getConnectedNodes(id).forEach(function (m) { nodes.add(m); });
+    return { nodes: Array.from(nodes), edges: edges };
+  }
+
+  /* ---------------------------------------------------------- tooltip */
+
+  var tooltip = $("tooltip");
+  network.on("hoverNode", function (p) {
+    var t = performance.now();
+    dim = neighboursInView(p.node);
+    network.redraw();
+    network.once("afterDrawing", function () { window.citegraphState.lastUpdateMs = performance.now() - t; });
+    var i = index.get(p.node);
+    tooltip.replaceChildren(el("strong", NODES[i].n));
+    tooltip.appendChild(el("div", summaryLine(i)));
+    var box = container.getBoundingClientRect();
+    tooltip.style.left = Math.round(Math.min(box.left + p.pointer.DOM.x + 14, window.innerWidth - 240)) + "px";
+    tooltip.style.top = Math.round(box.top + p.pointer.DOM.y + 14) + "px";
+    tooltip.hidden = false;
+  });
+  function undim() { tooltip.hidden = true; if (dim) { dim = null; network.redraw(); } }
+  network.on("blurNode", undim);
+  container.addEventListener("mouseleave", undim);
+  network.on("dragStart", function () { tooltip.hidden = true; });
+  network.on("click", function (p) {
+    if (p.nodes.length) go({ node: p.nodes[0] });
+  });
+  network.on("doubleClick", function (p) {
+    if (p.nodes.length) go({ view: "story", origin: p.nodes[0], node: p.nodes[0] });
+  });
+
+  function summaryLine(i) {
+    var nd = NODES[i];
+    var line = (KIND[nd.k] || { label: nd.k }).label;
+    if (nd.k === "article") {
+      var bits = [publisherOf[i] >= 0 ? NODES[publisherOf[i]].n : "", attrs(i).published].filter(Boolean);
+      bits.push("cites " + num(nd.c.sources || 0) + " source(s)");
+      return line + " \u00b7 " + bits.join(" \u00b7 ");
+    }
+    line += " \u00b7 cited by " + num(cited(i)) + " article(s)";
+    if (nd.c.published) line += " \u00b7 published " + num(nd.c.published);
+    return line;
+  }
+
+  /* ------------------------------------------------------------ render */
+
+  function render() {
+    var t = performance.now();
+    $("empty").hidden = true;
+    updateViewButtons();
+    var steps = {};
+    var lap = function (name) { var now = performance.now(); steps[name] = now - t; return now; };
+    filters();
+    lap("filters");
+    var redrawn = drawView();
+    if (!redrawn) { applyFilters(); selectInGraph(); }
+    lap("graph");
+    showDetails();
+    lap("details");
     showStatus();
+    showDateMessage();
+    highlightHistogram();
+    lap("rest");
+    window.citegraphState.steps = steps;
+    window.citegraphState.lastUpdateMs = performance.now() - t;
+  }
+
+  function selectInGraph() {
+    if (state.node && current.ids.indexOf(state.node) >= 0 && !current.hiddenIds.has(state.node)) {
+      network.selectNodes([state.node]);
+      if (!insideView(state.node)) network.focus(state.node, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    } else {
+      network.unselectAll();
+    }
+  }
+
+  function insideView(id) {
+    var p = network.getPositions([id])[id];
+    if (!p) return false;
+    var d = network.canvasToDOM(p);
+    return d.x > 20 && d.y > 20 && d.x < container.clientWidth - 20 && d.y < container.clientHeight - 20;
+  }
+
+  function updateViewButtons() {
+    document.querySelectorAll("#views button").forEach(function (b) {
+      var v = b.getAttribute("data-view");
+      b.setAttribute("aria-pressed", String(v === state.view));
+      b.disabled = v === "story" && !state.origin && !state.node;
+    });
+    $("depth-control").hidden = state.view !== "story";
+    $("depth-value").textContent = "Depth " + state.depth;
+    $("community-section").hidden = state.view !== "overview";
   }
 
   function showStatus() {
-    var text = "Showing " + network.body.nodeIndices.length + " of " + meta.shown_nodes + " nodes";
-    if (state.focus) text += " (neighbourhood of " + byId.get(state.focus).name + ")";
+    var f = filters();
+    var drawnCount = drawnVisible().length;
+    var text = VIEW_TITLES[state.view];
+    if (state.view === "story" && index.has(state.origin)) text += ": " + NODES[index.get(state.origin)].n;
+    text += " \u00b7 " + num(drawnCount) + " of " + num(current.ids.length) + " drawn";
+    if (current.hiddenIds.size) text += " (" + num(current.hiddenIds.size) + " hidden by the filters)";
+    text += " \u00b7 collection: " + num(meta.articles) + " articles, " + num(meta.total_nodes) + " nodes";
+    if (f.active || state.hide || state.min) text += " \u00b7 " + num(f.articles) + " articles within the filters";
     $("status").textContent = text;
+    $("view-title").textContent = VIEW_TITLES[state.view];
+    sizeNote();
+    var empty = $("empty");
+    if (window.citegraphState.ready || current.ids.length) {
+      if (drawnCount === 0) {
+        empty.textContent = reversed()
+          ? "Nothing to show: the start date " + state.from + " is after the end date " + state.to + ". Swap them or clear one."
+          : "No node of this view passes the filters. Loosen them, or reset them (Reset filters).";
+        empty.hidden = false;
+      } else {
+        empty.hidden = true;
+      }
+    }
   }
 
-  /* ------------------------------------------------------------ details */
-
-  function selectNode(id) {
-    if (!byId.has(id)) return false;
-    if (!visible.has(id)) { resetFilters(); }
-    network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 0.9), animation: false });
-    showDetails(id);
-    return true;
+  /* The folder this page was opened from: the build's --out. */
+  function pageFolder() {
+    var path = decodeURIComponent(location.pathname).replace(/\/[^\/]*$/, "");
+    return path || ".";
   }
 
-  function nodeButton(id) {
-    var n = byId.get(id);
-    var b = el("button", n ? n.name : id, "link");
+  function shellWord(word) {
+    return /^[\w@%+=:,.\/-]+$/.test(word) ? word : "'" + word.replace(/'/g, "'\"'\"'") + "'";
+  }
+
+  function sizeNote() {
+    var note = $("size-note");
+    var text = "";
+    if (state.view === "full" && meta.full_shown < meta.total_nodes) {
+      var cmd = (meta.command || "citegraph build INPUTS") + " --out " + shellWord(pageFolder()) + " --max-nodes " + meta.total_nodes;
+      text = "The full graph draws the " + num(meta.full_shown) + " most-cited of " + num(meta.total_nodes) +
+        " nodes (" + num(meta.total_nodes - meta.full_shown) + " not drawn; search finds every one). To draw them all: " + cmd;
+    } else if (state.view === "overview" && data.views.overview.nodes.length < data.views.overview.total) {
+      text = "The overview draws the " + num(data.views.overview.nodes.length) + " outlets linked to another outlet (" +
+        "by their articles citing it, or by being cited together); the other " +
+        num(data.views.overview.total - data.views.overview.nodes.length) + " of " + num(data.views.overview.total) +
+        " outlets are found by search.";
+    } else if (state.view === "documents" && data.views.documents.documents < data.views.documents.total) {
+      text = "The documents view draws the " + num(data.views.documents.documents) + " most-cited of " +
+        num(data.views.documents.total) + " documents with the outlets and articles behind them; search finds the others.";
+    } else if (state.view === "story" && current.story && (current.story.more || current.story.filtered)) {
+      var parts = [];
+      if (current.story.more) parts.push(num(current.story.more) + " less-cited neighbours (at most " + meta.story_step + " per step; the details panel lists them all)");
+      if (current.story.filtered) parts.push(num(current.story.filtered) + " neighbours hidden by the filters");
+      text = "This story view leaves out " + parts.join(" and ") + ".";
+    }
+    note.textContent = text;
+    note.hidden = !text;
+  }
+
+  /* ----------------------------------------------------------- details */
+
+  function el(tag, text, className) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (className) e.className = className;
+    return e;
+  }
+
+  function button(text, onClick, className) {
+    var b = el("button", text, className);
     b.type = "button";
-    b.addEventListener("click", function () { selectNode(id); });
+    b.addEventListener("click", onClick);
     return b;
   }
 
-  function linkFor(attrs) {
-    if (!attrs.url) return null;
-    var href = null;
+  function nodeButton(i) {
+    return button(NODES[i].n, function () { choose(NODES[i].id); }, "link");
+  }
+
+  function safeLink(url, href, text) {
+    var ok = null;
     try {
-      var u = new URL(attrs.href || "");
-      if (u.protocol === "http:" || u.protocol === "https:") href = u.href;
-    } catch (err) { href = null; }
-    if (!href) return el("span", attrs.url);
-    var a = el("a", attrs.url);
-    a.href = href;
+      var u = new URL(href || "");
+      if (u.protocol === "http:" || u.protocol === "https:") ok = u.href;
+    } catch (err) { ok = null; }
+    if (!ok) return el("span", text || url);
+    var a = el("a", text || url);
+    a.href = ok;
     a.rel = "noopener noreferrer";
     a.target = "_blank";
     return a;
   }
 
   var FIELDS = {
-    article: [["title", "Title"], ["publisher", "Publisher"], ["published", "Published"], ["byline", "Byline"]],
-    outlet: [["outlet_kind", "Kind"], ["country", "Country"], ["known", "In gazetteer"], ["domains", "Domains"]],
-    document: [["doc_type", "Type"], ["issuer", "Issuer"], ["via", "Via outlet"], ["date", "Date"]]
+    article: [["title", "Title"], ["published", "Published"], ["byline", "Byline"]],
+    outlet: [["outlet_kind", "Kind"], ["country", "Country"], ["known", "In gazetteer"], ["discovered", "Discovered in text"], ["domains", "Domains"]],
+    document: [["doc_type", "Type"], ["issuer", "Issuer"], ["date", "Date"]]
   };
 
   function fieldText(value) {
@@ -205,125 +676,458 @@
     return String(value);
   }
 
-  function attributeList(n) {
+  function attributeList(i) {
+    var nd = NODES[i];
     var dl = el("dl");
-    (FIELDS[n.kind] || []).forEach(function (f) {
-      var value = n.attrs[f[0]];
+    var add = function (term, value) {
+      dl.appendChild(el("dt", term));
+      var dd = el("dd");
+      if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
+      dl.appendChild(dd);
+    };
+    if (nd.k === "article") {
+      add("Publisher", publisherOf[i] >= 0 ? nodeButton(publisherOf[i]) : (attrs(i).publisher || "unknown"));
+    }
+    (FIELDS[nd.k] || []).forEach(function (f) {
+      var value = attrs(i)[f[0]];
       if (value === undefined || value === null || value === "") return;
-      dl.appendChild(el("dt", f[1]));
-      dl.appendChild(el("dd", fieldText(value)));
+      add(f[1], fieldText(value));
     });
-    var link = linkFor(n.attrs);
-    if (link) { dl.appendChild(el("dt", "Link")); var dd = el("dd"); dd.appendChild(link); dl.appendChild(dd); }
+    if (nd.k === "document" && attrs(i).via) add("Via", attrs(i).via);
+    if (attrs(i).url) add("Original", safeLink(attrs(i).url, attrs(i).href));
+    if (nd.s && nd.s.length) add("Also known as", nd.s.join(", "));
+    if (nd.g !== undefined) add("Community", "Outlet group " + (nd.g + 1));
     return dl;
   }
 
-  function evidenceList(e) {
+  function evidenceBox(e, articleIndex) {
     var box = el("div", null, "evidence");
-    if (e.cues.length) box.appendChild(el("p", "cue: " + e.cues.join(", "), "cue"));
-    e.evidence.forEach(function (text) { box.appendChild(el("blockquote", text)); });
+    var ev = evidenceOf(e);
+    if (ev.q && ev.q.length) box.appendChild(el("p", "cue: " + ev.q.join(", "), "cue"));
+    (ev.e || []).forEach(function (item) {
+      var q = el("blockquote", item.t);
+      box.appendChild(q);
+      if (item.u || item.a) {
+        var p = el("p", null, "link-evidence");
+        p.appendChild(el("span", "link" + (item.a ? " \u201c" + item.a + "\u201d" : "") + " \u2192 "));
+        p.appendChild(safeLink(item.u || "", item.h, item.u || ""));
+        box.appendChild(p);
+      }
+    });
+    if (articleIndex !== undefined) {
+      var src = el("p", "in ", "source-line");
+      src.appendChild(el("cite", NODES[articleIndex].n));
+      if (attrs(articleIndex).url) { src.appendChild(document.createTextNode(" \u00b7 ")); src.appendChild(safeLink(attrs(articleIndex).url, attrs(articleIndex).href, "original")); }
+      box.appendChild(src);
+    }
     return box;
   }
 
-  function edgeSection(title, list, otherEnd, withEvidence) {
+  var LIST_STEP = 30;
+
+  /* A named relation's list: its items sorted, the filters applied to articles, long lists in steps. */
+  function relationSection(title, total, items, render) {
     var section = el("section", null, "edges");
-    section.appendChild(el("h3", title + " (" + list.length + ")"));
+    var f = filters();
+    var kept = items.filter(function (it) { return NODES[it.other].k !== "article" || f.pass[it.other] || !(f.active || state.hide); });
+    var heading = title + " (" + num(total) + ")";
+    section.appendChild(el("h3", heading));
+    if (kept.length < items.length) {
+      section.appendChild(el("p", num(items.length - kept.length) + " of these are hidden by the filters; " + num(kept.length) + " shown.", "muted filtered-note"));
+    }
     var ul = el("ul");
-    list.forEach(function (e) {
-      var li = el("li");
-      var id = otherEnd(e);
-      li.appendChild(nodeButton(id));
-      var other = byId.get(id);
-      if (other && other.kind === "article") {
-        var bits = [other.attrs.publisher, other.attrs.published].filter(Boolean);
-        if (bits.length) li.appendChild(el("span", " " + bits.join(", "), "muted"));
-      }
-      if (e.count > 1) li.appendChild(el("span", " \u00d7" + e.count, "muted"));
-      if (withEvidence) li.appendChild(evidenceList(e));
-      ul.appendChild(li);
-    });
     section.appendChild(ul);
+    var shown = 0;
+    var more = button("", function () { step(); });
+    function step() {
+      kept.slice(shown, shown + LIST_STEP).forEach(function (it) { ul.appendChild(render(it)); });
+      shown = Math.min(kept.length, shown + LIST_STEP);
+      more.textContent = "Show " + Math.min(LIST_STEP, kept.length - shown) + " more of " + num(kept.length - shown);
+      more.hidden = shown >= kept.length;
+    }
+    step();
+    section.appendChild(more);
     return section;
   }
 
-  function byName(key) {
-    return function (a, b) {
-      var x = (byId.get(key(a)) || {}).name || "", y = (byId.get(key(b)) || {}).name || "";
-      return x < y ? -1 : x > y ? 1 : 0;
-    };
+  function itemLine(it, withEvidence, evidenceArticle) {
+    var li = el("li");
+    li.appendChild(nodeButton(it.other));
+    var o = NODES[it.other];
+    if (o.k === "article") {
+      var bits = [publisherOf[it.other] >= 0 ? NODES[publisherOf[it.other]].n : "", attrs(it.other).published].filter(Boolean);
+      if (bits.length) li.appendChild(el("span", " " + bits.join(", "), "muted"));
+    } else if (o.k !== "anonymous") {
+      li.appendChild(el("span", " cited by " + num(cited(it.other)), "muted"));
+    }
+    if (it.own) li.appendChild(el("span", " (its own article: not counted)", "muted"));
+    if (EDGES[it.edge][3] > 1) li.appendChild(el("span", " \u00d7" + EDGES[it.edge][3], "muted"));
+    if (withEvidence) li.appendChild(evidenceBox(it.edge, evidenceArticle ? it.other : undefined));
+    return li;
   }
 
-  function showDetails(id) {
-    var n = byId.get(id);
+  function related(i, relation, outgoing) {
+    var list = (outgoing ? outAdj[i] : inAdj[i]).filter(function (e) { return rel(e) === relation; });
+    return list.map(function (e) {
+      var other = outgoing ? EDGES[e][1] : EDGES[e][0];
+      return { edge: e, other: other, own: relation === "cites" && !outgoing && publisherOf[other] === i };
+    });
+  }
+
+  function sortItems(items, how) {
+    return items.sort(function (a, b) { return how(a.other, b.other); });
+  }
+
+  function showDetails() {
     var panel = $("details");
     panel.replaceChildren();
-    panel.appendChild(el("h2", n.name, "name"));
-    panel.appendChild(el("p", (kindLabels.get(n.kind) || n.kind) + (n.kind === "article" ? "" : " \u00b7 cited by " + n.cited + " article(s)"), "kind"));
-    panel.appendChild(attributeList(n));
-    panel.appendChild(focusButtons(id));
-    var from = function (e) { return e.from; };
-    var to = function (e) { return e.to; };
-    var cites = edgesOf(id, outEdges, "cites").sort(byName(to));
-    var citedBy = edgesOf(id, inEdges, "cites").sort(byName(from));
-    var published = edgesOf(id, outEdges, "published").sort(byName(to));
-    var other = edgesOf(id, outEdges).concat(edgesOf(id, inEdges)).filter(function (e) {
-      return e.relation !== "cites" && e.relation !== "published";
-    });
-    if (cites.length) panel.appendChild(edgeSection("Cites", cites, to, true));
-    if (citedBy.length) panel.appendChild(edgeSection("Cited by", citedBy, from, true));
-    if (published.length) panel.appendChild(edgeSection("Published", published, to, false));
-    edgesOf(id, inEdges, "published").forEach(function (e) { panel.appendChild(edgeSection("Published by", [e], from, false)); });
-    if (other.length) panel.appendChild(edgeSection("Linked", other, function (e) { return e.from === id ? e.to : e.from; }, false));
+    if (!state.node || !index.has(state.node)) {
+      panel.appendChild(el("p", "Hover a node for a summary; click it, or find it above, for details and evidence. Double-click a node for its story.", "hint"));
+      return;
+    }
+    var i = index.get(state.node);
+    var nd = NODES[i];
+    panel.appendChild(el("h2", nd.n, "name"));
+    panel.appendChild(el("p", summaryLine(i), "kind"));
+    var why = filters().pass[i] ? [] : whyHidden(i);
+    if (why.length) panel.appendChild(el("p", "Shown although the filters hide it: " + why.join("; ") + ".", "warning hidden-why"));
+    if (nd.k !== "article" && nd.c.own) {
+      panel.appendChild(el("p", "Cited by " + num(cited(i)) + " article(s) of other publishers; its own " + num(nd.c.own) +
+        " citing article(s) are not counted (as in metrics.json).", "muted"));
+    }
+    panel.appendChild(attributeList(i));
+    var actions = el("p", null, "actions");
+    if (!(state.view === "story" && state.origin === nd.id)) {
+      actions.appendChild(button("Story of this " + (KIND[nd.k] || { label: "node" }).label.toLowerCase(), function () {
+        go({ view: "story", origin: nd.id, node: nd.id, depth: 1 });
+      }));
+    }
+    panel.appendChild(actions);
+    if (nd.k === "article") storyCard(panel, i);
+    else sourceSections(panel, i);
   }
 
-  function focusButtons(id) {
-    var box = el("p", null, "actions");
-    var near = el("button", state.focus === id ? "Show all nodes" : "Neighbourhood only");
-    near.type = "button";
-    near.id = "neighbourhood";
-    near.addEventListener("click", function () {
-      state.focus = state.focus === id ? null : id;
-      refresh();
-      showDetails(id);
-      network.fit({ animation: false });
+  function sourceSections(panel, i) {
+    var nd = NODES[i];
+    var citing = sortItems(related(i, "cites", false), byDate);
+    if (citing.length) {
+      panel.appendChild(relationSection("Cited by articles", cited(i) + (nd.c.own || 0), citing, function (it) { return itemLine(it, true, true); }));
+    }
+    var published = sortItems(related(i, "published", true), byDate);
+    if (published.length) panel.appendChild(relationSection("Published articles", published.length, published, function (it) { return itemLine(it, false); }));
+    [["via", true, "Obtained via"], ["issued_by", true, "Issued by"], ["via", false, "Documents obtained via this outlet"],
+     ["issued_by", false, "Documents it issued"]].forEach(function (spec) {
+      var items = sortItems(related(i, spec[0], spec[1]), byName);
+      if (items.length) panel.appendChild(relationSection(spec[2], items.length, items, function (it) { return itemLine(it, false); }));
     });
-    box.appendChild(near);
-    return box;
+    if (nd.k === "document") earliestCiting(panel, i);
   }
 
-  /* ------------------------------------------------------------ tooltip */
+  function byDate(a, b) {
+    var x = dateOf(a) || "9999", y = dateOf(b) || "9999";
+    return x < y ? -1 : x > y ? 1 : byName(a, b);
+  }
 
-  var tooltip = $("tooltip");
-  network.on("hoverNode", function (p) {
-    var n = byId.get(p.node);
-    tooltip.replaceChildren(el("strong", n.name));
-    var line = kindLabels.get(n.kind) || n.kind;
-    if (n.kind === "article") line += [n.attrs.publisher, n.attrs.published].filter(Boolean).map(function (s) { return " \u00b7 " + s; }).join("");
-    else line += " \u00b7 cited by " + n.cited;
-    tooltip.appendChild(el("div", line));
-    var box = $("graph").getBoundingClientRect();
-    tooltip.style.left = Math.round(box.left + p.pointer.DOM.x + 14) + "px";
-    tooltip.style.top = Math.round(box.top + p.pointer.DOM.y + 14) + "px";
-    tooltip.hidden = false;
+  function earliestCiting(panel, doc) {
+    var dated = related(doc, "cites", false).map(function (it) { return it.other; }).filter(dateOf).sort(byDate);
+    var p = el("p", null, "earliest");
+    if (dated.length) {
+      p.appendChild(el("span", "Earliest dated article citing it: "));
+      p.appendChild(nodeButton(dated[0]));
+      p.appendChild(el("span", " (" + dateOf(dated[0]) + ")", "muted"));
+    } else {
+      p.textContent = "No dated article cites it.";
+    }
+    panel.appendChild(p);
+  }
+
+  /* The story card of an article: its sources by kind with evidence, the anonymous share, the
+   * single-source flag, its documents with their `via`, and one step back. */
+  function storyCard(panel, i) {
+    var nd = NODES[i];
+    var story = STORIES[nd.id.slice(8)] || {};
+    var sources = related(i, "cites", true);
+    var flags = nd.f || {};
+    var card = el("section", null, "story-card");
+    card.appendChild(el("h3", "Provenance"));
+    var facts = el("ul", null, "facts");
+    var anon = sources.filter(function (it) { return NODES[it.other].k === "anonymous"; }).length;
+    var share = story.anonymous_share !== undefined ? Number(story.anonymous_share) : (sources.length ? anon / sources.length : 0);
+    facts.appendChild(el("li", num(sources.length) + " source(s) cited; anonymous: " + num(anon) + " (" + Math.round(share * 100) + "%)"));
+    if (flags.single && index.has(flags.single)) {
+      var li = el("li", "Single-source: it rests on one external source, ", "warning");
+      li.appendChild(nodeButton(index.get(flags.single)));
+      facts.appendChild(li);
+    } else if (flags.unsourced) {
+      facts.appendChild(el("li", "It cites no external source.", "warning"));
+    }
+    Object.keys(story).sort().forEach(function (key) {
+      var value = story[key];
+      if (key === "anonymous_share" || value === null || typeof value === "object") return;
+      facts.appendChild(el("li", key.replace(/_/g, " ") + ": " + fieldText(value)));
+    });
+    card.appendChild(facts);
+    panel.appendChild(card);
+    KIND_ORDER.forEach(function (kind) {
+      var items = sortItems(sources.filter(function (it) { return NODES[it.other].k === kind; }), byImportance);
+      if (!items.length) return;
+      panel.appendChild(relationSection("Cites " + (KIND_PLURAL[kind] || kind), items.length, items, function (it) {
+        var line = itemLine(it, true, false);
+        if (kind === "document") documentOrigin(line, it.other);
+        return line;
+      }));
+    });
+    oneStepBack(panel, i, sources);
+  }
+
+  function documentOrigin(li, doc) {
+    var vias = related(doc, "via", true);
+    var issuers = related(doc, "issued_by", true);
+    var p = el("p", null, "muted");
+    if (vias.length) { p.appendChild(el("span", "obtained via ")); vias.forEach(function (it) { p.appendChild(nodeButton(it.other)); p.appendChild(el("span", " ")); }); }
+    if (issuers.length) { p.appendChild(el("span", "issued by ")); issuers.forEach(function (it) { p.appendChild(nodeButton(it.other)); p.appendChild(el("span", " ")); }); }
+    var dated = related(doc, "cites", false).map(function (it) { return it.other; }).filter(dateOf).sort(byDate);
+    if (dated.length) {
+      p.appendChild(el("span", "earliest citing article: "));
+      p.appendChild(nodeButton(dated[0]));
+      p.appendChild(el("span", " (" + dateOf(dated[0]) + ")"));
+    }
+    if (p.childNodes.length) li.insertBefore(p, li.childNodes[1] || null);
+  }
+
+  function oneStepBack(panel, i, sources) {
+    var outlets = sources.filter(function (it) { return NODES[it.other].k === "outlet" && it.other !== publisherOf[i]; });
+    if (!outlets.length) return;
+    var section = el("section", null, "edges one-step-back");
+    section.appendChild(el("h3", "One step back: what the cited outlets' own articles cite"));
+    var ul = el("ul");
+    outlets.forEach(function (it) {
+      var o = it.other;
+      var li = el("li");
+      li.appendChild(nodeButton(o));
+      var own = related(o, "published", true).map(function (x) { return x.other; });
+      var tally = new Map();
+      own.forEach(function (a) {
+        related(a, "cites", true).forEach(function (x) { if (x.other !== o) tally.set(x.other, (tally.get(x.other) || 0) + 1); });
+      });
+      if (!own.length) {
+        li.appendChild(el("span", ": none of its articles is in the collection", "muted"));
+      } else {
+        var top = Array.from(tally.keys()).sort(function (a, b) { return tally.get(b) - tally.get(a) || byName(a, b); }).slice(0, 5);
+        li.appendChild(el("span", ": its " + num(own.length) + " article(s) here cite " + (top.length ? "" : "nothing"), "muted"));
+        top.forEach(function (s, k) {
+          if (k) li.appendChild(el("span", ", "));
+          li.appendChild(nodeButton(s));
+          li.appendChild(el("span", " (" + tally.get(s) + ")", "muted"));
+        });
+      }
+      ul.appendChild(li);
+    });
+    section.appendChild(ul);
+    panel.appendChild(section);
+  }
+
+  /* ------------------------------------------------------------ choose */
+
+  /* Select a node; one the current view does not draw opens its story (the filters stay). */
+  function choose(id) {
+    if (!index.has(id)) return false;
+    if (current.ids.indexOf(id) >= 0 && (filters().pass[index.get(id)])) {
+      go({ node: id });
+    } else {
+      go({ view: "story", origin: id, node: id, depth: 1 });
+    }
+    return true;
+  }
+
+  /* ------------------------------------------------------------ search */
+
+  var HAY = NODES.map(function (n) { return n.n.toLowerCase(); });
+  var ALIAS = NODES.map(function (n) { return n.s ? n.s.map(function (s) { return s.toLowerCase(); }) : null; });
+
+  function matchScore(i, q) {
+    var name = HAY[i];
+    if (name === q) return 0;
+    var aliases = ALIAS[i];
+    if (aliases && aliases.indexOf(q) >= 0) return 1;
+    if (name.indexOf(q) === 0) return 2;
+    if (aliases && aliases.some(function (a) { return a.indexOf(q) === 0; })) return 3;
+    var at = name.indexOf(q);
+    if (at > 0 && /[\s\-'"\u2019(.,:;/]/.test(name.charAt(at - 1))) return 4;
+    if (at > 0) return 5;
+    if (NODES[i].id.toLowerCase().indexOf(q) >= 0) return 6;
+    return -1;
+  }
+
+  /* Matches by quality (whole name, alias, start of the name, start of a word, anywhere, the id); an
+   * article's title ranks below a source's name of the same quality, so "blinken" finds the person. */
+  function search(query) {
+    var q = query.trim().toLowerCase().replace(/\s+/g, " ");
+    if (!q) return [];
+    var hits = [];
+    for (var i = 0; i < NODES.length; i += 1) {
+      var s = matchScore(i, q);
+      if (s >= 0) hits.push([NODES[i].k === "article" ? s + 3 : s, i]);
+    }
+    hits.sort(function (a, b) {
+      return a[0] - b[0] || KIND_ORDER.indexOf(NODES[a[1]].k) - KIND_ORDER.indexOf(NODES[b[1]].k) || byImportance(a[1], b[1]);
+    });
+    return { total: hits.length, items: hits.slice(0, 60).map(function (h) { return h[1]; }) };
+  }
+
+  var results = $("results");
+  var active = -1;
+  var options = [];
+
+  function showResults(query) {
+    var found = search(query);
+    results.replaceChildren();
+    options = [];
+    active = -1;
+    if (!query.trim()) { closeResults(); return; }
+    if (!found.total) {
+      results.appendChild(el("li", "No node matches \u201c" + query.trim() + "\u201d", "none"));
+    } else {
+      var groups = new Map();
+      found.items.forEach(function (i) { if (!groups.has(NODES[i].k)) groups.set(NODES[i].k, []); groups.get(NODES[i].k).push(i); });
+      groups.forEach(function (list, kind) {
+        var head = el("li", (KIND[kind] || { label: kind }).label + " (" + list.length + ")", "group");
+        head.setAttribute("role", "presentation");
+        results.appendChild(head);
+        list.forEach(function (i) {
+          var li = el("li", null, "option");
+          li.id = "result-" + options.length;
+          li.setAttribute("role", "option");
+          li.setAttribute("data-node", NODES[i].id);
+          li.appendChild(el("span", NODES[i].n, "option-name"));
+          var drawn = current.ids.indexOf(NODES[i].id) >= 0 && filters().pass[i];
+          li.appendChild(el("span", " " + summaryLine(i).replace(/^[^\u00b7]*\u00b7 ?/, "") + (drawn ? "" : " \u00b7 not drawn here"), "muted"));
+          li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(i); });
+          results.appendChild(li);
+          options.push(i);
+        });
+      });
+      if (found.total > found.items.length) results.appendChild(el("li", num(found.total - found.items.length) + " more: type more letters", "none"));
+    }
+    results.hidden = false;
+    $("search").setAttribute("aria-expanded", "true");
+  }
+
+  function closeResults() {
+    results.hidden = true;
+    $("search").setAttribute("aria-expanded", "false");
+    $("search").removeAttribute("aria-activedescendant");
+  }
+
+  function setActive(k) {
+    if (!options.length) return;
+    active = (k + options.length) % options.length;
+    results.querySelectorAll(".option").forEach(function (li, n) { li.setAttribute("aria-selected", String(n === active)); });
+    var li = $("result-" + active);
+    $("search").setAttribute("aria-activedescendant", li.id);
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function pick(i) {
+    closeResults();
+    choose(NODES[i].id);
+  }
+
+  var searchTimer = null;
+  $("search").addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    var value = $("search").value;
+    searchTimer = setTimeout(function () { showResults(value); }, 60);
   });
-  network.on("blurNode", function () { tooltip.hidden = true; });
-  network.on("dragStart", function () { tooltip.hidden = true; });
-  network.on("click", function (p) {
-    if (p.nodes.length) showDetails(p.nodes[0]);
+  $("search").addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") { ev.preventDefault(); if (results.hidden) showResults($("search").value); setActive(active + 1); }
+    else if (ev.key === "ArrowUp") { ev.preventDefault(); setActive(active - 1); }
+    else if (ev.key === "Escape") { closeResults(); }
+  });
+  $("search").addEventListener("blur", function () { setTimeout(closeResults, 150); });
+  $("search-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    clearTimeout(searchTimer);
+    if (results.hidden || !options.length) showResults($("search").value);
+    if (options.length) pick(options[Math.max(0, active)]);
   });
 
-  /* ----------------------------------------------------------- controls */
+  /* ---------------------------------------------------------- keyboard */
 
-  function fillSelect(select, values) {
-    values.forEach(function (v) {
-      var o = el("option", v[1]);
-      o.value = v[0];
-      select.appendChild(o);
+  container.addEventListener("keydown", function (ev) {
+    var ids = drawnVisible().map(function (id) { return index.get(id); }).sort(byImportance).map(function (i) { return NODES[i].id; });
+    if (!ids.length) return;
+    var at = ids.indexOf(state.node);
+    if (ev.key === "ArrowRight" || ev.key === "ArrowDown") { ev.preventDefault(); go({ node: ids[(at + 1) % ids.length] }, true); }
+    else if (ev.key === "ArrowLeft" || ev.key === "ArrowUp") { ev.preventDefault(); go({ node: ids[(at - 1 + ids.length) % ids.length] }, true); }
+    else if (ev.key === "Enter" && state.node) { ev.preventDefault(); go({ view: "story", origin: state.node, depth: 1 }); }
+    else if (ev.key === "Escape") { go({ node: "" }); }
+  });
+
+  /* ---------------------------------------------------------- controls */
+
+  document.querySelectorAll("#views button").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var v = b.getAttribute("data-view");
+      if (v === "story") go({ view: "story", origin: state.origin || state.node });
+      else go({ view: v });
     });
+  });
+  $("depth-less").addEventListener("click", function () { if (state.depth > 1) go({ depth: state.depth - 1 }); });
+  $("depth-more").addEventListener("click", function () { if (state.depth < 4) go({ depth: state.depth + 1 }); });
+  $("toggle-filters").addEventListener("click", function () {
+    var open = $("filters").classList.toggle("closed") === false;
+    $("toggle-filters").setAttribute("aria-expanded", String(open));
+  });
+
+  function bind(id, key, parse) {
+    var input = $(id);
+    input.addEventListener("input", function () { state[key] = parse(input); render(); });
+    input.addEventListener("change", function () { go({ [key]: parse(input) }); });
+  }
+  bind("date-from", "from", function (x) { return x.value; });
+  bind("date-to", "to", function (x) { return x.value; });
+  bind("publisher", "publisher", function (x) { return x.value; });
+  bind("min-cited", "min", function (x) { return Math.max(0, parseInt(x.value, 10) || 0); });
+  bind("undated", "undated", function (x) { return x.checked; });
+  $("reset").addEventListener("click", function () {
+    go({ from: "", to: "", undated: false, publisher: "", min: 0, hide: "" });
+    syncControls();
+  });
+
+  function syncControls() {
+    $("date-from").value = state.from;
+    $("date-to").value = state.to;
+    $("publisher").value = state.publisher;
+    $("min-cited").value = String(state.min);
+    $("undated").checked = state.undated;
+    var hide = hidden();
+    document.querySelectorAll("#legend input").forEach(function (box) { box.checked = !hide.has(box.value); });
   }
 
-  function sortedUnique(list) {
-    return Array.from(new Set(list)).sort(function (a, b) { return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0; });
+  function showDateMessage() {
+    var box = $("date-message");
+    box.replaceChildren();
+    if (reversed()) {
+      box.appendChild(el("span", "The start date is after the end date: no article can match. "));
+      box.appendChild(button("Swap them", function () { go({ from: state.to, to: state.from }); syncControls(); }));
+      box.hidden = false;
+    } else if ((state.from || state.to) && meta.undated) {
+      box.textContent = state.undated
+        ? num(meta.undated) + " undated articles are kept beside the range."
+        : num(meta.undated) + " undated articles are left out by the date range (tick the box to keep them).";
+      box.hidden = false;
+    } else {
+      box.hidden = true;
+    }
+  }
+
+  /* ---------------------------------------------------- legend, menus */
+
+  function swatch(kind) {
+    var s = el("span", null, "swatch swatch-" + kind.shape);
+    s.style.backgroundColor = kind.color;
+    return s;
   }
 
   function buildLegend() {
@@ -337,97 +1141,183 @@
       box.value = k.kind;
       box.setAttribute("data-kind", k.kind);
       box.addEventListener("change", function () {
-        if (box.checked) state.kinds.add(k.kind); else state.kinds.delete(k.kind);
-        refresh();
+        var hide = hidden();
+        if (box.checked) hide.delete(k.kind); else hide.add(k.kind);
+        go({ hide: Array.from(hide).sort().join(",") });
       });
-      var swatch = el("span", null, "swatch swatch-" + k.shape);
-      swatch.style.backgroundColor = k.color;
       label.appendChild(box);
-      label.appendChild(swatch);
-      label.appendChild(el("span", k.label + " (" + k.count + ")"));
+      label.appendChild(swatch(k));
+      label.appendChild(el("span", k.label + " (" + num(k.count) + ")"));
       li.appendChild(label);
       ul.appendChild(li);
     });
+    var rels = $("relations");
+    data.relations.forEach(function (r) {
+      var li = el("li");
+      var line = el("span", null, "line-swatch");
+      line.style.borderTopColor = r.color;
+      line.style.borderTopStyle = r.dashes ? (r.dashes[0] > 4 ? "dashed" : "dotted") : "solid";
+      li.appendChild(line);
+      li.appendChild(el("span", r.label));
+      rels.appendChild(li);
+    });
+    var com = $("communities");
+    var palette = data.communities;
+    palette.forEach(function (c) {
+      var li = el("li");
+      var s = el("span", null, "swatch swatch-dot");
+      s.style.backgroundColor = c.color;
+      li.appendChild(s);
+      li.appendChild(el("span", "Group " + (c.group + 1) + ": " + c.lead + " and " + (c.size - 1) + " more"));
+      com.appendChild(li);
+    });
+    if (!palette.length) com.appendChild(el("li", "No communities: too few outlets publish articles here.", "muted"));
+    else {
+      var none = el("li");
+      var s = el("span", null, "swatch swatch-dot");
+      s.style.backgroundColor = KIND.outlet.muted || "#c7ccd4";
+      none.appendChild(s);
+      none.appendChild(el("span", "in no community (no publisher links)"));
+      com.appendChild(none);
+    }
   }
 
   function buildMenus() {
-    var publishers = new Map();
-    var outlets = new Map();
-    data.nodes.forEach(function (n) {
-      if (n.kind === "article" && n.attrs.publisher) publishers.set(n.attrs.publisher, n.attrs.publisher);
-      if (n.kind === "outlet" && edgesOf(n.id, inEdges, "cites").length) outlets.set(n.id, n.name);
+    var publishers = [];
+    var unknown = 0;
+    NODES.forEach(function (n, i) {
+      if (n.k === "outlet" && n.c.published) publishers.push(i);
+      if (n.k === "article" && publisherOf[i] < 0) unknown += 1;
     });
-    fillSelect($("publisher"), sortedUnique(Array.from(publishers.entries())));
-    fillSelect($("cited-outlet"), sortedUnique(Array.from(outlets.entries())));
-    var names = $("search-names");
-    var seen = new Set();
-    data.nodes.forEach(function (n) {
-      if (seen.has(n.name)) return;
-      seen.add(n.name);
-      var o = el("option");
-      o.value = n.name;
-      names.appendChild(o);
+    publishers.sort(byName).forEach(function (i) {
+      var o = el("option", NODES[i].n + " (" + num(NODES[i].c.published) + ")");
+      o.value = NODES[i].id;
+      $("publisher").appendChild(o);
     });
-  }
-
-  function bindInput(id, key, parse) {
-    var input = $(id);
-    var handler = function () { state[key] = parse(input.value); refresh(); };
-    input.addEventListener("change", handler);
-    input.addEventListener("input", handler);
-  }
-
-  function resetFilters() {
-    state.publisher = state.outlet = state.from = state.to = "";
-    state.minCited = 0;
-    state.focus = null;
-    data.kinds.forEach(function (k) { state.kinds.add(k.kind); });
-    ["publisher", "cited-outlet", "date-from", "date-to"].forEach(function (id) { $(id).value = ""; });
-    $("min-cited").value = "0";
-    document.querySelectorAll("#legend input").forEach(function (box) { box.checked = true; });
-    refresh();
-  }
-
-  function findNode(query) {
-    var q = query.trim().toLowerCase();
-    if (!q) return null;
-    var tests = [
-      function (n) { return n.name.toLowerCase() === q || n.id.toLowerCase() === q; },
-      function (n) { return n.name.toLowerCase().indexOf(q) === 0; },
-      function (n) { return n.name.toLowerCase().indexOf(q) >= 0; }
-    ];
-    for (var i = 0; i < tests.length; i += 1) {
-      var hits = data.nodes.filter(tests[i]);
-      if (hits.length) {
-        hits.sort(function (a, b) { return b.cited - a.cited || (a.id < b.id ? -1 : 1); });
-        return hits[0].id;
-      }
+    if (unknown) {
+      var o = el("option", "Publisher unknown (" + num(unknown) + ")");
+      o.value = "-";
+      $("publisher").appendChild(o);
     }
-    return null;
+    $("undated-label").textContent = "Keep the " + num(meta.undated) + " undated articles when a date range is set";
+    var about = $("about");
+    var add = function (k, v) { about.appendChild(el("dt", k)); about.appendChild(el("dd", v)); };
+    var cov = meta.coverage || {};
+    add("Articles", num(meta.articles));
+    add("Nodes, edges", num(meta.total_nodes) + ", " + num(meta.total_edges));
+    if (cov.with_publisher !== undefined) add("Known publisher", num(cov.with_publisher) + " of " + num(cov.articles || meta.articles));
+    if (cov.with_date !== undefined) add("Known date", num(cov.with_date) + " of " + num(cov.articles || meta.articles));
+    Object.keys(cov).sort().forEach(function (k) {
+      if (["articles", "with_publisher", "with_date"].indexOf(k) < 0 && typeof cov[k] !== "object") add(k.replace(/_/g, " "), fieldText(cov[k]));
+    });
+    var stamp = meta.stamp || {};
+    Object.keys(stamp).sort().forEach(function (k) { add(k.replace(/_/g, " "), typeof stamp[k] === "object" ? JSON.stringify(stamp[k]) : fieldText(stamp[k])); });
   }
 
-  $("search-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var query = $("search").value;
-    var id = findNode(query);
-    if (id) { selectNode(id); showStatus(); }
-    else $("status").textContent = "No node matches \u201c" + query + "\u201d";
-  });
-  $("reset").addEventListener("click", resetFilters);
-  bindInput("publisher", "publisher", String);
-  bindInput("cited-outlet", "outlet", String);
-  bindInput("date-from", "from", String);
-  bindInput("date-to", "to", String);
-  bindInput("min-cited", "minCited", function (v) { return Math.max(0, parseInt(v, 10) || 0); });
+  /* ------------------------------------------------------- histogram */
 
-  if (meta.hidden_nodes > 0) {
-    var note = $("size-note");
-    note.textContent = "Showing the " + meta.shown_nodes + " most-cited of " + meta.total_nodes +
-      " nodes; " + meta.hidden_nodes + " are hidden. To see more, rebuild with: citegraph build --max-nodes " +
-      meta.total_nodes;
-    note.hidden = false;
+  function buildHistogram() {
+    var box = $("histogram");
+    var months = meta.months;
+    if (!months.length) { box.hidden = true; $("histogram-range").textContent = "No article has a date."; return; }
+    var max = Math.max.apply(null, months.map(function (m) { return m[1]; }));
+    var startMonth = null;
+    months.forEach(function (m) {
+      var bar = el("span", null, "bar");
+      bar.style.height = Math.max(2, Math.round(48 * m[1] / max)) + "px";
+      bar.title = m[0] + ": " + m[1] + " article(s)";
+      bar.setAttribute("data-month", m[0]);
+      bar.addEventListener("mousedown", function (ev) { ev.preventDefault(); startMonth = m[0]; });
+      bar.addEventListener("mouseup", function () {
+        if (!startMonth) return;
+        var a = startMonth < m[0] ? startMonth : m[0], b = startMonth < m[0] ? m[0] : startMonth;
+        startMonth = null;
+        go({ from: a + "-01", to: b + "-31" });
+        syncControls();
+      });
+      box.appendChild(bar);
+    });
+    $("histogram-range").textContent = months[0][0] + " \u2013 " + months[months.length - 1][0] + " \u00b7 " +
+      num(meta.articles - meta.undated) + " dated, " + num(meta.undated) + " undated articles (drag over the bars to pick a range)";
+  }
+
+  function highlightHistogram() {
+    document.querySelectorAll("#histogram .bar").forEach(function (bar) {
+      var m = bar.getAttribute("data-month");
+      var inside = !(state.from || state.to) || ((!state.from || m >= state.from.slice(0, 7)) && (!state.to || m <= state.to.slice(0, 7)));
+      bar.classList.toggle("out", !inside || reversed());
+    });
+  }
+
+  /* ----------------------------------------------------------- export */
+
+  function download(blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+  }
+
+  $("export-png").addEventListener("click", function () {
+    var src = container.querySelector("canvas");
+    var c = document.createElement("canvas");
+    c.width = src.width;
+    c.height = src.height;
+    var ctx = c.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, c.width, c.height);
+    ctx.drawImage(src, 0, 0);
+    c.toBlob(function (blob) { download(blob, "citegraph-" + state.view + ".png"); }, "image/png");
+  });
+
+  function csvCell(value) {
+    var s = value === undefined || value === null ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+    return /[",\r\n']/.test(s) ? "\"" + s.replace(/"/g, "\"\"") + "\"" : s;
+  }
+
+  function csvRows() {
+    var f = filters();
+    var rows = [["id", "kind", "name", "cited_by_articles", "publisher", "published", "url", "community"]];
+    drawnVisible().map(function (id) { return index.get(id); }).sort(byImportance).forEach(function (i) {
+      var n = NODES[i];
+      rows.push([n.id, n.k, n.n, n.k === "article" ? "" : (f.active ? f.count[i] : cited(i)),
+                 publisherOf[i] >= 0 ? NODES[publisherOf[i]].n : "", attrs(i).published || "", attrs(i).url || "",
+                 n.g === undefined ? "" : n.g + 1]);
+    });
+    return rows;
+  }
+
+  $("export-csv").addEventListener("click", function () {
+    var text = csvRows().map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n";
+    download(new Blob([text], { type: "text/csv" }), "citegraph-" + state.view + ".csv");
+  });
+
+  /* ------------------------------------------------------------ start */
+
+  window.citegraph = {
+    network: network,
+    state: function () { return Object.assign({}, state); },
+    nodes: function () { return visNodes; },
+    visibleIds: function () { return drawnVisible().slice().sort(); },
+    drawnIds: function () { return network.body.nodeIndices.filter(function (id) { return !network.body.nodes[id].options.hidden; }).sort(); },
+    select: choose,
+    search: function (q) { var r = search(q); return r.items ? r.items.map(function (i) { return NODES[i].id; }) : []; },
+    labels: function () { return Array.from(current.shownLabels).sort(); },
+    dimmed: function () { return dim ? dim.nodes.slice().sort() : null; },
+    csv: csvRows,
+    count: function (id) { return NODES[index.get(id)].c; }
+  };
+
+  if (window.matchMedia("(max-width: 820px)").matches) {
+    $("filters").classList.add("closed");
+    $("toggle-filters").setAttribute("aria-expanded", "false");
   }
   buildLegend();
   buildMenus();
-  showStatus();
+  buildHistogram();
+  state = parseHash();
+  syncControls();
+  render();
 }());
