@@ -54,7 +54,7 @@ _OWN_AUDIENCE = re.compile(r"\s+(?:an?\s+)?(?:(?:weekly|daily|monthly|total|glob
                            re.IGNORECASE)
 # a programme or show is a source when the sentence reports words said on it ("said on the ABC television
 # program"), not when it is only mentioned ("a regular commentator on the BBC programme Go Digital")
-_PROGRAMMES = frozenset({"program", "programme", "programs", "programmes", "show", "shows", "newscast"})
+_PROGRAMMES = frozenset({"program", "programme", "show", "newscast"})
 _ON = re.compile(r"(?:^|[\s,(])[Oo]n\s+(?:the\s+)?$")
 _TITLE_HEAD = re.compile(r"\s*([^:|]{2,60}?)\s*:\s+\S")
 _SOURCE_SPLIT = re.compile(r"\s*(?:\+|,|;|&|/|\band\b)\s*")
@@ -260,12 +260,13 @@ class OutletFinder:
             if self.cues.teaser.search(sent.text):
                 continue
             quoted = _quoted_spans(body, sent)
-            if quoted:  # someone's words quoted ("... will end up as a CNN cover story"): not the article's source
-                group = [c for c in group if not any(s <= c.start and c.end <= e for s, e in quoted)]
             for chain in _chains(group, body):
                 cue = self._cue(body, sent, chain[0].start, chain[-1].end)
                 if cue is None:
                     continue
+                if quoted and self.cues.noun_word.fullmatch(cue) and any(
+                        s <= chain[0].start and chain[-1].end <= e for s, e in quoted):
+                    continue  # a product named in someone's quoted words ("... end up as a CNN cover story")
                 evidence = Evidence(sent.text, sent.start, sent.end, "body")
                 for cand in chain:
                     hit = self._resolve(cand, in_play, cue, evidence)
@@ -495,18 +496,26 @@ _PERSON_NAME = re.compile(
     r"(?P<title_name>[A-Z][\w'’-]+)|\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<surname>[A-Z][a-z][\w'’-]+)(?=\s+(?:said|says|told|wrote|announced|argued|added|is|was|has|had|who|,))")
 
 
-_QUOTED_SPAN = re.compile(r"“[^“”]{20,}”|\"[^\"]{20,}\"")
+_CURLY_QUOTE = re.compile(r"“[^“”]*”")
 
 
 def _quoted_spans(body: str, sent: Sentence) -> list[tuple[int, int]]:
-    """Body offsets of the quotations in a sentence's paragraph: someone's words (20 characters or more,
-    some words in lower case), not a quoted title ("Good Morning America"). Quotes are paired from the
-    paragraph's start, so a sentence that opens inside a quotation is read right."""
+    """Body offsets of the quotations around a sentence: someone's words (20 characters or more, some
+    words in lower case), not a quoted title ("Good Morning America").
+
+    Straight quotes are paired in order from the paragraph's start (the first opens, the second closes,
+    ...), so a sentence that opens inside a quotation is read right; a paragraph whose straight quotes do
+    not pair up (a quotation that runs on into the next) is read by its curly quotes alone.
+    """
     start = body.rfind("\n", 0, sent.start) + 1
     end = body.find("\n", sent.end)
     end = len(body) if end < 0 else end
-    return [m.span() for m in _QUOTED_SPAN.finditer(body, start, end)
-            if sum(w[:1].islower() for w in m.group().split()) >= 2 and m.end() > sent.start]
+    spans = [m.span() for m in _CURLY_QUOTE.finditer(body, start, end)]
+    marks = [i for i in range(start, end) if body[i] == '"']
+    if len(marks) % 2 == 0:
+        spans += [(a, b + 1) for a, b in zip(marks[::2], marks[1::2])]
+    return [(a, b) for a, b in spans if b - a >= 22 and b > sent.start and a < sent.end
+            and sum(w[:1].islower() for w in body[a:b].split()) >= 2]
 
 
 def _surnames(body: str) -> frozenset[str]:
