@@ -109,12 +109,27 @@ class Evidence:
 
     ``field`` names the article field the offsets index: ``body`` (the usual
     case, ``article.body[start:end] == text``), ``title`` or ``source_line``.
+    A citation by hyperlink keeps the link's ``url`` and ``anchor`` text.
     """
 
     text: str
     start: int
     end: int
     field: str = "body"
+    url: str = ""
+    anchor: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end, "field": self.field}
+        if self.url:
+            data["url"] = self.url
+            data["anchor"] = self.anchor
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Evidence:
+        return cls(data["text"], data["start"], data["end"], data.get("field", "body"),
+                   data.get("url", ""), data.get("anchor", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +173,7 @@ class Citation:
             "date": self.date,
             "discovered": self.discovered,
             "self_citation": self.self_citation,
-            "evidence": [{"text": e.text, "start": e.start, "end": e.end, "field": e.field} for e in self.evidence],
+            "evidence": [e.to_dict() for e in self.evidence],
         }
 
     @classmethod
@@ -170,7 +185,7 @@ class Citation:
             _KINDS[data["kind"]],
             data["name"],
             data.get("cue", ""),
-            tuple(Evidence(e["text"], e["start"], e["end"], e.get("field", "body")) for e in data.get("evidence", ())),
+            tuple(Evidence.from_dict(e) for e in data.get("evidence", ())),
             _DOC_TYPES[doc_type] if doc_type else None,
             data.get("issuer"),
             data.get("via"),

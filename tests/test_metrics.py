@@ -10,6 +10,7 @@ import dataclasses
 import doctest
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -92,7 +93,8 @@ def G(gold_records, gazetteer) -> nx.DiGraph:
 def relayed(gold_records, gazetteer) -> nx.DiGraph:
     """The gold graph plus one citation: the RadarOnline seed citing Al Mayadeen (a second hop)."""
     articles, citations = gold_records
-    extra = Citation(A3, CitationKind.OUTLET, "Al Mayadeen", "relay", ())
+    said = "as Al Mayadeen reported"  # an invented sentence: a chain step needs one
+    extra = Citation(A3, CitationKind.OUTLET, "Al Mayadeen", "relay", (Evidence(said, 0, len(said)),))
     return build_graph(articles, [*citations, extra], gazetteer)
 
 
@@ -163,14 +165,22 @@ def test_chains(G, relayed):
     assert outlet_doc == {
         ("outlet:Axios", _doc(G, "memo")): [A1],
         ("outlet:CNN", _doc(G, "oman")): [A1],
-        ("outlet:The New York Times", _doc(G, "letter:400")): [A1],
+        ("outlet:The New York Times", _doc(G, "400 letter")): [A1],
     }
+    steps = {(c["through"], c["to"]): [s["text"] for s in c["steps"]] for c in chains["article_outlet_document"]}
+    assert steps[("outlet:CNN", _doc(G, "oman"))] == ["a diplomatic cable obtained by CNN revealed"] * 2
     doc_outlet = {(c["through"], c["to"]) for c in chains["article_document_outlet"]}
     assert (_doc(G, "oman"), "outlet:CNN") in doc_outlet and len(doc_outlet) == 3
     assert chains["article_outlet_outlet"] == []
     hops = {(c["through"], c["to"]): c["articles"] for c in M.citation_chains(relayed)["article_outlet_outlet"]}
     assert hops == {("outlet:Al Mayadeen", f"outlet:{o}"): [A3]
                     for o in ("Axios", "CNN", "Foreign Policy", "The New York Times")}
+    for rows in [*chains.values(), *M.citation_chains(relayed).values()]:
+        for c in rows:  # every step is shown by a sentence of an article that makes it
+            first, second = c["steps"]
+            assert (first["from"], first["to"], second["from"], second["to"]) == (
+                f"article:{c['articles'][0]}", c["through"], c["through"], c["to"])
+            assert first["text"] and second["text"]
 
 
 def test_single_source_articles_leave_out_the_publisher(G):
@@ -248,12 +258,13 @@ def corpus_records(gold_records):
 
 
 def republished(articles, citations, rng, share: float):
-    """A random share of the articles, each given as publisher an outlet that some article cites.
+    """A random share of the articles, each given as publisher one of the twelve outlets most cited.
 
     Outlets then cite each other both ways (A's articles cite B, B's cite A), the
     case where the undirected outlet projection keeps one of two weights.
     """
-    outlets = sorted({c.name for c in citations if c.kind == CitationKind.OUTLET})
+    counts = Counter(c.name for c in citations if c.kind == CitationKind.OUTLET)
+    outlets = sorted(name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12])
     kept = [dataclasses.replace(a, publisher=rng.choice(outlets)) for a in articles if rng.random() < share]
     ids = {a.id for a in kept}
     return kept, [c for c in citations if c.article in ids]

@@ -477,7 +477,7 @@ def _unbounded(mods: list[re.Match[str]]) -> list[re.Match[str]]:
     return out
 
 
-_MODIFIER_TOKEN = re.compile(r"^[\w][\w.&'’-]*$")
+_MODIFIER_TOKEN = re.compile(r"^[\w][\w.&'’/-]*$")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _FIRST_WORD = re.compile(r"\s*(\S+)")

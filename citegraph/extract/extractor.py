@@ -64,7 +64,7 @@ def _merge_group(group: list[Citation]) -> Citation:
     first = group[0]
     if len(group) == 1:
         return first
-    evidence = sorted({e for c in group for e in c.evidence}, key=lambda e: (e.field != "body", e.field, e.start, e.end))
+    evidence = sorted({e for c in group for e in c.evidence}, key=lambda e: (e.field != "body", e.field, e.start, e.end, e.url, e.anchor))
     filled = {
         name: next((getattr(c, name) for c in group if getattr(c, name)), None)
         for name in ("doc_type", "issuer", "via", "date")

@@ -484,7 +484,8 @@ class OutletFinder:
             if outlet is None or outlet == publisher or not sents:
                 continue
             sent = sents[max(0, bisect.bisect_right(starts, link.start) - 1)]
-            hits.append(_Hit(outlet, outlet.name, "link", Evidence(sent.text, sent.start, sent.end, "body")))
+            evidence = Evidence(sent.text, sent.start, sent.end, "body", link.href, link.text)
+            hits.append(_Hit(outlet, outlet.name, "link", evidence))
         return hits
 
 

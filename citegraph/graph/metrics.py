@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,8 @@ class _Index:
 
     ``citing`` maps each cited node to the articles citing it, ``mentions``
     to the sum of those citations' ``count``, ``via`` each document to the
-    outlets it came through, ``of_kind`` each kind to its nodes; all lists are
+    outlets it came through, ``of_kind`` each kind to its nodes, ``label``
+    each node to its label; all lists are
     sorted. ``succ`` is the graph's adjacency (node ->
     neighbour -> edge data), read, never written.
     """
@@ -61,6 +63,8 @@ class _Index:
     of_kind: dict[str, list[str]]
     succ: dict[str, dict[str, dict[str, Any]]]
     mentions: dict[str, int]
+    label: dict[str, str]
+    doc_noun: dict[str, str]
 
     @classmethod
     def of(cls, G: nx.DiGraph) -> _Index:
@@ -87,7 +91,9 @@ class _Index:
                 mentions[source] += edges[source].get("count", 1)
         via = {d: sorted([v for v, data in succ[d].items() if data.get("relation") == "via"])
                for d in of_kind.get("document", ())}
-        return cls(articles, publisher, cited, dict(citing), kind, via, dict(of_kind), succ, dict(mentions))
+        return cls(articles, publisher, cited, dict(citing), kind, via, dict(of_kind), succ, dict(mentions),
+                   dict(G.nodes(data="label", default="")),
+                   {d: _noun(G.nodes[d].get("label", "")) for d in of_kind.get("document", ())})
 
     def outlets_of(self, article: str) -> set[str]:
         """As ``projections.article_outlets``: outlets cited, directly or as a cited document's ``via``."""
@@ -99,6 +105,12 @@ class _Index:
             elif kind == "document":
                 found.update(self.via[node])
         return found
+
+
+def _noun(label: str) -> str:
+    """The head noun of a document's label ("the Oman cable (2)": "cable"), singular."""
+    words = re.sub(r"\s*\(\d+\)$", "", label).split()
+    return words[-1].casefold().removesuffix("s") if words else ""
 
 
 def _first(neighbours: dict[str, dict[str, Any]], relation: str) -> str | None:
@@ -253,65 +265,127 @@ def _outlet_projection(G: nx.DiGraph, index: _Index) -> nx.DiGraph:
 
 
 def citation_chains(G: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
-    """Two-step chains behind articles, grouped by their middle and end nodes.
+    """Two-step chains behind articles, each step shown by a sentence.
 
-    * ``article_outlet_document``: the article cites outlet O, and either
-      articles that O published cite document D, or the article itself cites
-      D as obtained, reviewed or first reported by O (a ``via`` edge D -> O).
-    * ``article_outlet_outlet``: the article cites outlet O1, and articles that
-      O1 published cite outlet O2 (O1's story comes from O2).
+    * ``article_outlet_document``: the article cites outlet O and document D,
+      and D came through O: O obtained, reviewed, published or first reported
+      it (a ``via`` edge D -> O, said in this article or another).
+    * ``article_outlet_outlet``: the article cites outlet O1, and an article
+      that O1 published cites outlet O2 (directly or as a document's via).
     * ``article_document_outlet``: the article cites document D that came via O.
 
-    Each entry: ``{"through", "to", "articles", "count"}``; an article's own
-    publisher is never the middle of a chain (that is self-citation).
+    Each entry: ``{"through", "to", "articles", "count", "steps"}``, where
+    ``steps`` holds the evidence of both steps, ``{"from", "to", "article",
+    "text"}`` (and a link citation's ``url`` and ``anchor``): the first of the
+    entry's articles citing ``through``, then the article showing ``through ->
+    to``. An article's own publisher is never the
+    middle of a chain (that is self-citation); a step no sentence shows is no
+    chain.
     """
     return _citation_chains(_Index.of(G))
 
 
 def _citation_chains(index: _Index) -> dict[str, list[dict[str, Any]]]:
-    relies_on, own_documents = _outlet_sources(index)
-    found: dict[str, dict[tuple[str, str], set[str]]] = {
-        "article_outlet_document": defaultdict(set),
-        "article_outlet_outlet": defaultdict(set),
-        "article_document_outlet": defaultdict(set),
+    relayed = _relayed(index)
+    found: dict[str, dict[tuple[str, str], list[str]]] = {
+        "article_outlet_document": defaultdict(list),
+        "article_outlet_outlet": defaultdict(list),
+        "article_document_outlet": defaultdict(list),
     }
     outlet_document, outlet_outlet, document_outlet = found.values()
     kinds, via = index.kind, index.via
     for article in index.articles:
-        own, cited, aid = index.publisher[article], index.cited[article], _aid(article)
-        here = [d for d in cited if kinds[d] == "document"]  # documents, whose via outlets this article names
+        own, cited = index.publisher[article], index.cited[article]
+        outlets = {n for n in cited if kinds[n] == "outlet" and n != own}
         for node in cited:
-            kind = kinds[node]
-            if kind == "outlet" and node != own:
-                docs = own_documents.get(node, ())
-                if here:
-                    docs = set(docs).union([d for d in here if node in via[d]])
-                for doc in docs:
-                    outlet_document[(node, doc)].add(aid)
-                for further in relies_on.get(node, ()):
-                    outlet_outlet[(node, further)].add(aid)
-            elif kind == "document":
+            if node in outlets:
+                for further in relayed.get(node, ()):
+                    outlet_outlet[(node, further)].append(article)
+            elif kinds[node] == "document":
                 for outlet in via[node]:
-                    document_outlet[(node, outlet)].add(aid)
-    return {name: _chain_list(pairs) for name, pairs in found.items()}
+                    document_outlet[(node, outlet)].append(article)
+                    if outlet in outlets:
+                        outlet_document[(outlet, node)].append(article)
+    second = {
+        "article_outlet_document": lambda o, d: _via_evidence(index, d, o),
+        "article_outlet_outlet": lambda o1, o2: relayed[o1].get(o2),
+        "article_document_outlet": lambda d, o: _via_evidence(index, d, o),
+    }
+    return {name: _chain_list(index, pairs, second[name]) for name, pairs in found.items()}
 
 
-def _outlet_sources(index: _Index) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Outlet -> the other outlets, and the documents, that its own articles cite."""
-    outlets: dict[str, set[str]] = defaultdict(set)
-    documents: dict[str, set[str]] = defaultdict(set)
+def _relayed(index: _Index) -> dict[str, dict[str, tuple[str, dict[str, Any]]]]:
+    """Outlet O1 -> outlet O2 -> ``(article node, evidence)``: the first article O1 published citing O2."""
+    relayed: dict[str, dict[str, tuple[str, dict[str, Any]]]] = defaultdict(dict)
+    kinds = index.kind
     for article in index.articles:
         own = index.publisher[article]
-        if own is not None:
-            outlets[own] |= index.outlets_of(article) - {own}
-            documents[own] |= {s for s in index.cited[article] if index.kind[s] == "document"}
-    return outlets, documents
+        if own is None:
+            continue
+        shown = relayed[own]
+        for node in index.cited[article]:
+            if kinds[node] == "outlet":
+                further = [(node, node)]
+            elif kinds[node] == "document":
+                further = [(outlet, node) for outlet in index.via[node]]
+            else:
+                continue
+            for outlet, through in further:
+                if outlet != own and outlet not in shown:
+                    found = _sentence(index, article, through, outlet, strict=through != outlet)
+                    if found is not None:
+                        shown[outlet] = (article, found)
+    return {o: dict(sorted(f.items())) for o, f in relayed.items() if f}
 
 
-def _chain_list(pairs: dict[tuple[str, str], set[str]]) -> list[dict[str, Any]]:
-    rows = [
-        {"through": a, "to": b, "articles": sorted(arts), "count": len(arts)} for (a, b), arts in pairs.items()
-    ]
+def _via_evidence(index: _Index, document: str, outlet: str) -> tuple[str, dict[str, Any]] | None:
+    """``(article node, evidence)`` of the first article showing that ``document`` came through ``outlet``:
+    its sentence about the document naming the outlet, else its sentence citing the outlet that names the
+    document's type ("the memo obtained by Axios")."""
+    noun = index.doc_noun.get(document, "")
+    for aid in index.succ[document][outlet].get("articles", ()):
+        article = f"article:{aid}"
+        found = _sentence(index, article, document, outlet, strict=True)
+        if found is None and noun:
+            found = _sentence(index, article, outlet, document, strict=True)
+        if found is not None:
+            return article, found
+    return None
+
+
+def _sentence(index: _Index, article: str, node: str, named: str | None = None,
+              strict: bool = False) -> dict[str, Any] | None:
+    """An evidence item of ``article`` citing ``node``: the first naming ``named`` (its label, or a
+    document's type noun) if any; else, unless ``strict``, the first."""
+    evidence = index.succ[article].get(node, {}).get("evidence") or ()
+    if named is not None:
+        word = (index.doc_noun.get(named) or index.label[named]).casefold()
+        for e in evidence:
+            if word in e["text"].casefold():
+                return e
+        if strict:
+            return None
+    return evidence[0] if evidence else None
+
+
+def _step(source: str, target: str, article: str, evidence: dict[str, Any]) -> dict[str, Any]:
+    """One step of a chain: ``source -> target`` as ``article``'s sentence shows it (with a link's URL)."""
+    step = {"from": source, "to": target, "article": _aid(article), "text": evidence["text"]}
+    if evidence.get("url"):
+        step.update(url=evidence["url"], anchor=evidence.get("anchor", ""))
+    return step
+
+
+def _chain_list(index: _Index, pairs: dict[tuple[str, str], list[str]], second) -> list[dict[str, Any]]:
+    rows = []
+    for (through, to), articles in pairs.items():
+        first, shown = articles[0], second(through, to)
+        found = _sentence(index, first, through)
+        if shown is None or found is None:
+            continue
+        steps = [_step(first, through, first, found), _step(through, to, *shown)]
+        rows.append({"through": through, "to": to, "articles": [_aid(a) for a in articles], "count": len(articles),
+                     "steps": steps})
     return sorted(rows, key=lambda r: (-r["count"], r["through"], r["to"]))
 
 

@@ -32,6 +32,7 @@ The rules (the schema is in docs/ARCHITECTURE.md):
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
@@ -91,11 +92,59 @@ def source_node(citation: Citation, outlet_name: str | None = None) -> str:
     if kind is CitationKind.OUTLET:
         return outlet_node(outlet_name or citation.name)
     if kind is CitationKind.DOCUMENT:
-        doc_type = citation.doc_type.value if citation.doc_type else "other"
-        return f"document:{doc_type}:{label_key(citation.name)}"
+        return document_node(citation)
     if kind is CitationKind.ANONYMOUS:
         return f"anonymous:{citation.article}:{citation.name}"
     return f"{kind.value}:{citation.name}"
+
+
+# Words of a document's label that do not tell one document from another of its kind.
+_GENERIC_WORDS = frozenset(
+    """a an the this that these those his her its their our my your of to in on at by for from with and or
+    new latest recent earlier later previous separate second third first final full draft formal brief short
+    long written internal leaked classified confidential secret private public official joint open unsigned
+    signed sealed unsealed redacted detailed lengthy scathing strongly worded annual quarterly weekly daily
+    monthly statewide nationwide online exit tracking opinion press news earnings editor's editors""".split()
+)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_SPOKEN_TYPES = frozenset({"statement", "social_post"})
+
+
+def _key_words(text: str) -> list[str]:
+    return [w.casefold().replace("’", "'") for w in _WORD.findall(text)]
+
+
+_PLURAL_END = re.compile(r"(?:s|data|media)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def document_node(c: Citation) -> str:
+    """The node of the document a citation names: one node per real document.
+
+    Articles meet at a document when they name it alike: the same type, the
+    same issuer and proper words of its label ("the State Department dissent
+    memo"), and the same anchor, the outlet it came through or the day it is
+    dated ("obtained by Axios", "released Friday"). Anything less could be
+    another document of the same issuer (Gallup runs a poll a week), so the
+    document stays the citing article's own node; so do a bare mention ("a
+    statement", "the report"), a collection ("FEC records", "emails") and a
+    statement or a post, each one occasion's words.
+    """
+    doc_type = c.doc_type.value if c.doc_type else "other"
+    label = re.sub(r"\s*\(\d+\)$", "", c.name)  # "statement (2)": the second in its article
+    head = label.split(" by ", 1)[0].split()
+    issuer = [w.removesuffix("'s") for w in _key_words(c.issuer or "") if w not in _GENERIC_WORDS]
+    proper = [w.removesuffix("'s") for w in _key_words(" ".join(t for t in label.split() if t[:1].isupper()))
+              if w not in _GENERIC_WORDS]
+    signature = sorted({w for w in issuer + proper if w})
+    via = outlet_key(c.via) if c.via else ""
+    made_by_via = bool(via) and any(w in via for w in signature)  # "a Bloomberg poll": the outlet made it
+    date = c.date if c.date and _ISO_DATE.match(c.date) else ""
+    anchor = date or (via if not made_by_via else "")
+    collection = bool(head) and bool(_PLURAL_END.search(head[-1].casefold())) and head[-1].casefold() not in ("news", "analysis")
+    if doc_type in _SPOKEN_TYPES or collection or not signature or not anchor:
+        return f"document:{doc_type}:{c.article}:{label_key(c.name)}"
+    return f"document:{doc_type}:{' '.join(signature)}|{via}|{date}"
 
 
 def nodes_of_kind(G: nx.DiGraph, kind: str) -> list[str]:
@@ -171,7 +220,9 @@ def cites_edge(group: list[Citation]) -> dict[str, Any]:
         for e in c.evidence:
             key = (e.field, e.start, e.end)
             if key not in evidence:
-                evidence[key] = {"text": e.text, "start": e.start, "end": e.end, "field": e.field}
+                evidence[key] = e.to_dict()
+            elif e.url and "url" not in evidence[key]:  # the sentence also links to the source
+                evidence[key].update(url=e.url, anchor=e.anchor)
     ordered = [evidence[k] for k in sorted(evidence, key=lambda k: (k[0] != "body", k))]
     return {"relation": "cites", "count": max(1, len(ordered)), "cues": sorted({c.cue for c in group if c.cue}),
             "evidence": ordered}

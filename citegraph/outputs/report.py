@@ -225,16 +225,33 @@ CHAIN_TITLES = {
 
 def _chain_sections(G: nx.DiGraph, metrics: dict[str, Any]) -> list[Section]:
     sections = [Section("Citation chains", "chains", paragraphs=(
-        "Where a story comes from, two steps back. Each row groups the articles that share the same chain.",))]
+        "Where a story comes from, two steps back. Each row groups the articles that share the same chain; "
+        "“Shown by” quotes the sentence behind each step: the first article's citation of the middle source, "
+        "then the article that links the middle to the end.",))]
     for key, (title, text) in CHAIN_TITLES.items():
         chains = metrics["chains"].get(key, [])
         rows = tuple(
-            (_label(G, c["through"]), _label(G, c["to"]), str(c["count"]), _article_list(G, c["articles"]))
+            (_label(G, c["through"]), _label(G, c["to"]), str(c["count"]), _article_list(G, c["articles"]),
+             _steps_cell(G, c["steps"]))
             for c in chains[:TOP]
         )
-        sections.append(Section(title, f"chains-{key}", level=3, paragraphs=(f"{text} {len(chains)} chain(s).",),
-                                table=Table(("Through", "To", "Articles", "Which"), rows)))
+        sections.append(Section(title, f"chains-{key}", level=3, paragraphs=(f"{text} {_shown(len(rows), len(chains), 'chain')}.",),
+                                table=Table(("Through", "To", "Articles", "Which", "Shown by"), rows)))
     return sections
+
+
+def _steps_cell(G: nx.DiGraph, steps: list[dict[str, str]]) -> Lines:
+    items: list[Inline] = []
+    for i, step in enumerate(steps, 1):
+        article = f"article:{step['article']}"
+        items.append((f"{i}. ", _quote(step["text"], focus=_label(G, step["to"])), " in ", _article_ref(G, article)))
+    return Lines(tuple(items))
+
+
+def _shown(shown: int, total: int, noun: str) -> str:
+    """"12 chains" when all are shown, "the top 50 of 252 chains" when not."""
+    plural = noun if total == 1 else f"{noun}s"
+    return f"{total} {plural}" if shown >= total else f"the top {shown} of {total} {plural}"
 
 
 def _article_list(G: nx.DiGraph, ids: list[str]) -> Lines:
