@@ -60,6 +60,12 @@ def main(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+METADATA_HELP = ("A TSV, CSV or JSONL table of the articles' publisher, date, url, title or byline, keyed by file path "
+                 "or name (repeatable); metadata.tsv/.csv/.jsonl files under the inputs are read without asking.")
+PUBLISHER_HELP = ("The publisher of every article under PATH, as PATH=NAME, or of every input, as NAME (repeatable); "
+                  "a sidecar row still wins.")
+
+
 @app.command("build")
 def build_cmd(
     inputs: Optional[List[Path]] = typer.Argument(None, help="Files or folders to read (default: data/)."),
@@ -72,6 +78,8 @@ def build_cmd(
     open_page: bool = typer.Option(False, "--open", help="Open the explorer (graph.html) in the default browser afterwards."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes for reading and extraction (0: all cores)."),
     exports: bool = typer.Option(False, "--exports", help="Also write the graph exports (GraphML, GEXF, node-link JSON, CSV), as `citegraph export` does."),
+    metadata: List[Path] = typer.Option([], "--metadata", help=METADATA_HELP),
+    publisher: List[str] = typer.Option([], "--publisher", help=PUBLISHER_HELP),
     dask_scheduler: Optional[str] = typer.Option(
         None, "--dask-scheduler", help="Read and extract on this Dask cluster (e.g. tcp://host:8786) instead of this machine."
     ),
@@ -95,6 +103,8 @@ def build_cmd(
         dask_scheduler=dask_scheduler,
         progress=sys.stderr.isatty() if progress is None else progress,
         exports=exports,
+        metadata_files=tuple(metadata),
+        publishers=tuple(publisher),
     )
     with _reported(), _progress_bar(options.progress) as hook:
         result = build(options, progress=hook)
@@ -203,10 +213,13 @@ def eval_cmd(
     inputs: Optional[List[Path]] = typer.Argument(None, help="Files or folders the gold file labels (default: data/)."),
     gold: Path = typer.Option(..., "--gold", help="Gold labels, JSON Lines as in gold/FORMAT.md."),
     outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, extending the built-in gazetteer."),
+    metadata: List[Path] = typer.Option([], "--metadata", help=METADATA_HELP),
+    publisher: List[str] = typer.Option([], "--publisher", help=PUBLISHER_HELP),
 ) -> None:
     """Score extraction against a gold file: precision, recall and F1 for outlets and documents, via accuracy."""
     with _reported():
-        result = evaluate(gold, inputs or [Path("data")], outlets)
+        inputs = inputs or [Path("data")]
+        result = evaluate(gold, inputs, outlets, metadata, publisher)
     for line in _eval_lines(result):
         typer.echo(line)
 

@@ -27,6 +27,7 @@ from .errors import GoldFileError
 from .extract import Extractor, Gazetteer
 from .extract.names import outlet_key as normalise
 from .read import ReadOptions, iter_articles
+from .read.metadata import make_spec
 from .records import Article, Citation, CitationKind
 
 
@@ -264,10 +265,16 @@ def _score_documents(gold: GoldArticle, predicted: list[Citation]):
     return Counts(len(pairs), len(alarms), len(misses)), misses, alarms, pairs
 
 
-def evaluate(gold_file: Path, inputs: Sequence[Path], outlets_file: Path | None = None) -> EvalResult:
-    """Read and extract the articles of ``inputs``, then score them against ``gold_file``."""
+def evaluate(gold_file: Path, inputs: Sequence[Path], outlets_file: Path | None = None,
+             metadata_files: Sequence[Path] = (), publishers: Sequence[str] = ()) -> EvalResult:
+    """Read and extract the articles of ``inputs``, then score them against ``gold_file``.
+
+    The articles are read as a build reads them: with the sidecars found under
+    ``inputs``, and ``--metadata`` files and ``--publisher`` rules if given.
+    """
     gold = load_gold(gold_file)
     extractor = Extractor(Gazetteer.load(outlets_file))
-    articles = [a for a in iter_articles(list(inputs), ReadOptions()) if isinstance(a, Article)]
+    spec = make_spec(inputs, metadata_files, publishers)
+    articles = [a for a in iter_articles(list(inputs), ReadOptions(metadata=spec)) if isinstance(a, Article)]
     citations = [c for a in articles for c in extractor.extract(a)]
     return score(gold, citations, [a.id for a in articles])

@@ -28,6 +28,7 @@ from .outputs.exports import EXPORT_FILES, FORMATS, write_exports
 from .outputs.recordfiles import write_records
 from .outputs.report import write_metrics, write_report
 from .read import ReadOptions, iter_articles
+from .read.metadata import MetadataSpec, make_spec
 from .records import Article, Citation, Skip
 from .store import STORE_NAME, ProgressHook, Store, UpdateOptions, UpdateSummary, update_store
 from .store.keys import code_digest, extraction_key
@@ -52,6 +53,12 @@ class BuildOptions:
     dask_scheduler: str | None = None
     progress: bool = False
     exports: bool = False  # also write the graph exports (GraphML, GEXF, node-link JSON, CSV)
+    metadata_files: tuple[Path, ...] = ()  # --metadata: sidecar tables given by name
+    publishers: tuple[str, ...] = ()  # --publisher: "NAME" or "PATH=NAME"
+
+    def metadata(self) -> MetadataSpec:
+        """The sidecars (given, and found under the input folders) and publisher rules of this build."""
+        return make_spec(self.inputs, self.metadata_files, self.publishers)
 
 
 @dataclass
@@ -74,7 +81,8 @@ class BuildResult:
 
 def read_all(options: BuildOptions) -> tuple[list[Article], list[Skip]]:
     """Read every input; broken files become ``Skip`` records, never exceptions."""
-    read_opts = ReadOptions(include=options.include, exclude=options.exclude, max_bytes=options.max_bytes)
+    read_opts = ReadOptions(include=options.include, exclude=options.exclude, max_bytes=options.max_bytes,
+                            metadata=options.metadata())
     articles: list[Article] = []
     skips: list[Skip] = []
     for item in iter_articles(list(options.inputs), read_opts):
@@ -134,7 +142,7 @@ def _update(store: Store, options: BuildOptions, progress: ProgressHook | None) 
     update = UpdateOptions(
         inputs=tuple(options.inputs), include=options.include, exclude=options.exclude,
         outlets_file=options.outlets_file, max_bytes=options.max_bytes, jobs=options.jobs,
-        dask_scheduler=options.dask_scheduler,
+        dask_scheduler=options.dask_scheduler, metadata=options.metadata(),
     )
     summary = update_store(store, update, progress)
     skips = store.skips()

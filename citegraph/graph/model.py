@@ -69,6 +69,8 @@ class OutletLookup(Protocol):
 
     def lookup(self, name: str) -> Outlet | None: ...
 
+    def lookup_domain(self, url: str) -> Outlet | None: ...
+
 
 # ---------------------------------------------------------------- node ids and lookups
 
@@ -359,8 +361,9 @@ class CitationGraph:
         hits: list[str] = []
         discovered: list[str] = []
         notes: dict[str, DocumentNote] = {}
-        if article.publisher and article.publisher.strip():
-            self._spelling(article.publisher, spellings, hits)
+        publisher = self.publisher_spelling(article)
+        if publisher:
+            self._spelling(publisher, spellings, hits)
         for c in citations:
             if c.kind is CitationKind.OUTLET:
                 key = self._spelling(c.name, spellings, hits)
@@ -387,6 +390,16 @@ class CitationGraph:
             _bump(self.hits, name, sign)
         for key in note.discovered:
             _bump(self.discovered, key, sign)
+
+    def publisher_spelling(self, article: Article) -> str:
+        """The article's publisher as given, else the outlet its URL's domain belongs to (else "")."""
+        if article.publisher and article.publisher.strip():
+            return article.publisher
+        if article.url and self.gazetteer is not None:
+            outlet = self.gazetteer.lookup_domain(article.url)
+            if outlet is not None:
+                return outlet.name
+        return ""
 
     def canonical(self, key: str) -> str:
         """The node name of an outlet key: the gazetteer name, else the commonest spelling."""
@@ -468,9 +481,9 @@ class _Patch:
         model = self.model
         names = model.names
         node = article_node(article.id)
-        publisher = ""
-        if article.publisher and article.publisher.strip():
-            publisher = names[model.key_of(_norm(article.publisher))[0]]
+        publisher = model.publisher_spelling(article)
+        if publisher:
+            publisher = names[model.key_of(_norm(publisher))[0]]
         self._add_node(node, article_attrs(article, publisher))
         if publisher:
             self._set_edge(outlet_node(publisher), node, {"relation": "published", "count": 1})

@@ -13,8 +13,11 @@ Formats, by suffix (each may also be gzipped, ``name.html.gz``):
   article id is ``<file id>#<line number>``; the record's own ``id`` is
   ignored so ids stay unique and stable.
 
-Other files (README, annotations, images) are not articles and are passed
-over silently. Article ids are paths relative to the input root; for a file
+Other files (annotations, images) are not articles and are passed over
+silently; so are READMEs, licences and other notes (``NOT_ARTICLES``, even
+with an article's suffix: ``README.TXT``) and metadata sidecars
+(``metadata.tsv``, ``metadata.jsonl``..., see ``metadata``), whose fields
+``iter_articles`` puts on the articles they describe. Article ids are paths relative to the input root; for a file
 given directly, its file name.
 
 Folders are walked with ``os.scandir`` and sorted on strings (no ``Path``
@@ -45,6 +48,8 @@ from ..errors import InputError
 from ..records import Article, Skip
 from . import htmlpage, textdump
 from .helpers import iso_date
+from .metadata import MetadataSpec, is_sidecar
+from .metadata import load as load_metadata
 
 charset_normalizer = lazy.load("charset_normalizer")
 
@@ -57,6 +62,9 @@ _SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES  # a name ending othe
 _SNIFF = 4096
 _ASCII = bytes(range(128))
 _SPARSE_SHARE = 0.01  # at most this share of non-ASCII bytes: read as cp1252
+# Notes that travel with a corpus and are no articles, whatever their suffix.
+NOT_ARTICLES = re.compile(r"(?:readme|licen[cs]e|copying|notice|authors|changelog|changes|contributing|citation)"
+                          r"(?:[._-].*)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class ReadOptions:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_bytes: int = 20 * 1024 * 1024
+    metadata: MetadataSpec = MetadataSpec()  # sidecars and --publisher rules
 
 
 class _Source(NamedTuple):
@@ -90,9 +99,14 @@ class _Unreadable(Exception):
 
 def iter_articles(inputs: list[Path], options: ReadOptions) -> Iterator[Article | Skip]:
     """Yield an ``Article`` or a ``Skip`` for every article file under ``inputs``."""
+    metadata = load_metadata(options.metadata) if options.metadata else None
     for source in discover(inputs, options):
         try:
-            yield from _read_source(source, options)
+            if metadata is None:
+                yield from _read_source(source, options)
+            else:
+                for item in _read_source(source, options):
+                    yield item if isinstance(item, Skip) else metadata.apply(item, source.path)
         except _Unreadable as err:
             log.info("skipped %s: %s", source.path, err)
             yield Skip(path=source.path, reason=str(err))
@@ -127,6 +141,9 @@ def discover(inputs: list[Path], options: ReadOptions) -> list[_Source]:
             sources += [_Source(base + rel, rel) for rel in rels]
         else:
             raise InputError(f"input {root} does not exist; pass a file or folder of articles (default: data/).")
+    tables = {path for path, folder in options.metadata.sidecars if not folder}  # --metadata files
+    if tables:
+        sources = [s for s in sources if os.path.normpath(os.path.abspath(s.path)) not in tables]
     return sources
 
 
@@ -158,7 +175,8 @@ def _kind(entry: os.DirEntry[str]) -> str | None:
 def _wanted(rel: str, explicit: bool, include: re.Pattern[str] | None, exclude: re.Pattern[str] | None) -> bool:
     """Is ``rel`` an article file (or given by name: ``explicit``) that the include/exclude globs let through?"""
     name = rel.rsplit("/", 1)[-1]
-    if not explicit and (name.startswith(".") or not name.lower().removesuffix(".gz").endswith(_SUFFIXES)):
+    if not explicit and (name.startswith(".") or not name.lower().removesuffix(".gz").endswith(_SUFFIXES)
+                         or is_sidecar(name) or NOT_ARTICLES.fullmatch(name)):
         return False
     if include and not (include.match(rel) or include.match(name)):
         return False

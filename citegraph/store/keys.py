@@ -100,6 +100,7 @@ def extraction_key(outlets_file: Path | None) -> str:
     return hashlib.sha256(f"{extractor_version()}\0{outlets}".encode()).hexdigest()[:24]
 
 
-def read_key(max_bytes: int) -> str:
-    """What a stored article depends on besides its file: the reader and its size limit."""
-    return hashlib.sha256(f"{stage_digest('read')}\0{max_bytes}".encode()).hexdigest()[:24]
+def read_key(max_bytes: int, metadata: str = "") -> str:
+    """What a stored article depends on besides its file: the reader, its size limit and the
+    metadata digest (sidecars and ``--publisher`` rules, ``read.metadata.MetadataSpec``)."""
+    return hashlib.sha256(f"{stage_digest('read')}\0{max_bytes}\0{metadata}".encode()).hexdigest()[:24]

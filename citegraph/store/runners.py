@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..errors import BuildError
+from ..read.metadata import MetadataSpec
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class WorkContext:
     max_bytes: int
     outlets_file: str | None  # absolute path, so a worker elsewhere finds it
     base: str  # the build's working folder: relative input paths are resolved against it
+    metadata: MetadataSpec = MetadataSpec()  # sidecars and --publisher rules (absolute paths)
 
 
 class Runner(Protocol):

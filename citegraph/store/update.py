@@ -24,6 +24,7 @@ from typing import Any, Sequence
 
 from ..extract import Extractor, Gazetteer
 from ..read import ReadOptions, discover, iter_articles
+from ..read.metadata import MetadataSpec
 from ..records import Article, Citation, Skip
 from .db import FileResult, FileState, Store, sha256_file, stat_files
 from .keys import extraction_key, extractor_version, read_key
@@ -83,7 +84,7 @@ def read_file(state: FileState, ctx: WorkContext) -> tuple[list[Article], list[S
     articles: list[Article] = []
     skips: list[Skip] = []
     try:
-        for item in iter_articles([path], ReadOptions(max_bytes=ctx.max_bytes)):
+        for item in iter_articles([path], ReadOptions(max_bytes=ctx.max_bytes, metadata=ctx.metadata)):
             if isinstance(item, Skip):
                 skips.append(Skip(path=state.path + item.path[len(where):], reason=item.reason))
             else:
@@ -132,6 +133,7 @@ class UpdateOptions:
     max_bytes: int = 20 * 1024 * 1024
     jobs: int = 0
     dask_scheduler: str | None = None
+    metadata: MetadataSpec = MetadataSpec()
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,8 @@ class UpdateSummary:
 
 
 def scan(options: UpdateOptions) -> list[FileState]:
-    read_opts = ReadOptions(include=options.include, exclude=options.exclude, max_bytes=options.max_bytes)
+    read_opts = ReadOptions(include=options.include, exclude=options.exclude, max_bytes=options.max_bytes,
+                            metadata=options.metadata)
     return stat_files((s.path, s.rel) for s in discover(list(options.inputs), read_opts))
 
 
@@ -156,7 +159,7 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
     started = time.perf_counter()
     scan_ns = time.time_ns()
     found = scan(options)
-    plan = store.plan(found, read_key(options.max_bytes), scan_ns)
+    plan = store.plan(found, read_key(options.max_bytes, options.metadata.digest), scan_ns)
     if plan.deleted:
         log.info("dropping %d deleted file(s)", len(plan.deleted))
         store.delete_files(plan.deleted)
@@ -165,7 +168,7 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
     log.info("%d file(s): %d to read, %d unchanged; %d stored article(s) to re-extract",
              len(found), len(plan.to_read), plan.unchanged, stale)
     outlets = str(Path(options.outlets_file).resolve()) if options.outlets_file else None
-    ctx = WorkContext(options.max_bytes, outlets, os.getcwd())
+    ctx = WorkContext(options.max_bytes, outlets, os.getcwd(), options.metadata)
     if plan.to_read or stale:
         cached_gazetteer(ctx.outlets_file)
         worker_extractor(ctx.outlets_file)  # a bad --outlets file fails here, before any worker starts
