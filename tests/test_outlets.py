@@ -46,7 +46,7 @@ CITED = [
     (TRAIN + "breitbart_2015-12-16_newspaper-defense-secretary-used.txt", "the Times said", {"The New York Times"}),
     (TRAIN + "west-journal_2016-01-23_watch-what-hillary-does-when-a-g.txt", "Melissa Cronin of Gawker", {"Gawker"}),
     ("bbc-fulltext/bbc/tech/300.txt", "news editor at Macworld magazine", {"Macworld"}),
-    ("bbc-fulltext/bbc/sport/245.txt", "told private Spanish radio station Cadena Ser", {"Cadena Ser"}),
+    ("bbc-fulltext/bbc/sport/245.txt", "told private Spanish radio station Cadena Ser", {"Cadena SER"}),
     ("bbc-fulltext/bbc/politics/417.txt", "told Radio 4's Today programme", {"BBC News"}),
     ("bbc-fulltext/bbc/politics/401.txt", "said on Wednesday's Today programme", {"BBC News"}),
     ("bbc-fulltext/bbc/entertainment/382.txt", "told US TV show 60 Minutes", {"CBS News"}),

@@ -257,3 +257,98 @@ def test_benchmark_page_hosts_map_to_publishers(corpora):
     known = [h for h in hosts if domain_owner(h)]
     assert len(hosts) >= 100
     assert len(known) / len(hosts) >= 0.65, sorted(set(hosts) - set(known))
+
+
+# ---------------------------------------------------------------- families of outlets
+
+
+@functools.cache
+def gazetteer():
+    from citegraph.extract.gazetteer import Gazetteer
+
+    return Gazetteer.load()
+
+
+@pytest.mark.parametrize(
+    "written,outlet",
+    [
+        # US local broadcasters: call signs with and without "-TV", and unambiguous on-air brands
+        ("WUSA", "WUSA"), ("WUSA9", "WUSA"), ("KING 5", "KING-TV"), ("KFSM", "KFSM-TV"),
+        ("WABC-TV", "WABC-TV"), ("KTLA", "KTLA"), ("WGN-TV", "WGN-TV"), ("WFAA", "WFAA"),
+        ("KHOU", "KHOU"), ("KPRC 2", "KPRC-TV"), ("WSB-TV", "WSB-TV"), ("WPLG", "WPLG"),
+        ("NBC South Florida", "WTVJ"), ("ABC7 Chicago", "WLS-TV"), ("KGO-TV", "KGO-TV"),
+        ("NBC4 Washington", "WRC-TV"), ("Fox 5 DC", "WTTG"), ("WMUR", "WMUR-TV"), ("WTOP", "WTOP"),
+        ("wusa9.com", "WUSA"), ("https://www.nbcmiami.com/news/", "WTVJ"),
+        # national agencies and public broadcasters, in full and by acronym
+        ("Yonhap", "Yonhap News Agency"), ("Kyodo", "Kyodo News"), ("Jiji Press", "Jiji Press"),
+        ("ANSA", "ANSA"), ("EFE", "EFE"), ("dpa", "Deutsche Presse-Agentur"), ("ČTK", "ČTK"),
+        ("Anadolu Agency", "Anadolu Agency"), ("KUNA", "Kuwait News Agency"), ("QNA", "Qatar News Agency"),
+        ("PTI", "Press Trust of India"), ("Bernama", "Bernama"), ("NTB", "Norsk Telegrambyrå"),
+        ("Ritzau", "Ritzau"), ("STT", "Finnish News Agency"), ("BTA", "Bulgarian News Agency"),
+        ("Korean Broadcasting System", "KBS"), ("Nippon Hōsō Kyōkai", "NHK"),
+        ("Australian Broadcasting Corporation", "Australian Broadcasting Corporation"),
+        ("Radio Television of Serbia", "RTS (Serbia)"), ("Deutschlandfunk", "Deutschlandfunk"),
+        # regional and national papers, Sundays and digital newsrooms
+        ("Miami New Times", "Miami New Times"), ("Sioux Falls Argus Leader", "Argus Leader"),
+        ("The Aspen Times", "The Aspen Times"), ("Edmonton Sun", "Edmonton Sun"),
+        ("Sueddeutsche Zeitung", "Süddeutsche Zeitung"), ("Yorkshire Post", "The Yorkshire Post"),
+        ("Otago Daily Times", "Otago Daily Times"), ("Mississippi Today", "Mississippi Today"),
+        ("The 19th News", "The 19th"), ("TechNewsWorld", "TechNewsWorld"), ("PC World", "PCWorld"),
+    ],
+)
+def test_outlets_of_the_new_families_resolve(written, outlet):
+    found = gazetteer().lookup(written)
+    assert found is not None and found.name == outlet, (written, found)
+
+
+@pytest.mark.parametrize(
+    "sunday,daily",
+    [
+        ("The Sunday Telegraph", "The Daily Telegraph"),
+        ("The Sunday Times", "The Times"),
+        ("Sunday Express", "Daily Express"),
+        ("Sunday Mirror", "Daily Mirror"),
+        ("The Independent on Sunday", "The Independent"),
+        ("Bild am Sonntag", "Bild"),
+        ("Welt am Sonntag", "Die Welt"),
+    ],
+)
+def test_sunday_titles_are_outlets_of_their_own(sunday, daily):
+    found, other = gazetteer().lookup(sunday), gazetteer().lookup(daily)
+    assert found is not None and other is not None
+    assert (found.name, other.name) == (sunday, daily)
+
+
+@pytest.mark.parametrize(
+    "text,surface,outlet",
+    [
+        ("Trump told NBC South Florida on Thursday.", "NBC South Florida", "WTVJ"),
+        ("The story ran in the Miami New Times last week.", "Miami New Times", "Miami New Times"),
+        ("Aides spoke to CNN Türk on Monday.", "CNN Türk", "CNN Türk"),
+        ("He said so on CNN-News18 last night.", "CNN-News18", "CNN-News18"),
+        ("She was interviewed by CNN Brasil.", "CNN Brasil", "CNN Brasil"),
+        ("It was first reported by Financial Times Deutschland.", "Financial Times Deutschland", "Financial Times Deutschland"),
+        ("The Sunday Telegraph reported the sale.", "The Sunday Telegraph", "The Sunday Telegraph"),
+    ],
+)
+def test_the_longer_name_is_its_own_outlet(text, surface, outlet):
+    mentions = [m for m in gazetteer().find_mentions(text) if not m.ambiguous]
+    assert [(m.surface, m.outlet.name) for m in mentions] == [(surface, outlet)]
+
+
+@pytest.mark.parametrize("brand", ["Fox 5", "ABC 7", "NBC 4", "CBS 2", "Channel 4", "News 4", "ABC7", "9News"])
+def test_shared_station_brands_are_ambiguous_and_not_the_network(brand):
+    """ "Fox 5" is a station in several cities, never Fox News; it counts only when its station is named too."""
+    mentions = gazetteer().find_mentions(f"The mayor told {brand} on Tuesday.")
+    assert [(m.surface, m.ambiguous) for m in mentions] == [(brand, True)]
+    assert {m.outlet.kind for m in mentions} == {"broadcaster"}
+    assert len(mentions[0].candidates) > 1 or mentions[0].outlet.country != "US"
+
+
+@pytest.mark.parametrize(
+    "acronym",
+    ["CPI", "PPI", "DNA", "EPA", "PRI", "AGI", "LRT", "HRT", "MRT", "TVA", "CPAC", "WHO", "UBC", "RBA", "KING", "WAVE"],
+)
+def test_acronyms_and_words_that_name_other_things_are_not_outlets_outright(acronym):
+    assert gazetteer().lookup(acronym) is None
+    assert all(m.ambiguous for m in gazetteer().find_mentions(f"A statement from {acronym} said so."))

@@ -84,7 +84,12 @@ def test_no_not_cited_name_reported_as_outlet(result):
 
 # Outlet recall on PolNeAR (benchmarks/polnear_check.py prints it with a breakdown):
 # annotated Source spans that name a gazetteer outlet, found among the article's citations.
-POLNEAR_RECALL_FLOOR = 0.90
+# Re-pinned from 0.90 (measured 0.901) when the gazetteer grew from 913 to 3,579 outlets: the
+# yardstick itself is the gazetteer (spans naming a known outlet), so it changed, not the extractor.
+# 12 spans joined it (10 found; Publishers Weekly and Wyoming Public Radio are not cued), "ABC 7"
+# left it (now a shared station brand, no longer ABC News) and one accidental hit went (CNN cued by
+# the word "Headline" inside "CNN Headline News", now HLN): 0.898.
+POLNEAR_RECALL_FLOOR = 0.895
 
 
 def _polnear_recall(corpus) -> float:
