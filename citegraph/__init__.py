@@ -21,8 +21,7 @@ The stages, in the order data flows: ``read`` -> ``extract`` -> ``graph`` ->
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
-
+from .version import __version__
 from .errors import BuildError, CitegraphError, ConfigError, GoldFileError, InputError
 from .evaluate import load_gold, score
 from .extract import Extractor, Gazetteer

@@ -22,8 +22,10 @@ from .evaluate import evaluate
 from .extract import extract_file
 from .outputs.explorer import find_explorer
 from .outputs.exports import FORMATS
+from .fsutil import dumps_json
 from .outputs.report import regenerate_report
-from .pipeline import BuildOptions, build, export
+from .outputs.story import render_text
+from .pipeline import BuildOptions, build, export, story
 from .store import ProgressHook
 
 app = typer.Typer(
@@ -158,7 +160,10 @@ def report_cmd(
     """Regenerate OUT/report.md, OUT/report.html and OUT/metrics.json from an existing build."""
     with _reported():
         paths = regenerate_report(out, outlets)
-    typer.echo("Wrote " + ", ".join(str(p) for p in paths))
+    pages = [p for p in paths if p.suffix != ".csv"]
+    tables = [p for p in paths if p.suffix == ".csv"]
+    where = f" and {len(tables)} tables in {tables[0].parent}" if tables else ""
+    typer.echo("Wrote " + ", ".join(str(p) for p in pages) + where)
 
 
 @app.command("export")
@@ -175,6 +180,20 @@ def export_cmd(
     with _reported():
         paths = export(out, formats, outlets)
     typer.echo("Wrote " + ", ".join(str(p) for p in paths))
+
+
+@app.command("story")
+def story_cmd(
+    article: str = typer.Argument(..., help="An article id (as in OUT/articles.jsonl), its file path or its URL."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="Output folder of a previous build."),
+    outlets: Optional[Path] = typer.Option(None, "--outlets", help="Your own outlets TOML file, as given to the build."),
+    as_json: bool = typer.Option(False, "--json", help="Print the card as JSON instead of text."),
+) -> None:
+    """Print one story's provenance: its sources by kind with evidence, anonymous share, single-source flag,
+    its documents with their via and earliest citing article, and what its cited outlets' own articles cite."""
+    with _reported():
+        card = story(out, article, outlets)
+    typer.echo(dumps_json(card) if as_json else render_text(card), nl=False)
 
 
 @app.command("extract")

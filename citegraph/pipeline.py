@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import difflib
 import gc
 import json
 import logging
@@ -18,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .version import __version__
 from .errors import BuildError
 from .extract import Extractor, Gazetteer
 from .graph import cache as graph_cache
 from .graph.metrics import compute_metrics
 from .graph.model import CitationGraph
+from .graph.stories import Stories, find_article
 from .outputs.explorer import ExplorerOptions, rebuild_command, write_explorer
 from .outputs.exports import EXPORT_FILES, FORMATS, write_exports
 from .outputs.recordfiles import write_records
@@ -170,14 +173,36 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
     G = graph.G
     outputs = write_records(store, stage)
     metrics = compute_metrics(G)
+    metrics["build"] = provenance_stamp(options, result, digest)
     outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
     command = rebuild_command(options.inputs, options.outlets_file, options.include, options.exclude)
     explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
-    outputs.append(write_explorer(G, stage / "graph.html", explorer, metrics, _gazetteer(options.outlets_file)))
+    extras = {"coverage": metrics["coverage"], "stamp": metrics["build"]}
+    outputs.append(write_explorer(G, stage / "graph.html", explorer, metrics, _gazetteer(options.outlets_file),
+                                  extras))
     if options.exports:
         outputs += write_exports(G, stage)
     graph_cache.save(graph, stage, key, digest)
     return outputs
+
+
+def provenance_stamp(options: BuildOptions, result: BuildResult, digest: str) -> dict:
+    """What a report was made from, with no timestamp: the same inputs give the same stamp.
+
+    ``store_digest`` is the digest of the store's files, their contents and
+    the reader and extractor versions (``_outputs_digest``), shortened.
+    """
+    spec = options.metadata()
+    return {
+        "citegraph": __version__,
+        "inputs": [str(p) for p in options.inputs],
+        "metadata": [os.path.relpath(path) for path, _ in spec.sidecars],
+        "publishers": list(options.publishers),
+        "articles": result.article_count,
+        "citations": result.citation_count,
+        "skipped": len(result.skips),
+        "store_digest": digest[:16],
+    }
 
 
 def _gazetteer(outlets_file: Path | None) -> Gazetteer:
@@ -289,9 +314,30 @@ def _publish_exports(store: Store, out: Path, G, formats: Iterable[str] = tuple(
     return paths
 
 
+# ---------------------------------------------------------------- one story
+
+
+def story(out: Path, ref: str, outlets_file: Path | None = None) -> dict:
+    """The provenance card (``graph.stories``) of the article ``ref`` names (id, path or URL) in the build in ``out``."""
+    out = Path(out)
+    store_path = out / STORE_NAME
+    if not store_path.exists():
+        raise BuildError(f"no build in {out}: run `citegraph build --out {out}` first")
+    with Store.open(store_path) as store:
+        heads = list(store.article_heads())
+        graph = CitationGraph.build(heads, store.citations(), _gazetteer(outlets_file))
+    node = find_article(graph.G, ref, {a.id: a.path for a in heads})
+    if node is None:
+        near = difflib.get_close_matches(ref, [a.id for a in heads], n=3, cutoff=0.8)
+        hint = f" Did you mean {', '.join(near)}?" if near else ""
+        raise BuildError(f"no article {ref!r} in the build in {out}: give an article id (as in articles.jsonl), "
+                         f"its file path or its URL.{hint}")
+    return Stories(graph.G).card(node)
+
+
 def build_citation_graph(articles: Iterable[Article], citations: Iterable[Citation], options: BuildOptions):
     """The citation graph of ``articles`` and ``citations``, with ``options``' outlet gazetteer."""
     return CitationGraph.build(articles, citations, _gazetteer(options.outlets_file)).G
 
 
-__all__ = ["BuildOptions", "BuildResult", "build", "export", "extract_all", "read_all"]
+__all__ = ["BuildOptions", "BuildResult", "build", "export", "extract_all", "read_all", "story"]

@@ -35,23 +35,23 @@ FLOORS = {
     "doc_letter": 0.95,  # 21/22
     "doc_memo_cable": 0.95,  # 23/24
     "doc_messages": 0.92,  # 23/25
-    "doc_poll": 0.68,  # 26/38
+    "doc_poll": 0.71,  # 27/38
     "doc_resolution": 0.79,  # 19/24
     "doc_social_post": 0.87,  # 35/40
     "doc_statement": 0.96,  # 26/27
-    "doc_study_data": 0.83,  # 31/37
+    "doc_study_data": 0.89,  # 33/37
     "frames_abbreviations": 0.94,  # 50/53
     "frames_foreign": 0.94,  # 53/56
-    "frames_multiword": 0.82,  # 46/56
+    "frames_multiword": 0.94,  # 53/56
     "frames_plain": 0.94,  # 53/56
     "frames_wordlike": 0.89,  # 52/58
     "generic_words": 0.97,  # 33/34
-    "local_stations": 0.30,  # 16/52
-    "longest_name": 0.68,  # 35/51
+    "local_stations": 0.76,  # 40/52
+    "longest_name": 0.98,  # 50/51
     "not_cited_page": 1.00,  # 50/50
     "not_cited_roles": 0.88,  # 48/54
     "two_attributions": 0.84,  # 44/52
-    "unknown_outlets": 0.40,  # 22/55
+    "unknown_outlets": 0.43,  # 24/55
     "via": 0.66,  # 33/50
 }
 RAISE_MARGIN = 0.05  # a rate this far above its floor asks for the floor to be raised

@@ -168,6 +168,16 @@ def test_seed_lines_that_are_not_document_citations(seeds, seed, words):
         "According to a report in The Washington Post, the talks stalled.",
         "Axios reported that the talks stalled. The report said officials were angry.",
         "He was listening to certain cable shows all day.",
+        # documents that do not exist (yet): wished for, awaited, refused, done without
+        "The minister said the strike would be unlawful without a second Security Council resolution.",
+        "The union wants a full report into the collapse before the vote.",
+        "The company has yet to release a statement about the outage.",
+        "The mayor declined to issue a statement on Friday.",
+        # words that are no document here
+        "Judges follow the letter of the Constitution, she said.",
+        "Turn left at the letter B on the map.",
+        "He will report to the chief of staff from Monday.",
+        "Diplomats are working toward a resolution to the conflict.",
     ],
 )
 def test_ordinary_words_are_not_documents(gaz, text):

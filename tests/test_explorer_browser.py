@@ -403,6 +403,7 @@ def test_corpora_overview_is_labelled_without_overlaps(offline_page, corpora_sit
                const n = window.citegraph.network.body.nodes[id]; const s = n.labelModule.size;
                return [id, s.left, s.top, s.width, s.height, n.options.font.size * window.citegraph.network.getScale()]; })"""
     )
+    shot(page, "overview")
     assert len(labels) >= 20
     assert all(px >= 11 for *_, px in labels), "labels are drawn at a readable size"
     for i, (a, ax, ay, aw, ah, _) in enumerate(labels):

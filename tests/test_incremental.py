@@ -301,3 +301,65 @@ def test_a_journal_past_its_share_saves_the_state_again(corpus: Path, tmp_path: 
     header, _, body = (out / ".citegraph" / graphcache.JOURNAL_FILE).read_bytes().partition(b"\n")
     assert json.loads(header)["format"] == graphcache.FORMAT and json.loads(body)["fingerprints"] == {}
     assert output_bytes(out) == clean(corpus, tmp_path / "clean")
+
+
+# ---- documents that several articles share (one node, cited from each)
+
+POLNEAR = CORPORA / "polnear"
+SHARED_DOCUMENTS = {  # PolNeAR articles that cite one document each pair shares
+    "document:memo:mook robby||2016-04-04": ("usa-today_2016-04-06_sanders-says-he-s-riding-momentu",
+                                            "usa-today_2016-04-06_sanders-winning-streak-continues"),
+    "document:court_filing:court supreme||2016-06-27": ("huff-post_2016-06-27_hillary-clinton-slams-donald-tru",
+                                                       "wash-post_2016-06-28_ruling-solidifies-candidates-abo"),
+}
+SHARED_DOCUMENTS_KEYS = list(SHARED_DOCUMENTS)
+
+
+@pytest.fixture
+def shared_corpus(tmp_path: Path) -> Path:
+    """Four real PolNeAR articles, two pairs that cite one memo and one ruling, with PolNeAR's metadata
+    sidecar (the dates that anchor both documents)."""
+    text = need_shared(POLNEAR / "train" / "text")
+    root = tmp_path / "shared"
+    root.mkdir()
+    shutil.copy2(POLNEAR / "metadata.tsv", root / "metadata.tsv")
+    for stems in SHARED_DOCUMENTS.values():
+        for stem in stems:
+            shutil.copy2(text / f"{stem}.txt", root / f"{stem}.txt")
+    return root
+
+
+def _citing(out: Path) -> dict[str, int]:
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    return {d: f["in_degree"] for d, f in metrics["most_cited"]["document"].items() if d in SHARED_DOCUMENTS}
+
+
+def test_documents_shared_by_several_articles_patch_like_a_clean_build(shared_corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    run(shared_corpus, out)
+    assert _citing(out) == {d: 2 for d in SHARED_DOCUMENTS}
+    memo, ruling = SHARED_DOCUMENTS.values()
+    gone = shared_corpus / f"{memo[0]}.txt"
+    kept = gone.read_text(encoding="utf-8")
+    other = sorted((POLNEAR / "train" / "text").glob("nyt_*.txt"))[0].read_text(encoding="utf-8")
+
+    def drop_one(root: Path) -> None:
+        gone.unlink()
+
+    def bring_back(root: Path) -> None:
+        gone.write_text(kept, encoding="utf-8")
+
+    def rewrite_one(root: Path) -> None:
+        target = root / f"{ruling[0]}.txt"
+        target.write_text(other, encoding="utf-8")
+        _bump_mtime(target)
+
+    expected = [{SHARED_DOCUMENTS_KEYS[0]: 1, SHARED_DOCUMENTS_KEYS[1]: 2}, {d: 2 for d in SHARED_DOCUMENTS},
+                {SHARED_DOCUMENTS_KEYS[0]: 2, SHARED_DOCUMENTS_KEYS[1]: 1}]
+    for i, (edit, citing) in enumerate(zip((drop_one, bring_back, rewrite_one), expected)):
+        edit(shared_corpus)
+        again = run(shared_corpus, out)
+        assert again.patched, edit.__name__
+        assert _citing(out) == citing, edit.__name__
+        assert output_bytes(out) == clean(shared_corpus, tmp_path / f"clean{i}"), edit.__name__
+

@@ -144,12 +144,13 @@ def test_hostile_article_text_is_escaped(seed_build):
 def test_citegraph_report_regenerates_the_same_bytes(seed_build, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(seed_build, out)
-    for name in ("report.md", "report.html", "metrics.json"):
+    for name in ("report.md", "report.html"):
         (out / name).unlink()
+    shutil.rmtree(out / "tables")
     result = CliRunner().invoke(app, ["report", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote {out}/metrics.json, {out}/report.md, {out}/report.html\n"
-    for name in ("report.md", "report.html", "metrics.json"):
+    assert result.output == f"Wrote {out}/metrics.json, {out}/report.md, {out}/report.html and 8 tables in {out}/tables\n"
+    for name in ("report.md", "report.html", "metrics.json", "tables/outlets.csv", "tables/chains.csv"):
         assert (out / name).read_bytes() == (seed_build / name).read_bytes(), name
 
 
@@ -162,12 +163,18 @@ def test_citegraph_report_without_a_build_says_how_to_fix(tmp_path):
     )
 
 
-def test_write_report_returns_both_files(seed_build, tmp_path):
+def test_write_report_returns_both_pages_and_the_full_tables(seed_build, tmp_path):
     articles, citations, skips = load_build(seed_build)
     G = build_graph(articles, citations, Gazetteer.load())
-    paths = write_report(G, compute_metrics(G), tmp_path, skips)
-    assert [p.name for p in paths] == ["report.md", "report.html"]
-    assert paths[0].read_bytes() == (seed_build / "report.md").read_bytes()
+    metrics = compute_metrics(G)
+    metrics["build"] = json.loads((seed_build / "metrics.json").read_text(encoding="utf-8"))["build"]
+    paths = write_report(G, metrics, tmp_path, skips)
+    names = [p.relative_to(tmp_path).as_posix() for p in paths]
+    assert names[:2] == ["report.md", "report.html"]
+    assert names[2:] == [f"tables/{t}.csv" for t in ("outlets", "documents", "sources", "network", "chains",
+                                                     "single_source", "anonymous", "self_citation")]
+    for path, name in zip(paths, names):
+        assert path.read_bytes() == (seed_build / name).read_bytes(), name
 
 
 def test_a_large_corpus_report_lists_the_articles_its_figures_link_to(corpora, tmp_path, monkeypatch):

@@ -766,7 +766,9 @@ def _outlet_after(ctx: _Context, r: _Reading) -> bool:
     if not m:
         return False
     nearby = ctx.outlets_near(r.i, r.span[1], r.span[1] + m.end() + 40)
-    return any(start == r.span[1] + m.end() for start, _, _ in nearby)
+    text = ctx.sents[r.i].text  # "a report by the World Bank" did not run in World magazine
+    return any(start == r.span[1] + m.end() and _whole_name(ctx, text, start, end, mention.outlet) is not None
+               for start, end, mention in nearby)
 
 
 def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
@@ -804,7 +806,7 @@ _VERB_NOUNS = frozenset({"report", "reports", "poll", "polls", "study", "cable",
 _SINGLE_LETTER = re.compile(r"\s+[A-Z](?![\w.])")
 _WISHED = re.compile(
     r"\b(?:need|needs|needed|want|wants|wanted|demand|demands|demanded|demanding|request|requests|requested|"
-    r"seek|seeks|sought|seeking|await|awaits|awaited|awaiting|expect|expects|expected|hope|hopes|hoped|hoping|"
+    r"without|seek|seeks|sought|seeking|await|awaits|awaited|awaiting|expect|expects|expected|hope|hopes|hoped|hoping|"
     r"(?:called|calls|calling|asked|asks|asking|wait|waiting|pressed|pushed|pushing)\s+for|yet\s+to\s+\w+|"
     r"(?:declined|refused|failed|decline|refuse|refuses|declines)\s+to\s+\w+|(?:did|does|do|would|will|could|has|have|had)\s*n[o']t\s+\w+|"
     r"never\s+\w+|no\s+(?:such|formal|written|public|official))\s+(?:for\s+)?(?:(?:a|an|the|any)\s+)?$",
@@ -860,8 +862,13 @@ def _outlet_made(ctx: _Context, r: _Reading) -> str:
     Made jointly by two outlets ("a Washington Post-ABC News poll") it has no one via; the pair is its issuer.
     Returns the cue, or "" when no outlet made it.
     """
-    mentions = ctx.gazetteer.find_mentions(" ".join((r.mods, r.possessor, r.obj)))
-    named = {m.outlet.name: _as_written(m, m.outlet) for m in mentions if not m.ambiguous or len(mentions) == 1}
+    named = {}
+    for piece in (r.mods, r.possessor, r.obj):
+        for m in ctx.gazetteer.find_mentions(piece or ""):
+            # a name that is also a word counts only as the whole of the piece ("a Bloomberg poll"),
+            # never inside another name ("figures from the Office for National Statistics")
+            if not m.ambiguous or _whole(piece, m.start, m.end):
+                named.setdefault(m.outlet.name, _as_written(m, m.outlet))
     if r.outlet_author is not None and r.outlet_author.name not in named:
         named[r.outlet_author.name] = r.outlet_author.name
     if not named:
@@ -874,6 +881,13 @@ def _outlet_made(ctx: _Context, r: _Reading) -> str:
         r.issuer = r.lead or r.obj or None
     r.cue_if_none(r.prep or r.key)
     return r.prep or r.key
+
+
+def _whole(piece: str, start: int, end: int) -> bool:
+    """Whether ``piece[start:end]`` is all of ``piece`` but a leading "the" and a trailing "'s"."""
+    head = piece[:start].strip().casefold()
+    tail = piece[end:].strip().casefold()
+    return head in ("", "the") and tail in ("", "'s", "’s")
 
 
 def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:

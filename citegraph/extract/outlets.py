@@ -395,8 +395,7 @@ class OutletFinder:
             return _Hit(cand.outlets[0], cand.outlets[0].name, cue, evidence)
         playing = [o for o in cand.outlets if o.name in in_play] or self._short_form(cand.name, in_play)
         only = cand.outlets[0]
-        own = len(cand.outlets) == 1 and _LEADING_THE.sub("", cand.name) in {
-            _LEADING_THE.sub("", n) for n in (only.name, *only.aliases, *only.ambiguous)}
+        own = len(cand.outlets) == 1 and _LEADING_THE.sub("", cand.name) in _own_forms(only)
         if not playing and own and (_written_as_name(cand, evidence) or self._strong(cue, cand, evidence)):
             # "told The Guardian": the outlet's own name, as the outlet writes it; "According to Variety",
             # "Bloomberg reports that", "told the Independent": its name in a frame only an outlet fits
@@ -490,6 +489,15 @@ class OutletFinder:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+@functools.lru_cache(maxsize=4096)
+def _own_forms(outlet: Outlet) -> frozenset[str]:
+    """The outlet's names, and those of its ambiguous forms that are a name and not a short form of a longer
+    one: "Bloomberg", "Variety", not "Journal" (of The Wall Street Journal) or "Times"."""
+    names = [_LEADING_THE.sub("", n) for n in (outlet.name, *outlet.aliases)]
+    tails = {" ".join(n.split()[-k:]) for n in names for k in range(1, len(n.split()))}
+    return frozenset(names + [f for f in (_LEADING_THE.sub("", n) for n in outlet.ambiguous) if f not in tails])
 
 
 _PERSON_NAME = re.compile(

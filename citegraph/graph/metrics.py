@@ -503,12 +503,34 @@ def citations_over_time(G: nx.DiGraph) -> dict[str, dict[str, int]]:
 def _over_time(G: nx.DiGraph, index: _Index) -> dict[str, dict[str, int]]:
     result: dict[str, dict[str, int]] = {}
     for article in index.articles:
-        published = G.nodes[article].get("published") or ""
-        month = published[:7] if len(published) >= 7 and published[4] == "-" else "undated"
+        month = _month(G.nodes[article].get("published") or "") or "undated"
         row = result.setdefault(month, {"articles": 0, "citations": 0})
         row["articles"] += 1
         row["citations"] += len(index.cited[article])
     return dict(sorted(result.items()))
+
+
+def coverage(G: nx.DiGraph) -> dict[str, int]:
+    """How many articles have a known publisher, a date, both: the figures that need them rest on these.
+
+    >>> from citegraph.records import Article
+    >>> from citegraph.graph import build_graph
+    >>> coverage(build_graph([Article("a", "T", "", publisher="X"), Article("b", "T", "", published="2024-01-02")], []))
+    {'articles': 2, 'with_publisher': 1, 'with_date': 1, 'with_both': 0}
+    """
+    return _coverage(G, _Index.of(G))
+
+
+def _coverage(G: nx.DiGraph, index: _Index) -> dict[str, int]:
+    nodes = G.nodes
+    dated = {a for a in index.articles if _month(nodes[a].get("published") or "")}
+    known = {a for a in index.articles if index.publisher[a] is not None}
+    return {"articles": len(index.articles), "with_publisher": len(known), "with_date": len(dated),
+            "with_both": len(known & dated)}
+
+
+def _month(published: str) -> str:
+    return published[:7] if len(published) >= 7 and published[4] == "-" else ""
 
 
 def summary(G: nx.DiGraph) -> dict[str, Any]:
@@ -533,6 +555,7 @@ def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
     external = _external_by_article(index)  # single-source and unsourced articles share it
     return {
         "summary": _summary(G, index),
+        "coverage": _coverage(G, index),
         "most_cited": {kind: _most_cited(G, index, kind) for kind in RANKED_KINDS},
         "pagerank": _pagerank(P, options),
         "betweenness": _betweenness(P, options),

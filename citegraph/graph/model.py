@@ -108,6 +108,14 @@ _GENERIC_WORDS = frozenset(
     signed sealed unsealed redacted detailed lengthy scathing strongly worded annual quarterly weekly daily
     monthly statewide nationwide online exit tracking opinion press news earnings editor's editors""".split()
 )
+# The nouns that say what kind of document it is: the type says that already.
+_DOC_NOUNS = frozenset(
+    """memo memos memorandum memoranda cable cables letter letters report reports poll polls survey surveys
+    study studies data figures statement statements resolution resolutions ruling rulings filing filings lawsuit
+    suit complaint indictment opinion order affidavit motion brief post posts tweet tweets email emails message
+    messages text texts note notes document documents documents transcript readout release analysis paper
+    court_filing social_post other""".split()
+)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _SPOKEN_TYPES = frozenset({"statement", "social_post"})
 
@@ -136,8 +144,8 @@ def document_node(c: Citation) -> str:
     label = re.sub(r"\s*\(\d+\)$", "", c.name)  # "statement (2)": the second in its article
     head = label.split(" by ", 1)[0].split()
     issuer = [w.removesuffix("'s") for w in _key_words(c.issuer or "") if w not in _GENERIC_WORDS]
-    proper = [w.removesuffix("'s") for w in _key_words(" ".join(t for t in label.split() if t[:1].isupper()))
-              if w not in _GENERIC_WORDS]
+    words = [w.removesuffix("'s") for w in _key_words(" ".join(head))]  # "State Department dissent memo"
+    proper = [w for w in words if w not in _GENERIC_WORDS and w not in _DOC_NOUNS and (len(w) > 2 or w.isdigit())]
     signature = sorted({w for w in issuer + proper if w})
     via = outlet_key(c.via) if c.via else ""
     made_by_via = bool(via) and any(w in via for w in signature)  # "a Bloomberg poll": the outlet made it

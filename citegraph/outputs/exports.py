@@ -113,6 +113,11 @@ def edges_csv(G: nx.DiGraph) -> str:
     return _csv([["source", "target", *cols], *rows])
 
 
+def csv_text(rows: Iterable[list[Any]]) -> str:
+    """CSV of ``rows`` (the first the header), each cell as ``nodes.csv`` writes it."""
+    return _csv([_csv_cell(cell) for cell in row] for row in rows)
+
+
 def _csv(rows: Iterable[list[Any]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)

@@ -24,8 +24,11 @@ from .. import lazy
 from ..errors import BuildError
 from ..extract.gazetteer import Gazetteer
 from ..fsutil import atomic_write_pieces, atomic_write_text, dumps_json
+from .exports import csv_text
 from ..graph.metrics import compute_metrics
-from ..graph.model import build_graph, cited_sources, nodes_of_kind, publisher_of
+from ..graph.stories import Stories
+from . import story as story_text
+from ..graph.model import build_graph, nodes_of_kind, publisher_of
 from ..records import Article, Citation, Skip
 
 nx = lazy.load("networkx")
@@ -153,10 +156,10 @@ def _outlets_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
         for n, m in ranked[:TOP]
     )
     intro = (
-        f"{len(ranked)} outlet(s) are cited as sources. “Articles” counts the distinct articles citing the outlet "
-        "(its in-degree), “publishers” the distinct outlets that published those articles, “mentions” the "
-        "evidence sentences. An outlet's citations of itself are not counted here; "
-        "see Self-citation.",
+        f"{len(ranked)} outlet(s) are cited as sources; {_listing(len(rows), len(ranked), 'outlets', 'articles citing')}. "
+        "“Articles” counts the distinct articles citing the outlet (its in-degree), “publishers” the distinct "
+        f"outlets that published those articles ({_rests_on(metrics, 'publisher')}), “mentions” the evidence "
+        "sentences. An outlet's citations of itself are not counted here; see Self-citation.",
     )
     headers = ("Outlet", "Articles", "Publishers", "Mentions", "Evidence")
     return Section("Most-cited outlets", "outlets", paragraphs=intro, table=Table(headers, rows))
@@ -171,8 +174,11 @@ def _documents_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
         rows.append((Mark(_label(G, n), anchor("s", n)), attrs.get("doc_type", ""), ", ".join(via) or "—",
                      attrs.get("issuer") or "—", str(m["in_degree"]), _evidence_cell(G, n)))
     intro = (
-        f"{len(ranked)} document(s) are cited. “Via” is the outlet that obtained, reviewed or first reported "
-        "the document; “issuer” who wrote or sent it.",
+        f"{len(ranked)} document(s) are cited; {_listing(len(rows), len(ranked), 'documents', 'articles citing')}. "
+        "“Via” is the outlet that obtained, reviewed or first reported the document; “issuer” who wrote or sent "
+        "it. Articles meet at one document only when they name it alike: its type, its issuer or the proper words "
+        "of its name, and its date or the outlet it came through; a bare “a statement” or “the report” stays with "
+        "its article.",
     )
     headers = ("Document", "Type", "Via", "Issuer", "Articles", "Evidence")
     return Section("Documents", "documents", paragraphs=intro, table=Table(headers, tuple(rows)))
@@ -185,7 +191,9 @@ def _named_sources_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
         (Mark(_label(G, n), anchor("s", n)), G.nodes[n]["kind"], str(m["in_degree"]), _evidence_cell(G, n))
         for n, m in ranked[:TOP]
     )
-    intro = (f"{len(people) + len(organisations)} named people and organisations are cited.",)
+    total = len(people) + len(organisations)
+    intro = (f"{total} named people and organisations are cited; "
+             f"{_listing(len(rows), total, 'sources', 'articles citing', 'people and organisations')}.",)
     return Section("People and organisations", "people", paragraphs=intro,
                    table=Table(("Source", "Kind", "Articles", "Evidence"), rows))
 
@@ -197,7 +205,8 @@ def _network_section(G: nx.DiGraph, metrics: dict[str, Any]) -> list[Section]:
     sampled = " (estimated from a seeded sample of sources)" if metrics.get("betweenness_sampled") else ""
     intro = (
         "In the outlet network an edge A → B counts the articles published by A that cite B, directly or through "
-        f"a document B obtained. PageRank and betweenness{sampled} are computed on that network.",
+        f"a document B obtained. PageRank and betweenness{sampled} are computed on that network, which "
+        f"{_rests_on(metrics, 'publisher')}; {_listing(len(rows), len(pagerank), 'network', 'PageRank', 'outlets')}.",
     )
     sections = [Section("Outlet network", "network", paragraphs=intro,
                         table=Table(("Outlet", "PageRank", "Betweenness"), rows))]
@@ -235,7 +244,9 @@ def _chain_sections(G: nx.DiGraph, metrics: dict[str, Any]) -> list[Section]:
              _steps_cell(G, c["steps"]))
             for c in chains[:TOP]
         )
-        sections.append(Section(title, f"chains-{key}", level=3, paragraphs=(f"{text} {_shown(len(rows), len(chains), 'chain')}.",),
+        listing = _listing(len(rows), len(chains), "chains", "articles", "chains")
+        rests = f" Its second step {_rests_on(metrics, 'publisher')}." if key == "article_outlet_outlet" else ""
+        sections.append(Section(title, f"chains-{key}", level=3, paragraphs=(f"{text}{rests} {len(chains)} chain(s); {listing}.",),
                                 table=Table(("Through", "To", "Articles", "Which", "Shown by"), rows)))
     return sections
 
@@ -248,10 +259,31 @@ def _steps_cell(G: nx.DiGraph, steps: list[dict[str, str]]) -> Lines:
     return Lines(tuple(items))
 
 
-def _shown(shown: int, total: int, noun: str) -> str:
-    """"12 chains" when all are shown, "the top 50 of 252 chains" when not."""
-    plural = noun if total == 1 else f"{noun}s"
-    return f"{total} {plural}" if shown >= total else f"the top {shown} of {total} {plural}"
+# The full table behind each cut one, written beside the report (``tables/<name>.csv``).
+TABLES_DIR = "tables"
+
+
+def _listing(shown: int, total: int, table: str, measure: str, noun: str = "") -> str:
+    """Says what a table holds: "all 12, by articles citing" or "the top 50 of 252 by PageRank; all in ...".
+
+    ``table`` names the CSV (``tables/<table>.csv``) that holds every row.
+    """
+    where = f"{TABLES_DIR}/{table}.csv"
+    noun = f" {noun}" if noun else ""
+    if shown >= total:
+        return f"all {total}{noun} shown, by {measure} (also in {where})"
+    return f"the top {shown} of {total}{noun} shown, by {measure}; all {total} are in {where} and metrics.json"
+
+
+def _rests_on(metrics: dict[str, Any], needs: str) -> str:
+    """"rests on the 296 of 3,604 articles whose publisher is known" (``needs``: publisher or date)."""
+    cov = metrics.get("coverage") or {}
+    total = cov.get("articles", 0)
+    known = cov.get("with_publisher" if needs == "publisher" else "with_date", 0)
+    what = "whose publisher is known" if needs == "publisher" else "that carry a date"
+    if known >= total:
+        return f"rests on all {total} articles, each of which has a known {needs}"
+    return f"rests on the {known} of {total} articles {what}"
 
 
 def _article_list(G: nx.DiGraph, ids: list[str]) -> Lines:
@@ -264,7 +296,7 @@ def _article_list(G: nx.DiGraph, ids: list[str]) -> Lines:
 def _single_source_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
     single = metrics["single_source"]
     rows = []
-    for article_id, node in list(sorted(single.items()))[:LISTED]:
+    for article_id, node in _single_order(single)[:LISTED]:
         article = f"article:{article_id}"
         evidence = G.edges[article, node].get("evidence") or []
         quote = _quote(evidence[0]["text"], focus=_label(G, node)) if evidence else ""
@@ -274,10 +306,19 @@ def _single_source_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
         "An article is single-source when, apart from its own publisher, it cites exactly one source: one outlet, "
         "document, person, organisation or anonymous source. A document obtained via an outlet the article also "
         f"cites counts as that outlet. {len(single)} article(s) are single-source; "
-        f"{len(metrics['unsourced'])} cite no external source at all.",
+        f"{len(metrics['unsourced'])} cite no external source at all. "
+        f"{_listing(len(rows), len(single), 'single_source', 'how many articles rest on the same source', 'articles').capitalize()}.",
     )
     return Section("Single-source articles", "single-source", paragraphs=intro,
                    table=Table(("Article", "Only source", "Evidence"), tuple(rows)))
+
+
+def _single_order(single: dict[str, str]) -> list[tuple[str, str]]:
+    """Articles resting on the source most often the only one first, then by source and article."""
+    counts: dict[str, int] = {}
+    for node in single.values():
+        counts[node] = counts.get(node, 0) + 1
+    return sorted(single.items(), key=lambda kv: (-counts[kv[1]], kv[1], kv[0]))
 
 
 def _anonymous_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
@@ -288,16 +329,22 @@ def _anonymous_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
          f"{100 * share[p]['share']:.1f}%")
         for p in order[:TOP]
     )
+    covered = sum(v["articles"] for v in share.values())
     intro = ("Share of anonymous sourcing = citations of anonymous sources / all source citations in the "
-             "publisher's articles (one citation per article and source).",)
+             f"publisher's articles (one citation per article and source). The table {_rests_on(metrics, 'publisher')}, "
+             f"{covered} of which cite a source; {_listing(len(rows), len(share), 'anonymous', 'share', 'publishers')}.",)
     return Section("Anonymous sourcing by publisher", "anonymous", paragraphs=intro,
                    table=Table(("Publisher", "Articles", "Anonymous", "All sources", "Share"), rows))
 
 
 def _self_citation_section(G: nx.DiGraph, metrics: dict[str, Any]) -> Section:
     selfc = metrics["self_citation"]
-    rows = tuple((_label(G, p), str(len(ids)), _article_list(G, ids)) for p, ids in sorted(selfc.items()))
-    intro = (f"Articles citing their own publisher: {sum(len(v) for v in selfc.values())}.",)
+    order = sorted(selfc, key=lambda p: (-len(selfc[p]), p))
+    rows = tuple((_label(G, p), str(len(selfc[p])), _article_list(G, selfc[p])) for p in order[:TOP])
+    intro = (f"Articles citing their own publisher (“told the BBC” in a BBC story): "
+             f"{sum(len(v) for v in selfc.values())}. This {_rests_on(metrics, 'publisher')}: an article whose "
+             f"publisher is unknown cannot be seen citing itself; "
+             f"{_listing(len(rows), len(selfc), 'self_citation', 'articles', 'publishers')}.",)
     return Section("Self-citation", "self-citation", paragraphs=intro,
                    table=Table(("Publisher", "Articles", "Which"), rows))
 
@@ -307,7 +354,7 @@ def _time_section(metrics: dict[str, Any]) -> Section:
     rows = tuple((month, str(v["articles"]), str(v["citations"])) for month, v in over.items())
     dated = {m: v for m, v in over.items() if m != "undated"}
     svg = timeline_svg([(m, v["citations"]) for m, v in dated.items()], "Citations per month") if dated else ""
-    intro = ("Citations made by the articles published each month." if dated
+    intro = (f"Citations made by the articles published each month; the timeline {_rests_on(metrics, 'date')}." if dated
              else "No article carries a publication date, so there is no timeline.",)
     return Section("Citations over time", "timeline", paragraphs=intro,
                    table=Table(("Month", "Articles", "Citations"), rows), svg=svg)
@@ -337,7 +384,41 @@ def _overview(G: nx.DiGraph, metrics: dict[str, Any], skips: list[Skip], article
     )[:15]
     bars = [(_label(G, n), m["in_degree"], "#" + anchor("s", n)) for n, m in top]
     svg = bar_chart_svg(bars, "Most-cited outlets and documents (articles citing)") if bars else ""
-    return Section("Overview", "overview", paragraphs=text, svg=svg)
+    return Section("Overview", "overview", paragraphs=(*text, coverage_text(metrics)), svg=svg)
+
+
+def coverage_text(metrics: dict[str, Any]) -> str:
+    """"Publisher known for 296 of 3,604 articles (8%), date for ...": what the figures below rest on."""
+    cov = metrics.get("coverage") or {}
+    total = cov.get("articles", 0)
+
+    def part(key: str) -> str:
+        known = cov.get(key, 0)
+        return f"{known} of {total} articles ({100 * known / total:.0f}%)" if total else "no articles"
+
+    return (f"Publisher known for {part('with_publisher')}; date known for {part('with_date')}; both for "
+            f"{part('with_both')}. Figures that need a publisher or a date (publishers per source, the outlet "
+            "network, anonymous sourcing by publisher, self-citation, the timeline) rest on those articles only, "
+            "and say so. Give what the pages lack with a metadata sidecar or --publisher (see the README).")
+
+
+def _stamp_section(stamp: dict[str, Any] | None) -> Section:
+    """What this report was made from: the inputs, the counts, the citegraph version, the store's digest."""
+    if not stamp:
+        return Section("About this report", "about", paragraphs=("Made by citegraph.",))
+    rows = tuple((key.replace("_", " "), _stamp_value(stamp[key])) for key in STAMP_ORDER if key in stamp)
+    text = ("Made by citegraph from these inputs; the same inputs and version give the same report, byte for byte "
+            "(no timestamp). The store digest names the exact articles and extraction behind every figure.",)
+    return Section("About this report", "about", paragraphs=text, table=Table(("Field", "Value"), rows))
+
+
+STAMP_ORDER = ("citegraph", "inputs", "metadata", "publishers", "articles", "citations", "skipped", "store_digest")
+
+
+def _stamp_value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
 
 
 def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[Section]:
@@ -348,20 +429,42 @@ def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[S
                  "each cites and the sentences that show each citation; citations.jsonl and the explorer "
                  "(graph.html) hold every article's.")
     yield Section("Articles", "articles", paragraphs=(intro,))
+    stories = Stories(G)
     for article in shown:
-        attrs = G.nodes[article]
-        facts = " · ".join([x for x in (attrs.get("publisher"), attrs.get("published"), _aid(article)) if x])
+        card = stories.card(article)
         rows = []
-        for node in cited_sources(G, article):
+        for node in [s["node"] for group in card["sources"] for s in group["sources"]]:
             edge = G.edges[article, node]
-            quotes = tuple([f"{_quote(e['text'], 600)} ({e['field']} {e['start']}–{e['end']})"
+            quotes = tuple([f"{_quote(e['text'], 600)} ({e['field']} {e['start']}–{e['end']}){_link_note(e)}"
                             for e in edge.get("evidence") or ()])
             source = G.nodes[node]
             rows.append((Mark(str(source.get("label") or _aid(node)), anchor("e", article, node)), source["kind"],
                          ", ".join(edge.get("cues") or ()), Lines(quotes)))
         table = Table(("Source", "Kind", "Cues", "Evidence"), tuple(rows)) if rows else None
-        yield Section(_label(G, article), anchor("a", article), level=3,
-                      paragraphs=(facts,) if rows else (facts, "No citation found."), table=table)
+        yield Section(_label(G, article), anchor("a", article), level=3, paragraphs=_card_paragraphs(card),
+                      table=table)
+
+
+def _link_note(evidence: dict[str, Any]) -> str:
+    """For a citation by hyperlink: " link “anchor” → URL"."""
+    if not evidence.get("url"):
+        return ""
+    anchor_text = f" “{_squeezed(evidence['anchor'])}”" if evidence.get("anchor") else ""
+    return f" link{anchor_text} → {evidence['url']}"
+
+
+def _card_paragraphs(card: dict[str, Any]) -> tuple[Inline, ...]:
+    """The story card (``outputs.story``) above an article's table of sources."""
+    lines: list[Inline] = [story_text.facts_line(card), story_text.sourcing_line(card)]
+    if card["documents"]:
+        lines.append(Lines(("Where its documents come from:",
+                            *(f"• {story_text.document_line(d)}" for d in card["documents"]))))
+    if card["further"]:
+        lines.append(Lines(("One step back, what the cited outlets' own articles cite:",
+                            *(f"• {story_text.further_line(f)}" for f in card["further"]))))
+    if not card["sources"]:
+        lines.append("No citation found.")
+    return tuple(lines)
 
 
 def _articles_shown(articles: list[str], summary: list[Section]) -> list[str]:
@@ -405,6 +508,7 @@ def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]) -> 
     every = nodes_of_kind(G, "article")
     summary = [
         _overview(G, metrics, skips, every),
+        _stamp_section(metrics.get("build")),
         _outlets_section(G, metrics),
         _documents_section(G, metrics),
         _named_sources_section(G, metrics),
@@ -620,17 +724,75 @@ def write_metrics(metrics: dict[str, Any], out_dir: Path) -> Path:
 
 
 def write_report(G: nx.DiGraph, metrics: dict[str, Any], out_dir: Path, skips: Iterable[Skip] = ()) -> list[Path]:
-    """Write ``report.md`` and ``report.html`` into ``out_dir``; return their paths.
+    """Write ``report.md``, ``report.html`` and the full tables (``tables/*.csv``) into ``out_dir``.
 
-    Both are written in pieces, section by section, from one pass over the
-    articles: a large corpus's report is never held in memory whole.
+    Both pages are written in pieces, section by section, from one pass over
+    the articles: a large corpus's report is never held in memory whole.
     """
     summary, articles = _sections(G, metrics, skips)
     articles = list(articles)
     md, page = Path(out_dir) / "report.md", Path(out_dir) / "report.html"
     atomic_write_pieces(md, _markdown_pieces(summary, articles))
     atomic_write_pieces(page, _html_pieces(summary, articles))
-    return [md, page]
+    return [md, page, *write_tables(G, metrics, out_dir)]
+
+
+def write_tables(G: nx.DiGraph, metrics: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Every row of the report's tables, one CSV per table, in the report's order (cells inert)."""
+    folder = Path(out_dir) / TABLES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, (headers, rows) in full_tables(G, metrics).items():
+        path = folder / f"{name}.csv"
+        atomic_write_text(path, csv_text([list(headers), *rows]))
+        paths.append(path)
+    return paths
+
+
+def full_tables(G: nx.DiGraph, metrics: dict[str, Any]) -> dict[str, tuple[tuple[str, ...], list[list[Any]]]]:
+    """The report's tables whole: name -> (headers, rows), rows in the report's order."""
+    label = lambda n: _label(G, n)  # noqa: E731 - a short local alias
+    tables: dict[str, tuple[tuple[str, ...], list[list[Any]]]] = {}
+    tables["outlets"] = (("outlet", "id", "articles", "publishers", "mentions"),
+                         [[label(n), n, m["in_degree"], m["publishers"], m["mentions"]]
+                          for n, m in _ranked(metrics, "outlet")])
+    docs = []
+    for n, m in _ranked(metrics, "document"):
+        attrs = G.nodes[n]
+        via = sorted(label(v) for _, v, r in G.out_edges(n, data="relation") if r == "via")
+        docs.append([label(n), n, attrs.get("doc_type", ""), "; ".join(via), attrs.get("issuer", ""),
+                     attrs.get("date", ""), m["in_degree"]])
+    tables["documents"] = (("document", "id", "type", "via", "issuer", "date", "articles"), docs)
+    named = sorted(_ranked(metrics, "person") + _ranked(metrics, "organization"), key=_rank)
+    tables["sources"] = (("source", "id", "kind", "articles"),
+                         [[label(n), n, G.nodes[n]["kind"], m["in_degree"]] for n, m in named])
+    pagerank, between = metrics["pagerank"], metrics["betweenness"]
+    tables["network"] = (("outlet", "id", "pagerank", "betweenness"),
+                         [[label(n), n, pagerank[n], between.get(n, 0.0)]
+                          for n in sorted(pagerank, key=lambda n: (-pagerank[n], n))])
+    chains = []
+    for key in CHAIN_TITLES:
+        for c in metrics["chains"].get(key, []):
+            first, second = c["steps"]
+            chains.append([key, label(c["through"]), label(c["to"]), c["count"], " ".join(c["articles"]),
+                           first["article"], first["text"], second["article"], second["text"]])
+    tables["chains"] = (("chain", "through", "to", "articles", "article_ids", "step1_article", "step1_evidence",
+                         "step2_article", "step2_evidence"), chains)
+    single = []
+    for article_id, node in _single_order(metrics["single_source"]):
+        evidence = G.edges[f"article:{article_id}", node].get("evidence") or []
+        single.append([article_id, label(node), node, evidence[0]["text"] if evidence else ""])
+    tables["single_source"] = (("article", "only_source", "source_id", "evidence"), single)
+    share = metrics["anonymous_share"]
+    tables["anonymous"] = (("publisher", "articles", "anonymous", "sources", "share"),
+                           [[label(p), share[p]["articles"], share[p]["anonymous"], share[p]["sources"],
+                             share[p]["share"]]
+                            for p in sorted(share, key=lambda p: (-share[p]["share"], -share[p]["sources"], p))])
+    selfc = metrics["self_citation"]
+    tables["self_citation"] = (("publisher", "articles", "article_ids"),
+                               [[label(p), len(selfc[p]), " ".join(selfc[p])]
+                                for p in sorted(selfc, key=lambda p: (-len(selfc[p]), p))])
+    return tables
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -664,4 +826,12 @@ def regenerate_report(out_dir: Path, outlets_file: Path | None = None) -> list[P
     articles, citations, skips = load_build(out_dir)
     G = build_graph(articles, citations, Gazetteer.load(outlets_file))
     metrics = compute_metrics(G)
+    previous = Path(out_dir) / "metrics.json"
+    if previous.exists():  # the build's provenance stamp carries over
+        try:
+            stamp = json.loads(previous.read_text(encoding="utf-8")).get("build")
+        except (json.JSONDecodeError, AttributeError):
+            stamp = None
+        if stamp:
+            metrics["build"] = stamp
     return [write_metrics(metrics, out_dir), *write_report(G, metrics, out_dir, skips)]

@@ -50,7 +50,10 @@ def _imported_modules(path: Path) -> set[Path]:
         base = path.parent
         for _ in range(len(dots) - 1):
             base = base.parent
-        targets = [base.joinpath(*module.split("."))] if module else [base / n.strip() for n in names.split(",")]
+        if module:
+            targets = [base.joinpath(*module.split("."))]
+        else:  # "from . import story as story_text"
+            targets = [base / n.split()[0] for n in names.split(",") if n.strip()]
         for target in targets:
             for candidate in (target.with_suffix(".py"), target / "__init__.py"):
                 if candidate.is_file() and PACKAGE in candidate.parents:

@@ -51,6 +51,10 @@
   function byImportance(a, b) {
     return importance(b) - importance(a) || (NODES[a].id < NODES[b].id ? -1 : 1);
   }
+  /* Labels go first to the most-cited sources (what a reader looks for), then by importance. */
+  function byCitedFirst(a, b) {
+    return cited(b) - cited(a) || byImportance(a, b);
+  }
   function byName(a, b) {
     var x = NODES[a].n.toLowerCase(), y = NODES[b].n.toLowerCase();
     return x < y ? -1 : x > y ? 1 : (NODES[a].id < NODES[b].id ? -1 : 1);
@@ -387,8 +391,8 @@
   function placeLabels(done) {
     if (placing) { if (done) network.once("afterDrawing", function () { placeLabels(done); }); return; }
     var scale = network.getScale() || 1;
-    var ids = drawnVisible().map(function (id) { return index.get(id); }).sort(byImportance);
-    var top = ids.length ? importance(ids[0]) || 1 : 1;
+    var ids = drawnVisible().map(function (id) { return index.get(id); }).sort(byCitedFirst);
+    var top = ids.reduce(function (m, i) { return Math.max(m, importance(i)); }, 1);
     var measure = [];
     ids.forEach(function (i) {
       var id = NODES[i].id;
@@ -577,6 +581,10 @@
     text += " \u00b7 " + num(drawnCount) + " of " + num(current.ids.length) + " drawn";
     if (current.hiddenIds.size) text += " (" + num(current.hiddenIds.size) + " hidden by the filters)";
     text += " \u00b7 collection: " + num(meta.articles) + " articles, " + num(meta.total_nodes) + " nodes";
+    var cov = meta.coverage || {};
+    if (cov.articles !== undefined) {
+      text += " \u00b7 publisher known for " + num(cov.with_publisher) + ", date for " + num(cov.with_date);
+    }
     if (f.active || state.hide || state.min) text += " \u00b7 " + num(f.articles) + " articles within the filters";
     $("status").textContent = text;
     $("view-title").textContent = VIEW_TITLES[state.view];
