@@ -221,7 +221,7 @@ class OutletFinder:
     def find(self, article: Article, sents: list[Sentence]) -> list[Citation]:
         """One citation per outlet cited by ``article``, with every proving sentence."""
         mentions = self.gazetteer.find_mentions(article.body, ascii_words(article.body))
-        self._surnames = _surnames(article.body)
+        self._body, self._surnames = article.body, None  # surnames are read when a strong frame needs them
         publisher = self._publisher(article)
         in_play = self._in_play(article, mentions, publisher)
         hits = list(self._body_hits(article, sents, mentions, in_play))
@@ -283,7 +283,7 @@ class OutletFinder:
 
     def _discover(self, body: str) -> Iterator[_Candidate]:
         """Names introduced as outlets: "the Egyptian daily X", "the X news agency", 'a news site called "X"'."""
-        for match in self.cues.named_outlet.finditer(body):
+        for match in self._named_matches(body):
             name = match.group("name")  # as quoted: "The Local" keeps its article
             known = self.gazetteer.lookup(name)
             yield _Candidate(match.start("name"), match.end(), (known,) if known else (), False, name)
@@ -292,6 +292,18 @@ class OutletFinder:
             if name and self._heads_phrase(body, match):
                 known = self.gazetteer.lookup(name)
                 yield _Candidate(match.start(), match.end(), (known,) if known else (), False, name)
+
+    def _named_matches(self, body: str) -> Iterator[re.Match[str]]:
+        """Matches of ``named_outlet``, tried only just before a "called" / "named" / "known as" (fast: the
+        pattern opens with a long case-free alternation, slow to try at every position of a body)."""
+        end = 0
+        for verb in _NAMING_VERB.finditer(body):
+            if verb.start() < end:
+                continue
+            match = self.cues.named_outlet.search(body, max(end, verb.start() - _NAMED_BEFORE), verb.end() + 200)
+            if match is not None and match.start() <= verb.start():
+                end = match.end()
+                yield match
 
     def _discover_matches(self, body: str) -> Iterator[re.Match[str]]:
         """Matches of the discovery patterns, tried only around an outlet noun (fast).
@@ -417,6 +429,8 @@ class OutletFinder:
         after = evidence.text[max(0, cand.end - evidence.start):].lstrip(" ")
         if after[:1].isupper() and not after.startswith(("I ", "A ")):
             return False  # the start of a longer name: "the Independent Party", "Time Warner"
+        if self._surnames is None:
+            self._surnames = _surnames(self._body)
         return name.casefold() not in self._surnames
 
     def _short_form(self, surface: str, in_play: dict[str, int]) -> list[Outlet]:
@@ -490,6 +504,9 @@ class OutletFinder:
 
 # ---------------------------------------------------------------- helpers
 
+_NAMING_VERB = re.compile(r"(?i)\s(?:called|named|known\s+as)\s")
+_NAMED_BEFORE = 60  # characters an outlet noun phrase may take before "called"
+
 
 @functools.lru_cache(maxsize=4096)
 def _own_forms(outlet: Outlet) -> frozenset[str]:
@@ -506,6 +523,7 @@ _PERSON_NAME = re.compile(
 
 
 _CURLY_QUOTE = re.compile(r"“[^“”]*”")
+_STRAIGHT_QUOTE = re.compile(r'"')
 
 
 def _quoted_spans(body: str, sent: Sentence) -> list[tuple[int, int]]:
@@ -519,12 +537,17 @@ def _quoted_spans(body: str, sent: Sentence) -> list[tuple[int, int]]:
     start = body.rfind("\n", 0, sent.start) + 1
     end = body.find("\n", sent.end)
     end = len(body) if end < 0 else end
+    return [(a, b) for a, b in _paragraph_quotes(body, start, end) if b > sent.start and a < sent.end]
+
+
+@functools.lru_cache(maxsize=256)
+def _paragraph_quotes(body: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """The quotations of someone's words in ``body[start:end]``, one paragraph (see ``_quoted_spans``)."""
     spans = [m.span() for m in _CURLY_QUOTE.finditer(body, start, end)]
-    marks = [i for i in range(start, end) if body[i] == '"']
+    marks = [m.start() for m in _STRAIGHT_QUOTE.finditer(body, start, end)]
     if len(marks) % 2 == 0:
         spans += [(a, b + 1) for a, b in zip(marks[::2], marks[1::2])]
-    return [(a, b) for a, b in spans if b - a >= 22 and b > sent.start and a < sent.end
-            and sum(w[:1].islower() for w in body[a:b].split()) >= 2]
+    return tuple((a, b) for a, b in spans if b - a >= 22 and sum(w[:1].islower() for w in body[a:b].split()) >= 2)
 
 
 def _surnames(body: str) -> frozenset[str]:

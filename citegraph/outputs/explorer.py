@@ -489,8 +489,9 @@ def _index_edges(G: nx.DiGraph, position: dict[str, int], relations: list[str]) 
                 rel_of[relation] = len(relations)
                 relations.append(relation)
             edges.append([position[u], position[v], rel_of[relation], int(data.get("count", 1) or 1)])
-            items = [_evidence_item(e) for e in _list(data.get("evidence"))]
-            cues = [_text(c) for c in _list(data.get("cues"))]
+            found, said = data.get("evidence"), data.get("cues")
+            items = [_evidence_item(e) for e in _list(found)] if found else []
+            cues = [_text(c) for c in _list(said)] if said else []
             evidence.append({"q": cues, "e": items} if items or cues else None)
     return edges, evidence
 
@@ -500,10 +501,12 @@ def _evidence_item(item: Any) -> dict[str, str]:
     (``h`` the same when it is a safe http(s) link) and ``a`` its anchor text."""
     if not isinstance(item, dict):
         return {"t": _text(item)}
-    out = {"t": _text(item.get("text"))}
-    if item.get("field"):
-        out["f"] = _text(item["field"])
-    url = _text(item.get("url"))
+    text = item.get("text")
+    out = {"t": text if type(text) is str else _text(text)}  # the page's white-space rules fold its runs
+    field = item.get("field")
+    if field and field != "body":  # the body is the rule; a title or source line is named
+        out["f"] = _text(field)
+    url = _text(item["url"]) if item.get("url") else ""
     if url:
         out["u"] = url
         if safe_href(url):
