@@ -335,11 +335,10 @@ def hostile_names_graph():
     """Names a spreadsheet would run, and a link citation (issue 13's evidence with url and anchor)."""
     articles = [Article("a1", "=HYPERLINK(\"http://x\")", "", publisher="+Plus News", published="2020-01-02"),
                 Article("a2", "@SUM(1)", "", publisher="-Minus", url="javascript:alert(1)")]
-    link = Evidence("as reported here", 0, 16)
+    link = Evidence("as reported here", 0, 16, url="https://edition.cnn.com/x", anchor="here")
     citations = [Citation("a1", CitationKind.OUTLET, "CNN", "link", (link,)),
                  Citation("a2", CitationKind.PERSON, "\tTab Person", "said", (Evidence("he said", 0, 7),))]
     G = build_graph(articles, citations)
-    G.edges["article:a1", "outlet:CNN"]["evidence"][0].update(url="https://edition.cnn.com/x", anchor="here")
     G.edges["article:a2", "person:\tTab Person"]["evidence"][0].update(url="javascript:alert(1)", anchor="x")
     return G
 
@@ -349,7 +348,7 @@ def test_link_citations_carry_url_and_anchor():
     data, evidence = payload_of(page), evidence_of(page)
     items = {key: e["e"] for key, e in zip(edge_keys(data), evidence) if e}
     assert items[("article:a1", "outlet:CNN")] == [
-        {"t": "as reported here", "f": "body", "u": "https://edition.cnn.com/x", "h": "https://edition.cnn.com/x", "a": "here"}]
+        {"t": "as reported here", "u": "https://edition.cnn.com/x", "h": "https://edition.cnn.com/x", "a": "here"}]
     assert "h" not in items[("article:a2", "person:\tTab Person")][0], "only http(s) URLs become links"
 
 

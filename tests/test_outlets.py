@@ -184,3 +184,45 @@ def test_full_name_that_is_also_a_word_is_cited(path, phrase, outlet):
 )
 def test_a_name_inside_a_persons_or_companys_name_is_not_cited(path, phrase, name):
     assert name not in _cited_in(path, phrase)
+
+
+def _cited_in_text(text: str) -> list[str]:
+    article = Article(id="t.txt", title="", body=text)
+    return sorted(c.name for c in _finder().find(article, sentences(article.body)))
+
+
+@pytest.mark.parametrize(
+    "text, cited",
+    [
+        # a station named with its network or its city first
+        ("A neighbour told ABC affiliate WFAA that she heard two shots.", ["WFAA"]),
+        ("The driver told affiliate WFAA that the brakes had failed.", ["WFAA"]),
+        ("In a Friday interview on Washington's WTOP radio, the senator defended the bill.", ["WTOP"]),
+        ("The crew filmed a segment for the CNN affiliate in Denver.", []),
+        # words said to an outlet
+        ("The fire chief assured KOMO that crews would stay overnight.", ["KOMO-TV"]),
+        # a programme or an edition that carried someone's words
+        ('She repeated the claim on Sunday\'s edition of NBC\'s "Meet the Press."', ["NBC News"]),
+        ("The minister attacked the plan on LBC's breakfast programme.", ["LBC"]),
+        ("She watched Sunday's edition of the local paper.", []),
+        # a journal's name holds an ambiguous outlet word; the short form alone names no outlet
+        ("Researchers reported in The New England Journal of Medicine that the drug worked.", []),
+        ("The findings were first reported in the Journal on Tuesday.", []),
+    ],
+)
+def test_frames_of_stations_programmes_and_short_forms(text, cited):
+    """Invented sentences, one per rule (none is from a labelled set)."""
+    assert _cited_in_text(text) == cited
+
+
+def test_a_closing_sources_list_cites_its_outlets():
+    """A wiki-style "Sources" list (invented entries): each '"Title" — Outlet, date' line cites the outlet; the
+    list ends at the first line of another form, and a dash in the story's prose is no entry."""
+    body = ("The council approved the budget on Monday — a day late — after a long debate.\n\n"
+            "Sources\n\n"
+            '"Council passes late budget" — Winnipeg Free Press, March 3, 2019\n\n'
+            '"Budget vote delayed again" — CBC.ca, 2 March 2019\n\n'
+            '"Budget: what it means for you" — Example Gazette\n\n'
+            "Categories: March 3, 2019 Canada — Politics\n\n"
+            '"Old story" — The Globe and Mail, March 1, 2019')
+    assert _cited_in_text(body) == ["CBC News", "Winnipeg Free Press"]

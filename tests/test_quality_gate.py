@@ -26,13 +26,13 @@ FLOORS = {
     "via_accuracy": 1.0,
 }
 DEV_FLOORS = {
-    "outlets_precision": 0.91,
-    "outlets_recall": 0.72,
-    "outlets_f1": 0.81,
-    "documents_precision": 0.87,
-    "documents_recall": 0.75,
-    "documents_f1": 0.81,
-    "via_accuracy": 0.75,
+    "outlets_precision": 0.94,
+    "outlets_recall": 0.95,
+    "outlets_f1": 0.945,
+    "documents_precision": 0.89,
+    "documents_recall": 0.76,
+    "documents_f1": 0.82,
+    "via_accuracy": 0.83,
 }
 
 

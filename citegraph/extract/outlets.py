@@ -104,6 +104,8 @@ def _compile_cues(data: dict) -> Cues:
     before, after, veto, disc = data["before"], data["after"], data["veto"], data["discover"]
     filler = rf"(?:(?i:{alternation(before['filler'])})(?:'s|’s)?\s+){{0,5}}"  # "said on Wednesday's Today programme"
     partner = r"(?:[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}\s*(?:,\s*)?(?:and|&|/)\s*)?"
+    # what may name the outlet's network or its city first: "told CNN affiliate WUSA", "on Chicago's WGN"
+    network = r"(?:[A-Z][\w&.-]*\s+(?i:affiliate|sister\s+station|member\s+station)\s+|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}(?:'s|’s)\s+)?"
     poss = r"(?:'s|’s|'|’)"
     adjectives = rf"(?:(?i:{alternation(after['adjectives'])})\s+){{0,3}}"
     product = r"(?:[A-Z][\w&.'’-]*\s+){0,2}"  # a programme or edition: "the Daybreak tracking poll"
@@ -120,7 +122,7 @@ def _compile_cues(data: dict) -> Cues:
     person_nouns = rf"(?i:{alternation(before['person_nouns'])})(?:s|es)?"
     sources = dict(
         before=(
-            rf"(?<![\w/])(?P<cue>(?i:{alternation(before['phrases'])}))\s+{filler}[“\"‘]?{partner}$"
+            rf"(?<![\w/])(?P<cue>(?i:{alternation(before['phrases'])}))\s+{filler}{network}[“\"‘]?{partner}$"
             rf"|(?<![\w/])(?P<noun_cue>(?i:{nouns}))\s+{filler}(?i:by|in|from|for)\s+{the}{partner}$"
             rf"|[,“”\"’]\s*(?P<inverted>(?i:{alternation(before['inverted'])}))\s+{the}(?:[A-Z][\w-]*{poss}\s+)?$"
         ),
@@ -229,6 +231,7 @@ class OutletFinder:
         hits += self._title_hits(article)
         hits += [h for h in self._dateline_hits(article, sents) if h.outlet != publisher]  # its own byline
         hits += self._link_hits(article, sents, publisher)
+        hits += self._source_list_hits(article.body)
         return _merge(article.id, hits, publisher)
 
     # ------------------------------------------------------------ context
@@ -378,7 +381,8 @@ class OutletFinder:
         noun = (match.group("noun") or "").casefold()
         needs_speech = match.group("person") or self.cues.person_noun.fullmatch(noun) or noun in _PROGRAMMES
         if needs_speech and not self._speech(right[match.end() :]):
-            return None
+            # "criticised the rivalry on GMTV's Sunday Programme": a programme that carried the words said
+            return self._venue(left, sent) if noun in _PROGRAMMES else None
         return " ".join((match.group("noun") or match.group("person") or "").split())
 
     def _venue(self, left: str, sent: Sentence) -> str | None:
@@ -489,6 +493,24 @@ class OutletFinder:
             return None
         return mention.outlet
 
+    def _source_list_hits(self, body: str) -> list[_Hit]:
+        """The entries of a "Sources" list closing the article, as wikis write them: each a line
+        '"Title" — Outlet, August 15, 2008'. Only lines of that form, right after the heading, count."""
+        heading = _SOURCES_HEADING.search(body)
+        if heading is None:
+            return []
+        hits = []
+        for line in _LINE.finditer(body, heading.end()):
+            entry = _SOURCE_ENTRY.search(line.group())
+            if entry is None:
+                break  # the list is over ("Categories: ...")
+            name = entry.group("name").strip()
+            outlet = self.gazetteer.lookup(name) or (self.gazetteer.lookup_domain(name) if "." in name else None)
+            if outlet is not None:
+                evidence = Evidence(line.group(), line.start(), line.end(), "body")
+                hits.append(_Hit(outlet, outlet.name, "sources list", evidence))
+        return hits
+
     def _link_hits(self, article: Article, sents: list[Sentence], publisher: Outlet | None) -> list[_Hit]:
         hits = []
         starts = [s.start for s in sents]
@@ -504,6 +526,13 @@ class OutletFinder:
 
 # ---------------------------------------------------------------- helpers
 
+_SOURCES_HEADING = re.compile(r"(?m)^(?:Sources|References)[ \t]*:?[ \t]*$")
+_LINE = re.compile(r"(?m)^[^\n]*\S[^\n]*$")
+# '"Title" — Outlet, August 15, 2008' (the date may be left out): the title's closing quote, a dash, a name,
+# an optional date
+_SOURCE_ENTRY = re.compile(
+    r"[\"”]\s*[—–-]\s+(?P<name>[^—–,\n]{2,60}?)\s*(?:,\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}))?\s*$")
 _NAMING_VERB = re.compile(r"(?i)\s(?:called|named|known\s+as)\s")
 _NAMED_BEFORE = 60  # characters an outlet noun phrase may take before "called"
 
