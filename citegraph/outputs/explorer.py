@@ -722,7 +722,12 @@ def _overview_layout(cites: dict, cocited: dict, seed: int) -> dict[str, tuple[i
         core.add_nodes_from(part)
         core.add_edges_from((u, v, H[u][v]) for u, v in sorted(H.edges(part)))
         scale = 70.0 * math.sqrt(len(part))
-        layout = nx.spring_layout(core, k=2.5 / math.sqrt(len(part)), seed=seed, scale=scale, iterations=150, weight="w")
+        if len(part) <= 3:  # a pair or a triangle: set on a circle (a spring layout costs as much as a large one)
+            layout = {n: (scale * math.cos(2 * math.pi * i / len(part) + math.pi / 2),
+                          scale * math.sin(2 * math.pi * i / len(part) + math.pi / 2)) for i, n in enumerate(part)}
+        else:
+            layout = nx.spring_layout(core, k=2.5 / math.sqrt(len(part)), seed=seed, scale=scale, iterations=150,
+                                      weight="w")
         if k == 0:
             positions.update((n, (float(x), float(y))) for n, (x, y) in layout.items())
             xs = [x for x, _ in positions.values()]
