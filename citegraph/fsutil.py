@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -35,6 +36,7 @@ from typing import IO, Any, BinaryIO, ContextManager, Iterable, Iterator
 _RENAMEAT2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform.startswith("linux") else None
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
 KEY_DIR_ENV = "CITEGRAPH_KEY_DIR"
 KILL_ENV = "CITEGRAPH_KILL_AT"
 TRACE_ENV = "CITEGRAPH_CHECKPOINTS"
@@ -109,8 +111,13 @@ def dumps_json(obj: Any) -> str:
 
 
 def jsonl_line(record: dict[str, Any]) -> str:
-    """One JSON Lines line (without its newline): sorted keys, no ASCII escaping."""
-    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+    """One JSON Lines line (without its newline): sorted keys, no ASCII escaping but of the characters that
+    ``str.splitlines`` breaks lines at (NEL, U+2028, U+2029; JSON escapes the others), so that any line
+    reader gets one record per line."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    if _LINE_BREAKS.search(text):
+        text = _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 def jsonl(records: Iterable[dict[str, Any]]) -> str:

@@ -382,8 +382,9 @@ def _output_error(err: OSError, out: Path) -> Exception:
         return OutputError(f"no space left to write {where} ({err.strerror}): free some space or choose another "
                            f"--out; {out} still holds the previous build")
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return OutputError(f"cannot write {where} ({err.strerror}): citegraph writes OUT and, beside it, a lock "
-                           "file and a staging folder; make that folder writable or choose another --out")
+        return OutputError(f"cannot write {where} ({err.strerror}): citegraph writes into OUT (outputs, store, "
+                           "lock) and into the folder that holds it (a staging folder); make both writable or "
+                           "choose another --out")
     if err.errno in (errno.ENOTDIR, errno.EEXIST) and where != out:
         return OutputError(f"cannot write {where} ({err.strerror}): something is in the way of --out {out}")
     return err

@@ -7,6 +7,12 @@ attributes (``cues``, ``evidence``, ``articles``, ``domains``) are written as
 canonical JSON strings; the ``read_*`` functions here decode them again, so a
 file read back equals the graph written (tested). Nodes and edges keep the
 graph's sorted order; nothing depends on the clock.
+
+CSV cells are text a spreadsheet may take for a formula: a cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's list), or
+with ``'``, gets a ``'`` in front, so that Excel, LibreOffice and Google
+Sheets show it as text (``=HYPERLINK(...)`` in a title stays a title);
+``read_csv`` takes the quote off again.
 """
 
 from __future__ import annotations
@@ -102,14 +108,15 @@ def nodes_csv(G: nx.DiGraph) -> str:
     """A line per node: ``id`` and every attribute (lists as JSON)."""
     F = flatten(G)
     cols = sorted({k for _, d in F.nodes(data=True) for k in d})
-    return _csv([["id", *cols], *([n, *[_csv_cell(d.get(c)) for c in cols]] for n, d in F.nodes(data=True))])
+    rows = ([_csv_cell(n), *[_csv_cell(d.get(c)) for c in cols]] for n, d in F.nodes(data=True))
+    return _csv([["id", *cols], *rows])
 
 
 def edges_csv(G: nx.DiGraph) -> str:
     """A line per edge: ``source``, ``target`` and every attribute (lists as JSON)."""
     F = flatten(G)
     cols = sorted({k for _, _, d in F.edges(data=True) for k in d})
-    rows = ([u, v, *[_csv_cell(d.get(c)) for c in cols]] for u, v, d in F.edges(data=True))
+    rows = ([_csv_cell(u), _csv_cell(v), *[_csv_cell(d.get(c)) for c in cols]] for u, v, d in F.edges(data=True))
     return _csv([["source", "target", *cols], *rows])
 
 
@@ -119,12 +126,21 @@ def _csv(rows: Iterable[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text
+
+
+def _csv_text(cell: str) -> str:
+    """A cell as ``_csv_cell`` was given it: without the quote that keeps spreadsheets from evaluating it."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS + ("'",)) else cell
 
 
 _WRITERS = {
@@ -171,7 +187,7 @@ def read_node_link(path: Path) -> nx.DiGraph:
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        return [{k: _csv_text(v) for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
 def _restore(row: dict[str, str], fields: Iterable[str], keys: set[str]) -> dict[str, Any]:

@@ -41,6 +41,7 @@ to read never imports them. ``benchmarks/bench_read.py`` prints the figures
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import fnmatch
 import gzip
@@ -152,7 +153,8 @@ def read_one(path: str | os.PathLike[str], rel: str, options: ReadOptions) -> li
 def _unlisted(path: str, rel: str) -> list[Article | Skip]:
     """A folder ``discover`` could not list: a ``Skip`` while it still cannot be (its files come next build)."""
     try:
-        os.listdir(path)
+        with os.scandir(path):
+            pass
     except OSError as err:
         reason = f"cannot list this folder ({err.strerror or err}); its files are not read: check its permissions"
         return [Skip(path=rel, reason=reason)]
@@ -417,9 +419,15 @@ def normalise(text: str) -> tuple[str, tuple[str, ...]]:
     >>> normalise("Page one\fPage two\x00.")
     ('Page one\nPage two .', ('replaced 1 control character(s) with spaces', 'read 1 page or line separator(s) as line breaks'))
     """
+    text, counts = _normalised(text)
+    return text, _said(counts)
+
+
+def _normalised(text: str) -> tuple[str, collections.Counter[str]]:
+    """``normalise``, counting each kind of change."""
+    counts: collections.Counter[str] = collections.Counter()
     if _ODD.search(text) is None:
-        return text, ()
-    counts = {"control": 0, "break": 0, "other": 0}
+        return text, counts
 
     def fix(match: re.Match[str]) -> str:
         char = match.group()
@@ -432,13 +440,17 @@ def normalise(text: str) -> tuple[str, tuple[str, ...]]:
         counts["control"] += 1
         return " "
 
-    text = _ODD.sub(fix, text)
+    return _ODD.sub(fix, text), counts
+
+
+def _said(counts: collections.Counter[str]) -> tuple[str, ...]:
+    """The repairs ``_normalised`` counted, in words."""
     said = {
         "control": f"replaced {counts['control']} control character(s) with spaces",
         "break": f"read {counts['break']} page or line separator(s) as line breaks",
         "other": f"replaced {counts['other']} lone surrogate(s) or non-character(s) with U+FFFD",
     }
-    return text, tuple(said[kind] for kind in said if counts[kind])
+    return tuple(said[kind] for kind in said if counts[kind])
 
 
 def _normalised_article(article: Article) -> Article:
@@ -447,26 +459,26 @@ def _normalised_article(article: Article) -> Article:
     One-line fields lose their line breaks too.
     """
     changes: dict[str, object] = {}
-    repairs: list[str] = []
+    counts: collections.Counter[str] = collections.Counter()
     for name in _ONE_LINE:
         value = getattr(article, name)
         if value and (_ODD.search(value) or "\n" in value or "\r" in value):
-            value, done = normalise(value)
+            value, found = _normalised(value)
             changes[name] = _LINE_BREAKS.sub(" ", value).strip()
-            repairs += done
-    body, done = normalise(article.body)
-    if done:
+            counts += found
+    body, found = _normalised(article.body)
+    if found:
         changes["body"] = body
-        repairs += done
+        counts += found
     links = [dataclasses.replace(k, text=normalise(k.text)[0], href=normalise(k.href)[0]) for k in article.links]
     credits = [dataclasses.replace(c, credit=normalise(c.credit)[0], caption=normalise(c.caption)[0])
                for c in article.image_credits]
     if links != list(article.links) or credits != list(article.image_credits):
         changes.update(links=tuple(links), image_credits=tuple(credits))
-        repairs.append("removed control characters from links or image credits")
+        counts["control"] += 1
     if not changes:
         return article
-    return dataclasses.replace(article, repairs=article.repairs + tuple(dict.fromkeys(repairs)), **changes)
+    return dataclasses.replace(article, repairs=article.repairs + _said(counts), **changes)
 
 
 def _read_jsonl(source: _Source, data: bytes, named: tuple[str, ...]) -> Iterator[Article | Skip]:
@@ -498,10 +510,10 @@ def _jsonl_article(line: str, rel: str, repairs: tuple[str, ...]) -> Article:
         raise _Unreadable("JSON nested too deeply; fix or remove the line") from err
     if not isinstance(record, dict) or not isinstance(record.get("html") or record.get("text"), str):
         raise _Unreadable('JSONL record needs a "text" or "html" string field')
-    fields = {key: normalise(record[key]) for key in ("html", "text", "title", "publisher", "url")
-              if isinstance(record.get(key), str)}
-    repairs += tuple(dict.fromkeys(r for _, done in fields.values() for r in done))
-    fields = {key: value for key, (value, _) in fields.items()}
+    found = {key: _normalised(record[key]) for key in ("html", "text", "title", "publisher", "url")
+             if isinstance(record.get(key), str)}
+    repairs += _said(sum((counts for _, counts in found.values()), collections.Counter()))
+    fields = {key: value for key, (value, _) in found.items()}
     fmt = "html" if fields.get("html", "").strip() else "text"
     content = fields["html"] if fmt == "html" else fields.get("text") or ""
     if fmt == "text" and fields.get("title", "").strip():
