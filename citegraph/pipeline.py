@@ -139,9 +139,16 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
 
 
 def _build(store: Store, out: Path, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
-    result = _update(store, options, progress)
-    digest = _outputs_digest(store, options.max_nodes)
-    current = _current_outputs(store, out, digest)
+    try:
+        result = _update(store, options, progress)
+        digest = _outputs_digest(store, options.max_nodes)
+        current = _current_outputs(store, out, digest)
+    except sqlite3.DatabaseError as err:  # unreadable: damaged, unless the store was checked already
+        if isinstance(err, sqlite3.OperationalError) or not store.verify():
+            raise
+        result = _update(store, options, progress)
+        digest = _outputs_digest(store, options.max_nodes)
+        current = None
     exports_missing = options.exports and not all((out / name).exists() for name in EXPORT_FILES)
     if current is not None and not exports_missing:
         result.regenerated = False

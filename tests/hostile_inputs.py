@@ -62,11 +62,14 @@ def write_latin1_name(root: Path) -> Path:
 
 def write_deep(root: Path, depth: int = 1100) -> str:
     """One article ``depth`` folders down; returns its id."""
-    rel = "/".join(["d"] * depth) + "/deep.txt"
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("Deep article\n\n" + BODY, encoding="utf-8")
-    return rel
+    folder = os.fspath(root)
+    os.makedirs(folder, exist_ok=True)
+    for _ in range(depth):  # one level at a time: Path.mkdir(parents=True) recurses as deep as the path
+        folder += "/d"
+        os.mkdir(folder)
+    with open(folder + "/deep.txt", "w", encoding="utf-8") as fh:
+        fh.write("Deep article\n\n" + BODY)
+    return "/".join(["d"] * depth) + "/deep.txt"
 
 
 def write_late_nul(root: Path) -> None:

@@ -207,29 +207,43 @@ class Store:
             notes.append(f"{path} was not an SQLite file: it was moved to {aside.name} and the store rebuilt "
                          "from the inputs")
             seal = None
-        db = _connect(path)
+        try:
+            store = cls._opened(path, seal)
+        except sqlite3.DatabaseError as err:  # damaged beyond reading its schema
+            if isinstance(err, sqlite3.OperationalError):
+                raise store_error(err, path) from err
+            _remove_store(path)
+            store = cls._opened(path, None)
+            store.notes.append(f"the store {path} was damaged ({err}): it is only a cache of the inputs, so it "
+                               "was rebuilt from them")
+        store.notes[:0] = notes
+        return store
+
+    @classmethod
+    def _opened(cls, path: Path, seal: dict | None) -> Store:
+        db = _connect(path, setup=False)
         try:
             tables = _tables(db)
-        except sqlite3.DatabaseError as err:  # damaged beyond reading its schema
+            if tables and not _is_ours(db, tables):
+                raise StoreError(f"{path} is an SQLite database that citegraph did not make (tables: "
+                                 f"{', '.join(sorted(tables))}); citegraph keeps its store at OUT/{STORE_NAME}: "
+                                 "move that file elsewhere or choose another --out. It was not changed.")
+            _setup(db)
+        except BaseException:
             db.close()
-            _remove_store(path)
-            notes.append(f"the store {path} was damaged ({err}): it is only a cache of the inputs, so it was "
-                         "rebuilt from them")
-            db, tables, seal = _connect(path), set(), None
-        if tables and not _is_ours(db, tables):
-            db.close()
-            raise StoreError(f"{path} is an SQLite database that citegraph did not make (tables: "
-                             f"{', '.join(sorted(tables))}); citegraph keeps its store at OUT/{STORE_NAME}: "
-                             "move that file elsewhere or choose another --out. It was not changed.")
+            raise
         store = cls(db, path)
-        store.notes = notes
         store._seal = seal
-        if tables and seal is None:
-            store._reset("was not sealed by citegraph on this machine (an older citegraph, another machine or "
-                         "an edit made it)")
-        elif tables:
-            store._trusted = False
-        store._migrate()
+        try:
+            if tables and seal is None:
+                store._reset("was not sealed by citegraph on this machine (an older citegraph, another machine or "
+                             "an edit made it)")
+            elif tables:
+                store._trusted = False
+            store._migrate()
+        except BaseException:
+            store.db.close()
+            raise
         return store
 
     def __enter__(self) -> Store:
@@ -618,16 +632,22 @@ def _safe_hash(path: str) -> str:
         return ""
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection to the store at ``path`` (WAL, foreign keys); errors say what to do about them."""
+def _connect(path: Path, setup: bool = True) -> sqlite3.Connection:
+    """A connection to the store at ``path`` (with ``setup``: WAL, foreign keys); errors say what to do."""
     try:
         db = sqlite3.connect(path, isolation_level=None, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA foreign_keys=ON")
+        if setup:
+            _setup(db)
     except sqlite3.OperationalError as err:
         raise store_error(err, path) from err
     return db
+
+
+def _setup(db: sqlite3.Connection) -> None:
+    """The store's settings (after ``Store.open`` knows the file is citegraph's: WAL mode rewrites its header)."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
 
 
 def store_error(err: sqlite3.Error, path: Path) -> Exception:

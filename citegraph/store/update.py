@@ -218,12 +218,12 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
     key = extraction_key(options.outlets_file)
     try:
         plan, stale = _plan(store, found, options, key, scan_ns)
-        damaged = False
+        changes = bool(plan.writes or stale or _versions_changed(store, options, key))
     except sqlite3.DatabaseError as err:  # unreadable: damaged, unless the store was checked already
         if isinstance(err, sqlite3.OperationalError) or store.verify() is False:
             raise
-        damaged = True
-    if damaged or ((plan.writes or stale or _versions_changed(store, options, key)) and store.verify()):
+        changes = True
+    if changes and store.verify():
         plan, stale = _plan(store, found, options, key, scan_ns)  # the store was damaged and is empty now
     if plan.deleted:
         log.info("dropping %d deleted file(s)", len(plan.deleted))
