@@ -293,6 +293,18 @@ def test_no_csv_cell_is_a_formula(tmp_path, corpus):
     assert set(hostile.FORMULAS) - {"\r=1+1"} <= titles  # read back exactly (a CR in a title becomes a space)
 
 
+def test_a_carriage_return_never_starts_a_row():
+    """A bare CR in a cell is left unquoted by the csv module, and spreadsheets start a row (and a formula) there."""
+    import networkx as nx
+
+    from citegraph.outputs.exports import nodes_csv
+
+    G = nx.DiGraph()
+    G.add_node("outlet:x", kind="outlet", label="Daily\r=cmd|' /C calc'!A0")
+    rows = list(csv.reader(nodes_csv(G).splitlines(keepends=True)))
+    assert len(rows) == 2 and not any(c[:1] in "=+-@" for row in rows for c in row if c)
+
+
 # ---------------------------------------------------------------- caches are data, checked before use
 
 PICKLE_BOMB = b"cos\nsystem\n(S'touch {marker}'\ntR."

@@ -24,10 +24,11 @@ _ABBREVIATIONS = frozenset(
 # Sentence-final punctuation (with closing quotes/brackets) followed, on the
 # same line, by a capital or digit. A match never spans a line break. It opens
 # with one plain character class, so the regex engine skips ahead to it fast.
-# It starts only at the first mark of a run ("...", "?!") and takes the run
-# whole: tried from every dot of a long run ("." * 60_000), it was quadratic.
+# It starts only at the first mark of a run ("...", "?!"; the look-behind
+# after that class) and takes the run whole: tried from every dot of a long
+# run ("." * 60_000), it was quadratic.
 _BOUNDARY = re.compile(
-    r"""(?<![.!?])[.!?][.!?]*+["'”’)\]]*(?=[ \t\u00a0]+["'“‘(\[]?[A-Z0-9])"""
+    r"""[.!?](?<![.!?][.!?])[.!?]*+["'”’)\]]*(?=[ \t\u00a0]+["'“‘(\[]?[A-Z0-9])"""
 )
 _LINE = re.compile(r"[^\n]+")
 _PARAGRAPH = re.compile(r"\n\s*\n")

@@ -84,6 +84,7 @@ _RELATIVES = frozenset(["who", "which", "that", "whom"])
 _HAS_QUOTE = re.compile("[\"“”]")
 _INVERSION = frozenset(["\"", "“", "”", ",", "'", "’"])
 _ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits: what str.isalnum accepts
+_SEARCHED_SURNAMES = 16  # surnames searched for in a body before its words are indexed (``_NameIndex``)
 
 
 @dataclass(frozen=True)
@@ -818,9 +819,10 @@ class _NameIndex:
     def lookup(self, surname: str, pos: int) -> str | None:
         """The full name ending in ``surname`` last written before ``pos`` (else the first after).
 
-        Each surname's places are read once per body (through an index of
-        its words), so a long article citing one name thousands of times
-        stays linear.
+        Each surname's places are read once per body, so a long article
+        citing one name thousands of times stays linear; past
+        ``_SEARCHED_SURNAMES`` surnames they come from an index of the
+        body's words (made once), not a search of the body each.
         """
         if surname not in self._names:
             found = ((at, self._full_name_at(at, surname)) for at in self._places(surname))
@@ -833,10 +835,11 @@ class _NameIndex:
     def _places(self, surname: str) -> list[int]:
         """Where ``surname`` starts after a character that is not a letter or digit."""
         first = _ALNUM_RUN.match(surname)
-        if first is None:  # no letter or digit first: search the text
+        if first is None or (self._words is None and len(self._names) < _SEARCHED_SURNAMES):  # search the text
             found, at = [], self.body.find(surname)
             while at >= 0:
-                found.append(at)
+                if not (at and self.body[at - 1].isalnum()):
+                    found.append(at)
                 at = self.body.find(surname, at + 1)
             return found
         if self._words is None:

@@ -12,7 +12,9 @@ CSV cells are text a spreadsheet may take for a formula: a cell that starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's list), or
 with ``'``, gets a ``'`` in front, so that Excel, LibreOffice and Google
 Sheets show it as text (``=HYPERLINK(...)`` in a title stays a title);
-``read_csv`` takes the quote off again.
+``read_csv`` takes the quote off again. A carriage return inside a cell
+becomes a line feed (inside quotes): the csv module leaves a bare CR
+unquoted, and spreadsheets start a new row there.
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
+    if "\r" in text:  # the csv module leaves a bare CR unquoted, and readers start a row there
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text
 
 

@@ -190,17 +190,18 @@ def discover(inputs: list[Path], options: ReadOptions) -> list[_Source]:
             found = [_Source(base + rel if rel else str(root), rel) for rel in rels]
         else:
             raise InputError(f"input {root} does not exist; pass a file or folder of articles (default: data/).")
-        for source in found:
-            key = os.path.normpath(os.path.abspath(source.path))
-            if key not in seen:
-                seen.add(key)
-                rel = label + display_name(source.rel) if source.rel else label or "./"
-                sources.append(_Source(source.path, rel))
+        if len(roots) > 1:  # a file reached twice (one input twice, a file and its folder) is read once
+            where = os.path.abspath(root if root.is_dir() else root.parent)
+            keys = [os.path.join(where, os.path.basename(s.path) if root.is_file() else s.rel) for s in found]
+            found = [s for s, key in zip(found, keys) if not (key in seen or seen.add(key))]
+        sources += [_Source(s.path, label + display_name(s.rel) if s.rel else label or "./") for s in found]
     return sources
 
 
 def display_name(name: str) -> str:
     """``name`` as valid text: the bytes of a file name that is not UTF-8 written ``\\xNN``."""
+    if name.isascii():
+        return name
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -313,7 +314,8 @@ def _read_source(source: _Source, options: ReadOptions) -> Iterator[Article | Sk
     text, normalised = normalise(text)
     if fmt == "text" and _looks_like_html(text):
         fmt = "html"
-    yield _normalised_article(_parse(text, fmt, source.rel, named + repairs + normalised))
+    article = _parse(text, fmt, source.rel, named + repairs + normalised)
+    yield _normalised_article(article) if fmt == "html" else article  # a text's parts are parts of ``text``
 
 
 def load_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
@@ -322,7 +324,9 @@ def load_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         size = os.fstat(fh.fileno()).st_size
         if size > max_bytes:
             raise _Unreadable(f"file is {size} bytes, over the {max_bytes}-byte limit; raise the limit or --exclude it")
-        data = fh.read(max_bytes + 1)  # a file that grows while it is read stops at the limit
+        data = fh.read(size + 1)
+        if len(data) > size:  # it grew since: read on, up to the limit
+            data += fh.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise _Unreadable(f"file is over the {max_bytes}-byte limit; raise the limit or --exclude it")
     if os.fspath(path).lower().endswith(".gz") or data[:2] == b"\x1f\x8b":
@@ -454,7 +458,8 @@ def _said(counts: collections.Counter[str]) -> tuple[str, ...]:
 
 
 def _normalised_article(article: Article) -> Article:
-    """``article`` with every text field normalised (parsers may decode control characters from entities).
+    """``article`` with every text field normalised (the HTML parsers decode control characters from entities;
+    a text's fields are slices of its normalised text).
 
     One-line fields lose their line breaks too.
     """
@@ -523,7 +528,9 @@ def _jsonl_article(line: str, rel: str, repairs: tuple[str, ...]) -> Article:
     published = iso_date(str(record.get("published") or ""))
     if published:
         overrides["published"] = published
-    return _normalised_article(dataclasses.replace(article, format="jsonl", **overrides))
+    article = dataclasses.replace(article, format="jsonl", **overrides)
+    one_line = all("\n" not in v and "\r" not in v for v in overrides.values() if isinstance(v, str))
+    return _normalised_article(article) if fmt == "html" or not one_line else article
 
 
 def _titled(title: str, text: str) -> str:
