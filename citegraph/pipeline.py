@@ -18,6 +18,7 @@ import gc
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 
 STAGING = ".{name}.staging-"  # the staging folders beside OUT (their names start so)
 LOCK = ".citegraph.lock"  # the lock file in OUT
+_TEMPORARY = re.compile(r"\..+\.\w{8}\.tmp")  # fsutil's atomic writers' temporary files (mkstemp names)
 
 
 @dataclass(frozen=True)
@@ -317,7 +319,7 @@ def _clear_debris(out: Path) -> None:
     for folder in (out, out / graph_cache.CACHE_DIR):
         if folder.is_dir():
             for entry in os.scandir(folder):
-                if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                     os.unlink(entry.path)
 
 
@@ -465,6 +467,8 @@ def export(out: Path, formats: Iterable[str] = tuple(FORMATS), outlets_file: Pat
 def report(out: Path, outlets_file: Path | None = None) -> list[Path]:
     """Rewrite ``out``'s report and metrics from its record files (``citegraph report``), under OUT's lock."""
     out = output_folder(out)
+    if not out.is_dir():  # no build: the report says what to do, and no OUT is made for a lock
+        return regenerate_report(out, outlets_file)
     with locked(out), _errors_said(out):
         return regenerate_report(out, outlets_file)
 

@@ -152,6 +152,40 @@ def test_control_characters_never_reach_the_exports(tmp_path, writer):
         assert articles["utf32.txt"]["title"] == "Budget talks collapse"
 
 
+def test_a_control_character_in_a_users_outlet_name_never_stops_the_exports(tmp_path):
+    """The reader cleans articles; an --outlets file may still bring a form feed into the graph."""
+    inputs = copy_seeds(tmp_path / "in")
+    (inputs / "courier.txt").write_text("Courier story\n\nAccording to the Daily Courier, talks failed.\n",
+                                        encoding="utf-8")
+    outlets = tmp_path / "mine.toml"
+    outlets.write_text('[[outlet]]\nname = "Daily\\fCourier"\naliases = ["Daily Courier"]\nkind = "newspaper"\n',
+                       encoding="utf-8")
+    out = built(inputs, tmp_path / "out", outlets_file=outlets)
+    labels = {d.get("label") for _, d in read_graphml(out / "graph.graphml").nodes(data=True)}
+    assert "Daily\ufffdCourier" in labels
+    read_gexf(out / "graph.gexf")
+
+
+def test_an_article_the_store_refuses_is_a_skip(tmp_path, monkeypatch):
+    """Storing is guarded per file like reading and extraction: the batch goes on."""
+    from citegraph.store import db
+
+    inputs = copy_seeds(tmp_path / "in")
+    (inputs / "refused.txt").write_text("Refused\n\n" + hostile.BODY, encoding="utf-8")
+    line = db.line
+
+    def refuses(record):
+        if record.get("id") == "refused.txt":
+            raise ValueError("simulated: SQLite refuses this row")
+        return line(record)
+
+    monkeypatch.setattr(db, "line", refuses)
+    result = build(BuildOptions(inputs=(inputs,), out=tmp_path / "out", jobs=1))
+    assert result.article_count == 5
+    assert [(s.path, s.reason) for s in result.skips] == [
+        ("refused.txt", "cannot be stored (ValueError: simulated: SQLite refuses this row); please report this file")]
+
+
 def test_lone_surrogates_are_replaced_at_the_reader(tmp_path):
     """"\\ud800" in a JSONL title, publisher or URL crashed the store (UnicodeEncodeError)."""
     inputs = copy_seeds(tmp_path / "in")

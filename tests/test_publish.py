@@ -241,8 +241,8 @@ def test_staging_debris_of_killed_builds_is_cleared_at_the_next_start(tmp_path):
     debris = tmp_path / ".out.staging-abc123"
     (debris / ".citegraph").mkdir(parents=True)
     (debris / "graph.html").write_text("half", encoding="utf-8")
-    (out / ".report.html.x1y2z3.tmp").write_text("half", encoding="utf-8")
-    (out / ".citegraph" / ".graph.json.abc.tmp").write_text("half", encoding="utf-8")
+    (out / ".report.html.x1y2z3w4.tmp").write_text("half", encoding="utf-8")
+    (out / ".citegraph" / ".graph.json.abc_1234.tmp").write_text("half", encoding="utf-8")
     build(BuildOptions(inputs=(DATA,), out=out, jobs=1))
     assert staging(out) == []
     assert not list(out.rglob("*.tmp"))

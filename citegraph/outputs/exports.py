@@ -39,11 +39,18 @@ INT_ATTRS = frozenset({"count"})
 BOOL_ATTRS = frozenset({"known", "discovered"})
 
 
+# What XML 1.0 cannot hold (GraphML and GEXF are XML): the reader keeps it out of articles, but a user's
+# outlet file may still bring it; it becomes U+FFFD rather than stop the export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     if value is None:
         return ""
+    if isinstance(value, str) and _NOT_XML.search(value):
+        return _NOT_XML.sub("\ufffd", value)
     return value
 
 
@@ -51,8 +58,8 @@ def flatten(G: nx.DiGraph) -> nx.DiGraph:
     """A copy of ``G`` whose list/dict attributes are JSON strings and ``None`` is ``""``."""
     F = nx.DiGraph()
     F.graph.update({k: _encode(v) for k, v in sorted(G.graph.items())})
-    F.add_nodes_from((n, {k: _encode(v) for k, v in d.items()}) for n, d in G.nodes(data=True))
-    F.add_edges_from((u, v, {k: _encode(x) for k, x in d.items()}) for u, v, d in G.edges(data=True))
+    F.add_nodes_from((_encode(n), {k: _encode(v) for k, v in d.items()}) for n, d in G.nodes(data=True))
+    F.add_edges_from((_encode(u), _encode(v), {k: _encode(x) for k, x in d.items()}) for u, v, d in G.edges(data=True))
     return F
 
 
