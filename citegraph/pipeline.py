@@ -361,7 +361,12 @@ def _folder_mode(out: Path) -> int:
 
 
 def _carry(old: Path, new: Path, skip: set[str]) -> None:
-    """Link into ``new`` every file of ``old`` that ``new`` lacks (copy where links fail), but ``skip``'s."""
+    """Link into ``new`` every file of ``old`` that ``new`` lacks, but ``skip``'s.
+
+    Where the file system has no hard links, the store's files are moved (SQLite's open descriptors
+    follow them; a kill before the swap then costs a full rebuild, never a wrong output) and other
+    files copied.
+    """
     for entry in sorted(os.scandir(old), key=lambda e: e.name):
         target = Path(new) / entry.name
         if entry.name in skip or os.path.lexists(target):
@@ -376,8 +381,10 @@ def _carry(old: Path, new: Path, skip: set[str]) -> None:
         else:
             try:
                 os.link(entry.path, target)
-            except OSError:
-                if entry.name == LOCK:  # opening it would drop this process's lock: a new one
+            except OSError:  # a file system without hard links
+                if entry.name.startswith(STORE_NAME):  # moved, not copied: the open store follows its inode
+                    os.rename(entry.path, target)
+                elif entry.name == LOCK:  # opening it would drop this process's lock: a new one
                     Path(target).touch()
                 else:
                     shutil.copy2(entry.path, target)

@@ -56,7 +56,6 @@ QUADRATIC_MORE = {
     "one surname": "\n\n".join(f"{a} Smith said {n}. Smith said more." for n, a in enumerate(NAMES)),
     "roles": "\n\n".join(f"Secretary {a} {b} said {n}. The secretary said." for n, (a, b) in enumerate(zip(NAMES, NAMES[3:]))),
     "institutions": "\n\n".join(f"The {a} Ministry said {n}. The ministry said." for n, a in enumerate(NAMES)),
-    "captions": "\n".join(f"{a} said {n} (AP Photo)" for n, a in enumerate(NAMES)),
 }
 
 

@@ -22,10 +22,11 @@ import pytest
 
 from citegraph import BuildOptions, build
 from citegraph import fsutil
-from citegraph.pipeline import STAGING
 from conftest import CORPORA, DATA, copy_seeds, need_shared, output_bytes
 
 KILLED = 137  # what ``fsutil.checkpoint`` exits with
+KILL_ENV, TRACE_ENV = "CITEGRAPH_KILL_AT", "CITEGRAPH_CHECKPOINTS"  # fsutil.KILL_ENV, fsutil.TRACE_ENV
+STAGING = ".{name}.staging-"  # pipeline.STAGING
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -43,12 +44,12 @@ def run(options: BuildOptions, kill_at: int | None = None, trace: Path | None = 
     if pid == 0:  # the build, killed at its ``kill_at``th checkpoint
         code = 0
         try:
-            os.environ.pop(fsutil.KILL_ENV, None)
-            os.environ.pop(fsutil.TRACE_ENV, None)
+            os.environ.pop(KILL_ENV, None)
+            os.environ.pop(TRACE_ENV, None)
             if kill_at:
-                os.environ[fsutil.KILL_ENV] = str(kill_at)
+                os.environ[KILL_ENV] = str(kill_at)
             if trace:
-                os.environ[fsutil.TRACE_ENV] = str(trace)
+                os.environ[TRACE_ENV] = str(trace)
             fsutil._passed[0] = 0
             if no_exchange:
                 fsutil._RENAMEAT2 = None
@@ -259,3 +260,21 @@ def test_a_symlinked_out_stays_a_link(tmp_path):
     build(BuildOptions(inputs=(inputs,), out=link, jobs=1))
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert output_bytes(link) == output_bytes(_built(inputs, tmp_path / "clean"))
+
+
+def test_without_hard_links_the_store_moves_with_the_build(tmp_path, monkeypatch):
+    """On a file system without hard links the store is moved into the new OUT (its open connection follows
+    the file) and the rest copied: the build is a clean one, and the next build finds the store sound."""
+    inputs, out = copy_seeds(tmp_path / "in"), tmp_path / "out"
+    build(BuildOptions(inputs=(inputs,), out=out, jobs=1))
+    (inputs / "000_d868355d3de1eb99.txt").unlink()
+
+    def no_links(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert build(BuildOptions(inputs=(inputs,), out=out, jobs=1)).notes == []
+    monkeypatch.undo()
+    assert output_bytes(out) == output_bytes(_built(inputs, tmp_path / "clean"))
+    again = build(BuildOptions(inputs=(inputs,), out=out, jobs=1))
+    assert (again.regenerated, again.notes, again.update.read) == (False, [], 0)
