@@ -31,13 +31,13 @@ from typing import Iterable, Iterator
 
 from .errors import BuildError, BusyError, OutputError
 from .extract import Extractor, Gazetteer
+from .fsutil import checkpoint, exchange_folders, recover_folder
 from .graph import cache as graph_cache
 from .graph.metrics import compute_metrics
 from .graph.model import CitationGraph
 from .outputs.explorer import ExplorerOptions, write_explorer
 from .outputs.exports import EXPORT_FILES, FORMATS, write_exports
 from .outputs.recordfiles import write_records
-from .fsutil import checkpoint, exchange_folders, previous_folder, recover_folder
 from .outputs.report import regenerate_report, write_metrics, write_report
 from .read import ReadOptions, iter_articles
 from .records import Article, Citation, Skip

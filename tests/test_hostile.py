@@ -101,7 +101,6 @@ import errno  # noqa: E402
 import json  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
-import sqlite3  # noqa: E402
 
 from typer.testing import CliRunner  # noqa: E402
 

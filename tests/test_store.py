@@ -14,7 +14,6 @@ import pytest
 
 from citegraph.store import db as store_module
 from citegraph.store import keys
-from citegraph.errors import BuildError
 from citegraph.store.runners import InProcess
 from citegraph.store.update import UpdateOptions, update_store
 from citegraph.pipeline import BuildOptions, extract_all, read_all
