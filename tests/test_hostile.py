@@ -583,6 +583,19 @@ def test_an_unwritable_out_parent_is_one_line_without_root(tmp_path):
     assert result.exit_code == 1 and result.output.startswith(f"Error: cannot write {parent / 'out'}"), result.output
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; the mount tests cover root")
+def test_a_read_only_out_is_one_line_without_root(tmp_path):
+    out = built(DATA, tmp_path / "out")
+    store = (out / "citegraph.sqlite").read_bytes()
+    out.chmod(0o555)
+    try:
+        result = CliRunner().invoke(app, ["build", str(copy_seeds(tmp_path / "in")), "--out", str(out), "--no-progress"])
+    finally:
+        out.chmod(0o755)
+    assert result.exit_code == 1 and result.output.startswith("Error: cannot write "), result.output
+    assert "delete" not in result.output and (out / "citegraph.sqlite").read_bytes() == store
+
+
 # ---------------------------------------------------------------- one build at a time
 
 
