@@ -23,9 +23,8 @@ from .extract import extract_file
 from .outputs.explorer import find_explorer
 from .outputs.exports import FORMATS
 from .fsutil import dumps_json
-from .outputs.report import regenerate_report
 from .outputs.story import render_text
-from .pipeline import BuildOptions, build, export, story
+from .pipeline import BuildOptions, build, export, report, story
 from .store import ProgressHook
 
 app = typer.Typer(
@@ -88,6 +87,9 @@ def build_cmd(
     progress: Optional[bool] = typer.Option(
         None, "--progress/--no-progress", help="Show a progress bar on stderr (default: when it is a terminal)."
     ),
+    file_timeout: float = typer.Option(
+        60.0, "--file-timeout", min=0, help="Skip a file whose reading and extraction take longer than this many seconds (0: no limit)."
+    ),
 ) -> None:
     """Read articles, extract citations and write the graph, report and explorer to OUT.
 
@@ -107,9 +109,12 @@ def build_cmd(
         exports=exports,
         metadata_files=tuple(metadata),
         publishers=tuple(publisher),
+        file_timeout=file_timeout,
     )
     with _reported(), _progress_bar(options.progress) as hook:
         result = build(options, progress=hook)
+    for note in result.notes:
+        typer.echo(f"Note: {note}", err=True)
     typer.echo(
         f"Read {result.article_count} article(s), found {result.citation_count} citation(s), "
         f"skipped {len(result.skips)} file(s)."
@@ -159,7 +164,7 @@ def report_cmd(
 ) -> None:
     """Regenerate OUT/report.md, OUT/report.html and OUT/metrics.json from an existing build."""
     with _reported():
-        paths = regenerate_report(out, outlets)
+        paths = report(out, outlets)
     pages = [p for p in paths if p.suffix != ".csv"]
     tables = [p for p in paths if p.suffix == ".csv"]
     where = f" and {len(tables)} tables in {tables[0].parent}" if tables else ""

@@ -19,3 +19,15 @@ class GoldFileError(CitegraphError):
 
 class BuildError(CitegraphError):
     """A build could not complete (strict mode skips, missing build output)."""
+
+
+class StoreError(BuildError):
+    """The build store in OUT cannot be used: not citegraph's, or not writable; the message says what to do."""
+
+
+class OutputError(BuildError):
+    """OUT cannot be written (a file in its place, no permission, a full disk); the message says which."""
+
+
+class BusyError(BuildError):
+    """Another citegraph process is writing to the same OUT."""

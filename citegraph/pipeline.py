@@ -2,26 +2,38 @@
 
 ``build(options)`` is the one entry point that the CLI and the library share;
 ``export`` writes the graph exports of the last build on demand, and
-``regenerate_report`` rewrites the report from the record files.
+``report`` rewrites the report from the record files.
+
+Everything that writes into OUT holds an exclusive lock on it (``locked``: a
+second build refuses, saying so). A build writes its outputs into a staging
+folder beside OUT and then swaps the two folders in one step
+(``fsutil.exchange_folders``), so OUT always holds one whole build, the last
+or the new (docs/STORE.md, "Publishing").
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import gc
 import json
 import logging
 import os
+import re
 import shutil
+import sqlite3
+import struct
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .errors import BuildError, BusyError, OutputError
 from .version import __version__
-from .errors import BuildError
 from .extract import Extractor, Gazetteer
+from .fsutil import checkpoint, exchange_folders, recover_folder
 from .graph import cache as graph_cache
 from .graph.metrics import compute_metrics
 from .graph.model import CitationGraph
@@ -29,15 +41,25 @@ from .graph.stories import Stories, find_article
 from .outputs.explorer import ExplorerOptions, rebuild_command, write_explorer
 from .outputs.exports import EXPORT_FILES, FORMATS, write_exports
 from .outputs.recordfiles import write_records
-from .outputs.report import write_metrics, write_report
+from .outputs.report import regenerate_report, write_metrics, write_report
 from .read import ReadOptions, iter_articles
 from .read.metadata import MetadataSpec, make_spec
 from .records import Article, Citation, Skip
 from .store import STORE_NAME, ProgressHook, Store, UpdateOptions, UpdateSummary, update_store
+from .store.db import store_error
 from .store.keys import code_digest, extraction_key
 from .store.update import cached_gazetteer
 
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: builds into one OUT are not kept apart
+    fcntl = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
+
+STAGING = ".{name}.staging-"  # the staging folders beside OUT (their names start so)
+LOCK = ".citegraph.lock"  # the lock file in OUT
+_TEMPORARY = re.compile(r"\..+\.\w{8}\.tmp")  # fsutil's atomic writers' temporary files (mkstemp names)
 
 
 @dataclass(frozen=True)
@@ -56,6 +78,7 @@ class BuildOptions:
     dask_scheduler: str | None = None
     progress: bool = False
     exports: bool = False  # also write the graph exports (GraphML, GEXF, node-link JSON, CSV)
+    file_timeout: float = 60.0  # seconds to read and extract one file before it is skipped (0: no limit)
     metadata_files: tuple[Path, ...] = ()  # --metadata: sidecar tables given by name
     publishers: tuple[str, ...] = ()  # --publisher: "NAME" or "PATH=NAME"
 
@@ -80,6 +103,7 @@ class BuildResult:
     article_count: int = 0  # articles and citations in the build
     citation_count: int = 0
     removed: list[Path] = field(default_factory=list)  # exports of an older build, removed as stale
+    notes: list[str] = field(default_factory=list)  # what the user should hear (a damaged store rebuilt, ...)
 
 
 def read_all(options: BuildOptions) -> tuple[list[Article], list[Skip]]:
@@ -114,29 +138,52 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
     batches finish. When nothing the outputs depend on changed and they all
     exist, they are left alone (``regenerated`` is False).
 
-    Every output is written into a staging folder beside ``options.out``;
-    only when all are done do the new files replace the old, so an
-    interrupted or failed build leaves the previous ``out/`` intact.
+    Every output is written into a staging folder beside ``options.out``,
+    which then takes OUT's place in one step: an interrupted or failed build
+    leaves the previous ``out/`` whole. ``options.out`` is locked meanwhile
+    (``BusyError`` for a second build).
     """
-    out = Path(options.out)
-    with Store.open(out / STORE_NAME) as store:
+    out = output_folder(options.out, options.inputs)
+    with locked(out), _errors_said(out):
+        with Store.open(out / STORE_NAME) as store:
+            result = _build(store, out, options, progress)
+            result.notes = list(store.notes)
+    return result
+
+
+def _build(store: Store, out: Path, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
+    try:
         result = _update(store, options, progress)
         digest = _outputs_digest(store, options.max_nodes)
         current = _current_outputs(store, out, digest)
-        if current is not None:
-            result.regenerated = False
-            if options.exports and not all((out / name).exists() for name in EXPORT_FILES):
-                _publish_exports(store, out, _graph_of_store(store, options.outlets_file).G)
-            result.outputs = [out / name for name in json.loads(store.get_meta("outputs") or "[]")]
-            return result
-        previous_digest = store.get_meta("outputs_digest")
-        store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
-        with staged_output(out) as stage, _collector_paused():
-            outputs = _write_outputs(store, stage, options, result, previous_digest, digest)
-        result.outputs = [out / p.relative_to(stage) for p in outputs]
+    except sqlite3.DatabaseError as err:  # unreadable: damaged, unless the store was checked already
+        if isinstance(err, sqlite3.OperationalError) or not store.verify():
+            raise
+        result = _update(store, options, progress)
+        digest = _outputs_digest(store, options.max_nodes)
+        current = None
+    exports_missing = options.exports and not all((out / name).exists() for name in EXPORT_FILES)
+    if current is not None and not exports_missing:
+        result.regenerated = False
+        result.outputs = current
+        return result
+    if store.verify():  # the store had to be made anew: read everything again
+        result, current = _update(store, options, progress), None
+        digest = _outputs_digest(store, options.max_nodes)
+    if current is not None:  # only the exports were asked for
+        result.regenerated = False
+        _publish_exports(store, out, _graph_of_store(store, options.outlets_file).G)
+        result.outputs = [out / name for name in json.loads(store.get_meta("outputs") or "[]")]
+        return result
+    previous_digest = store.get_meta("outputs_digest")
+    store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
+    with staged_output(out) as stage, _collector_paused():
+        outputs = _write_outputs(store, stage, options, result, previous_digest, digest)
         if not options.exports:
-            result.removed = _remove_stale_exports(out)
-        _note_outputs(store, out, result.outputs, digest, options.max_nodes)
+            result.removed = [out / name for name in EXPORT_FILES if (out / name).exists()]
+    result.outputs = [out / p.relative_to(stage) for p in outputs]
+    _note_outputs(store, out, result.outputs, digest, options.max_nodes)
+    checkpoint("outputs noted in the store")
     return result
 
 
@@ -145,7 +192,8 @@ def _update(store: Store, options: BuildOptions, progress: ProgressHook | None) 
     update = UpdateOptions(
         inputs=tuple(options.inputs), include=options.include, exclude=options.exclude,
         outlets_file=options.outlets_file, max_bytes=options.max_bytes, jobs=options.jobs,
-        dask_scheduler=options.dask_scheduler, metadata=options.metadata(),
+        dask_scheduler=options.dask_scheduler, metadata=options.metadata(), file_timeout=options.file_timeout,
+        skip_folders=(str(options.out),),
     )
     summary = update_store(store, update, progress)
     skips = store.skips()
@@ -173,9 +221,11 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
     G = graph.G
     outputs = write_records(store, stage)
     metrics = compute_metrics(G)
-    metrics["build"] = provenance_stamp(options, result, digest)
+    metrics["build"] = provenance_stamp(options, result, store)
     outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
-    command = rebuild_command(options.inputs, options.outlets_file, options.include, options.exclude)
+    command = rebuild_command([shown_path(p) for p in options.inputs],
+                              shown_path(options.outlets_file) if options.outlets_file else None,
+                              options.include, options.exclude)
     explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
     extras = {"coverage": metrics["coverage"], "stamp": metrics["build"]}
     outputs.append(write_explorer(G, stage / "graph.html", explorer, metrics, _gazetteer(options.outlets_file),
@@ -186,22 +236,41 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
     return outputs
 
 
-def provenance_stamp(options: BuildOptions, result: BuildResult, digest: str) -> dict:
+def shown_path(path: Path | str) -> Path:
+    """A path as the outputs show it: as given when relative; an absolute one by its last part only
+    (``…/in``), so that no output names the folders above an input (as article ids do)."""
+    path = Path(path)
+    return Path("…", path.name) if path.is_absolute() else path
+
+
+def shown_file(path: str) -> str:
+    """An absolute file path (a sidecar's) as the outputs show it: relative to the working folder when
+    under it, else by its folder's name and its own (``…/polnear/metadata.tsv``)."""
+    relative = os.path.relpath(path)
+    if not relative.startswith(".."):
+        return relative
+    return os.path.join("…", os.path.basename(os.path.dirname(path)), os.path.basename(path))
+
+
+def provenance_stamp(options: BuildOptions, result: BuildResult, store: Store) -> dict:
     """What a report was made from, with no timestamp: the same inputs give the same stamp.
 
-    ``store_digest`` is the digest of the store's files, their contents and
-    the reader and extractor versions (``_outputs_digest``), shortened.
+    ``store_digest`` is the digest of the store's files (ids and contents)
+    and the reader's, extractor's and package's versions
+    (``Store.content_digest``), shortened: the same files give the same
+    digest wherever they lie.
     """
     spec = options.metadata()
+    publishers = [f"{shown_path(path)}={name}" if path else name for path, name in spec.publishers]
     return {
         "citegraph": __version__,
-        "inputs": [str(p) for p in options.inputs],
-        "metadata": [os.path.relpath(path) for path, _ in spec.sidecars],
-        "publishers": list(options.publishers),
+        "inputs": [str(shown_path(p)) for p in options.inputs],
+        "metadata": [shown_file(path) for path, _ in spec.sidecars],
+        "publishers": publishers,
         "articles": result.article_count,
         "citations": result.citation_count,
         "skipped": len(result.skips),
-        "store_digest": digest[:16],
+        "store_digest": store.content_digest(code_digest())[:16],
     }
 
 
@@ -226,35 +295,189 @@ def _note_outputs(store: Store, out: Path, outputs: Iterable[Path], digest: str,
         store.set_meta("outputs_digest", digest)
 
 
-def _remove_stale_exports(out: Path) -> list[Path]:
-    """Export files an older build or ``citegraph export`` left in ``out``: they no longer match the graph."""
-    removed = []
-    for name in EXPORT_FILES:
-        path = Path(out) / name
-        if path.exists():
-            path.unlink()
-            removed.append(path)
-    return removed
+# ---------------------------------------------------------------- OUT: checks, lock, publishing
+
+
+def output_folder(out: Path, inputs: Iterable[Path] = ()) -> Path:
+    """``out`` as the folder to write (a symlink's target: the link stays), refused when it cannot be one.
+
+    Refused: a file in its place, and inputs inside it (a build swaps OUT for
+    a new folder). OUT inside an input folder is fine: it is never read.
+    """
+    out = Path(out)
+    if out.is_symlink():
+        out = Path(os.path.realpath(out))
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a folder: choose another --out, or move the file")
+    real = os.path.realpath(out)
+    for root in inputs:
+        where = os.path.realpath(root)
+        if where == real or where.startswith(real.rstrip("/") + "/"):
+            raise OutputError(f"input {root} is inside the output folder {out}, which each build replaces: "
+                              "keep inputs outside it, or choose another --out")
+    return out
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the exclusive lock on ``out``; a second process that asks for it fails with ``BusyError``.
+
+    The lock is a POSIX record lock (``lockf``) on ``OUT/.citegraph.lock``:
+    released when the process ends, however it ends, and not inherited by
+    the worker processes it forks. Publishing carries the lock file into the
+    new OUT as a hard link, so the lock stays on the one file that OUT's path
+    leads to.
+    """
+    out = Path(out)
+    if fcntl is None:
+        yield
+        return
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as err:
+        raise _output_error(err, out) from err
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            if err.errno not in (errno.EACCES, errno.EAGAIN):
+                raise _output_error(err, out) from err
+            holder = _lock_holder(fd)
+            who = f" (process {holder})" if holder else ""
+            raise BusyError(f"another citegraph build{who} is writing to {out}: wait for it to finish, "
+                            "or choose another --out") from None
+        _clear_debris(out)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _lock_holder(fd: int) -> int | None:
+    """The process that holds the lock on ``fd`` (``F_GETLK``; Linux's ``struct flock`` layout), if known."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+        kind, _, _, _, pid = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, query))
+    except (OSError, struct.error):
+        return None
+    return pid if kind != fcntl.F_UNLCK and pid > 0 else None
+
+
+def _clear_debris(out: Path) -> None:
+    """What killed builds left (run under the lock): staging folders, a half-swapped OUT, temporary files."""
+    recover_folder(out)
+    prefix = STAGING.format(name=out.name)
+    for entry in os.scandir(out.parent):
+        if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    for folder in (out, out / graph_cache.CACHE_DIR):
+        if folder.is_dir():
+            for entry in os.scandir(folder):
+                if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
 
 
 @contextmanager
 def staged_output(out: Path) -> Iterator[Path]:
-    """Yield an empty staging folder; on success move its files into ``out``."""
+    """Yield an empty staging folder beside ``out``; on success it becomes ``out``, in one step.
+
+    What the build does not write again is carried over from the old ``out``
+    (hard links: the store, the graph cache's base, files of the user's),
+    but for the exports of an older build, which no longer match. The old
+    folder ends where the staging folder was and is removed.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    stage = Path(tempfile.mkdtemp(prefix=STAGING.format(name=out.name), dir=out.parent))
     try:
         yield stage
-        os.chmod(stage, 0o755)
-        if not out.exists():
-            os.replace(stage, out)  # the whole folder appears at once
-            return
-        for path in sorted(p for p in stage.rglob("*") if p.is_file()):
-            target = out / path.relative_to(stage)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
+        os.chmod(stage, _folder_mode(out))
+        if out.exists():
+            _carry(out, stage, skip=set(EXPORT_FILES))
+            checkpoint("publish: swap")
+            exchange_folders(stage, out)
+            checkpoint("publish: swapped")
+        else:
+            checkpoint("publish: move in")
+            os.rename(stage, out)
+            checkpoint("publish: moved in")
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _folder_mode(out: Path) -> int:
+    try:
+        return os.stat(out).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o777 & ~mask
+
+
+def _carry(old: Path, new: Path, skip: set[str]) -> None:
+    """Link into ``new`` every file of ``old`` that ``new`` lacks, but ``skip``'s.
+
+    Where the file system has no hard links, the store's files are moved (SQLite's open descriptors
+    follow them; a kill before the swap then costs a full rebuild, never a wrong output) and other
+    files copied.
+    """
+    for entry in sorted(os.scandir(old), key=lambda e: e.name):
+        target = Path(new) / entry.name
+        if entry.name in skip or os.path.lexists(target):
+            if entry.is_dir(follow_symlinks=False) and target.is_dir() and not target.is_symlink():
+                _carry(Path(entry.path), target, set())
+            continue
+        if entry.is_symlink():
+            os.symlink(os.readlink(entry.path), target)
+        elif entry.is_dir():
+            os.mkdir(target, entry.stat().st_mode & 0o7777)
+            _carry(Path(entry.path), target, set())
+        else:
+            try:
+                os.link(entry.path, target)
+            except OSError:  # a file system without hard links
+                if entry.name.startswith(STORE_NAME):  # moved, not copied: the open store follows its inode
+                    os.rename(entry.path, target)
+                elif entry.name == LOCK:  # opening it would drop this process's lock: a new one
+                    Path(target).touch()
+                else:
+                    shutil.copy2(entry.path, target)
+        checkpoint(f"publish: carry {entry.name}")
+
+
+def _output_error(err: OSError, out: Path) -> Exception:
+    """The ``OutputError`` for an OS error while writing into (or beside) ``out``; other errors as they are."""
+    where = err.filename or out
+    if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return OutputError(f"no space left to write {where} ({err.strerror}): free some space or choose another "
+                           f"--out; {out} still holds the previous build")
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError(f"cannot write {where} ({err.strerror}): citegraph writes into OUT (outputs, store, "
+                           "lock) and into the folder that holds it (a staging folder); make both writable or "
+                           "choose another --out")
+    if err.errno in (errno.ENOTDIR, errno.EEXIST) and where != out:
+        return OutputError(f"cannot write {where} ({err.strerror}): something is in the way of --out {out}")
+    return err
+
+
+@contextmanager
+def _errors_said(out: Path) -> Iterator[None]:
+    """OS and SQLite errors of writing OUT as ``OutputError`` / ``StoreError`` (what happened, what to do)."""
+    try:
+        yield
+    except OSError as err:
+        mapped = _output_error(err, out)
+        if mapped is err:
+            raise
+        raise mapped from err
+    except sqlite3.Error as err:
+        mapped = store_error(err, Path(out) / STORE_NAME)
+        if mapped is err:
+            raise BuildError(f"the store {Path(out) / STORE_NAME} failed ({type(err).__name__}: {err}); the next "
+                             "build checks it and rebuilds it from the inputs if it is damaged") from err
+        raise mapped from err
 
 
 @contextmanager
@@ -284,11 +507,14 @@ def export(out: Path, formats: Iterable[str] = tuple(FORMATS), outlets_file: Pat
     The graph is the one the last build's outputs were made from; a build
     that did not finish, or a store changed since, is refused with what to do.
     """
-    out = Path(out)
+    out = output_folder(out)
     store_path = out / STORE_NAME
     if not store_path.exists():
         raise BuildError(f"no build in {out}: run `citegraph build --out {out}` first")
-    with Store.open(store_path) as store:
+    with locked(out), _errors_said(out), Store.open(store_path) as store:
+        if store.verify():
+            raise BuildError(f"the store of the build in {out} was damaged and has been emptied: "
+                             f"run `citegraph build --out {out}` with its inputs, then export again")
         if store.get_meta("extraction_key") != extraction_key(outlets_file):
             raise BuildError(f"the build in {out} was made with another --outlets file: "
                              "give export the same --outlets as the build")
@@ -299,6 +525,15 @@ def export(out: Path, formats: Iterable[str] = tuple(FORMATS), outlets_file: Pat
                              f"run `citegraph build --out {out}` with its inputs, then export again")
         graph = _graph_of_store(store, outlets_file)
         return _publish_exports(store, out, graph.G, formats)
+
+
+def report(out: Path, outlets_file: Path | None = None) -> list[Path]:
+    """Rewrite ``out``'s report and metrics from its record files (``citegraph report``), under OUT's lock."""
+    out = output_folder(out)
+    if not out.is_dir():  # no build: the report says what to do, and no OUT is made for a lock
+        return regenerate_report(out, outlets_file)
+    with locked(out), _errors_said(out):
+        return regenerate_report(out, outlets_file)
 
 
 def _graph_of_store(store: Store, outlets_file: Path | None) -> CitationGraph:
@@ -319,11 +554,14 @@ def _publish_exports(store: Store, out: Path, G, formats: Iterable[str] = tuple(
 
 def story(out: Path, ref: str, outlets_file: Path | None = None) -> dict:
     """The provenance card (``graph.stories``) of the article ``ref`` names (id, path or URL) in the build in ``out``."""
-    out = Path(out)
+    out = output_folder(out)
     store_path = out / STORE_NAME
     if not store_path.exists():
         raise BuildError(f"no build in {out}: run `citegraph build --out {out}` first")
-    with Store.open(store_path) as store:
+    with locked(out), _errors_said(out), Store.open(store_path) as store:
+        if store.verify():
+            raise BuildError(f"the store of the build in {out} was damaged and has been emptied: "
+                             f"run `citegraph build --out {out}` with its inputs, then ask again")
         heads = list(store.article_heads())
         graph = CitationGraph.build(heads, store.citations(), _gazetteer(outlets_file))
     node = find_article(graph.G, ref, {a.id: a.path for a in heads})
@@ -340,4 +578,4 @@ def build_citation_graph(articles: Iterable[Article], citations: Iterable[Citati
     return CitationGraph.build(articles, citations, _gazetteer(options.outlets_file)).G
 
 
-__all__ = ["BuildOptions", "BuildResult", "build", "export", "extract_all", "read_all", "story"]
+__all__ = ["BuildOptions", "BuildResult", "build", "export", "extract_all", "read_all", "report", "story"]

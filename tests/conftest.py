@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+# The key that signs the store's seal and the graph cache (citegraph.fsutil.local_key): the tests' own,
+# not the user's ~/.cache/citegraph; subprocesses inherit it.
+os.environ.setdefault("CITEGRAPH_KEY_DIR", tempfile.mkdtemp(prefix="citegraph-test-key-"))
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

@@ -16,8 +16,9 @@ def _build(inputs, out, hash_seed: str) -> dict[str, bytes]:
         [sys.executable, "-m", "citegraph.cli", "build", str(inputs), "--out", str(out), "--jobs", "1", "--no-progress"],
         check=True, env=env, capture_output=True,
     )
-    # The SQLite store is a cache (docs/STORE.md), not a published output.
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and p.name != "citegraph.sqlite"}
+    # The SQLite store and its seal are a cache (docs/STORE.md), not a published output.
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())
+            if p.is_file() and not p.name.startswith("citegraph.sqlite")}
 
 
 def test_builds_under_different_hash_seeds_are_byte_identical(tmp_path):

@@ -24,8 +24,11 @@ _ABBREVIATIONS = frozenset(
 # Sentence-final punctuation (with closing quotes/brackets) followed, on the
 # same line, by a capital or digit. A match never spans a line break. It opens
 # with one plain character class, so the regex engine skips ahead to it fast.
+# It starts only at the first mark of a run ("...", "?!"; the look-behind
+# after that class) and takes the run whole: tried from every dot of a long
+# run ("." * 60_000), it was quadratic.
 _BOUNDARY = re.compile(
-    r"""[.!?][.!?]*["'”’)\]]*(?=[ \t\u00a0]+["'“‘(\[]?[A-Z0-9])"""
+    r"""[.!?](?<![.!?][.!?])[.!?]*+["'”’)\]]*(?=[ \t\u00a0]+["'“‘(\[]?[A-Z0-9])"""
 )
 _LINE = re.compile(r"[^\n]+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -52,13 +55,17 @@ def _closes_abbreviation(token: str) -> bool:
     return (len(token) == 1 and token.isalpha()) or _DOTTED.fullmatch(token) is not None
 
 
+_LONGEST_WORD = 64  # a longer word closes no abbreviation: looking further back made a long one quadratic
+
+
 def _word_before(body: str, at: int) -> str:
-    """The word that ends at ``at`` on its line, after the last space or tab (and any opening quote or bracket)."""
-    word = body[body.rfind(" ", 0, at) + 1 : at]  # usually the word already: no tab or line break in it
-    if "\n" in word or "\t" in word:
-        line = body.rfind("\n", 0, at) + 1
-        word = body[max(body.rfind(" ", line, at), body.rfind("\t", line, at), line - 1) + 1 : at]
-    return word.lstrip("\"'“‘([")
+    """The word that ends at ``at`` on its line, after the last space or tab (and any opening quote or bracket);
+    "" for a word longer than ``_LONGEST_WORD``."""
+    low = max(0, at - _LONGEST_WORD)
+    cut = max(body.rfind(" ", low, at), body.rfind("\t", low, at), body.rfind("\n", low, at))
+    if cut < 0 and low > 0:
+        return ""
+    return body[cut + 1 : at].lstrip("\"'“‘([")
 
 
 def _cuts(body: str) -> list[int]:

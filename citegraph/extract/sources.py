@@ -83,6 +83,8 @@ _AFTER_COMPLEMENT = frozenset(["that", ":", ",", ".", "?", "!", "\"", "“", "�
 _RELATIVES = frozenset(["who", "which", "that", "whom"])
 _HAS_QUOTE = re.compile("[\"“”]")
 _INVERSION = frozenset(["\"", "“", "”", ",", "'", "’"])
+_ALNUM_RUN = re.compile(r"[^\W_]+")  # letters and digits: what str.isalnum accepts
+_SEARCHED_SURNAMES = 16  # surnames searched for in a body before its words are indexed (``_NameIndex``)
 
 
 @dataclass(frozen=True)
@@ -811,34 +813,40 @@ class _NameIndex:
     def __init__(self, body: str, lex: Lexicon) -> None:
         self.body = body
         self.lex = lex
-        self._names: dict[tuple[int, str], str | None] = {}  # (offset, surname) -> the full name there
+        self._words: dict[str, list[int]] | None = None  # each run of letters and digits -> where it stands
+        self._names: dict[str, tuple[list[int], list[str]]] = {}  # surname -> (offsets, the full names there)
 
     def lookup(self, surname: str, pos: int) -> str | None:
         """The full name ending in ``surname`` last written before ``pos`` (else the first after).
 
-        The surname's places are read outward from ``pos``, back to the start
-        and then on from ``pos``, up to the first full name: most are never read.
+        Each surname's places are read once per body, so a long article
+        citing one name thousands of times stays linear; past
+        ``_SEARCHED_SURNAMES`` surnames they come from an index of the
+        body's words (made once), not a search of the body each.
         """
-        size = len(surname)
-        at = self.body.rfind(surname, 0, pos - 1 + size)  # the last place that starts before pos
-        while at >= 0:
-            name = self._name_at(at, surname)
-            if name:
-                return name
-            at = self.body.rfind(surname, 0, at - 1 + size)
-        at = self.body.find(surname, pos)
-        while at >= 0:
-            name = self._name_at(at, surname)
-            if name:
-                return name
-            at = self.body.find(surname, at + 1)
-        return None
+        if surname not in self._names:
+            found = ((at, self._full_name_at(at, surname)) for at in self._places(surname))
+            places = [(at, name) for at, name in found if name]
+            self._names[surname] = ([at for at, _ in places], [name for _, name in places])
+        offsets, names = self._names[surname]
+        i = bisect.bisect_left(offsets, pos)
+        return names[i - 1] if i else names[0] if names else None
 
-    def _name_at(self, at: int, surname: str) -> str | None:
-        key = (at, surname)
-        if key not in self._names:
-            self._names[key] = self._full_name_at(at, surname)
-        return self._names[key]
+    def _places(self, surname: str) -> list[int]:
+        """Where ``surname`` starts after a character that is not a letter or digit."""
+        first = _ALNUM_RUN.match(surname)
+        if first is None or (self._words is None and len(self._names) < _SEARCHED_SURNAMES):  # search the text
+            found, at = [], self.body.find(surname)
+            while at >= 0:
+                if not (at and self.body[at - 1].isalnum()):
+                    found.append(at)
+                at = self.body.find(surname, at + 1)
+            return found
+        if self._words is None:
+            self._words = {}
+            for match in _ALNUM_RUN.finditer(self.body):
+                self._words.setdefault(match.group(), []).append(match.start())
+        return [at for at in self._words.get(first.group(), ()) if self.body.startswith(surname, at)]
 
     def _full_name_at(self, at: int, surname: str) -> str | None:
         """The full name that ends with ``surname`` at ``at`` ("Secretary Antony Blinken": "Antony Blinken"), if any."""
@@ -870,6 +878,17 @@ class _Entry:
     evidence: list[Evidence]
     roles: set[str]
     last: int  # index of the last sentence that cited it
+    seen: set[Evidence] = field(default_factory=set)  # ``evidence`` as a set: a name cited 10,000 times stays linear
+    seq: int = 0  # its place in ``_Sources.entries``: ties between equally recent entries go to the first
+    keys: list[tuple[str, str]] = field(default_factory=list)  # what ``_Sources.latest`` finds it by
+
+
+def _last_word(kind: CitationKind, name: str) -> str:
+    """The word an entry is looked up by: its last (folded, or for anonymous sources without its "s")."""
+    words = name.split()
+    if not words:
+        return ""
+    return words[-1].rstrip("s") if kind is CitationKind.ANONYMOUS else words[-1].lower()
 
 
 class _Sources:
@@ -883,6 +902,13 @@ class _Sources:
         self._is_outlet_memo: dict[str, bool] = {}  # a source is named again and again
         self._index: _NameIndex | None = None
         self.entries: dict[tuple[CitationKind, str], _Entry] = {}
+        # Look-ups kept current as entries are made and cited, so that an article naming 10,000
+        # sources stays linear: ``latest``, the entry cited last (the first made among equals) by kind
+        # and last word, by an institution's last word and by a person's role; ``people``, the first
+        # person by first and last name; ``suffixes``, the first person whose name ends in some words.
+        self.latest: dict[tuple[str, str], _Entry] = {}
+        self.people: dict[tuple[str, str], _Entry] = {}
+        self.suffixes: dict[str, _Entry] = {}
         self.last_person: _Entry | None = None
 
     def add(self, ref: _Ref, cue: str, sent: Sentence, n: int) -> None:
@@ -890,10 +916,17 @@ class _Sources:
         if entry is None:
             return
         evidence = Evidence(sent.text, sent.start, sent.end)
-        if evidence not in entry.evidence:
+        if evidence not in entry.seen:
+            entry.seen.add(evidence)
             entry.evidence.append(evidence)
+        if entry.kind is CitationKind.PERSON:
+            entry.keys += [("role", role) for role in sorted(ref.roles - entry.roles)]
         entry.roles |= ref.roles
-        entry.last = n
+        entry.last = n  # never less than before: sentences come in order
+        for key in entry.keys:
+            held = self.latest.get(key)
+            if held is None or held.last < n or held.seq > entry.seq:
+                self.latest[key] = entry
         if entry.kind is CitationKind.PERSON:
             self.last_person = entry
 
@@ -902,10 +935,9 @@ class _Sources:
             recent = self.last_person
             return recent if recent and n - recent.last <= 2 else None
         if ref.kind == "role":
-            return self._by_role(ref.name)
-        if ref.kind == "institution":
-            named = [e for e in self.entries.values() if e.kind is CitationKind.ORGANIZATION and e.name.lower().endswith(" " + ref.name)]
-            return max(named, key=lambda e: e.last) if named else None
+            return self.latest.get(("role", ref.name))
+        if ref.kind == "institution":  # the organisation cited last whose name ends in " " + ref.name
+            return self.latest.get(("institution", ref.name))
         if ref.kind == "surname":
             full = self._surname(ref.name, sent.start)
             if full:
@@ -929,8 +961,21 @@ class _Sources:
             return None
         key = (kind, name.lower())
         if key not in self.entries:
-            self.entries[key] = _Entry(kind, name, cue, [], set(), -1)
+            entry = self.entries[key] = _Entry(kind, name, cue, [], set(), -1, seq=len(self.entries))
+            self._index_entry(entry)
         return self.entries[key]
+
+    def _index_entry(self, entry: _Entry) -> None:
+        word, low = _last_word(entry.kind, entry.name), entry.name.lower()
+        entry.keys.append((entry.kind.value, word))
+        if entry.kind is CitationKind.ORGANIZATION and low.endswith(" " + word):
+            entry.keys.append(("institution", word))
+        parts = low.split()
+        if entry.kind is CitationKind.PERSON and len(parts) >= 2:
+            self.people.setdefault((parts[0], parts[-1]), entry)
+            for at, char in enumerate(low):
+                if char == " ":
+                    self.suffixes.setdefault(low[at + 1 :], entry)
 
     def _is_outlet(self, name: str) -> bool:
         """True for an outlet's name, or a name holding an outlet's acronym ("CNN", "BBC Persian")."""
@@ -945,9 +990,9 @@ class _Sources:
 
     def _surname(self, surname: str, pos: int) -> str | None:
         low = surname.lower()
-        cited = [e for e in self.entries.values() if e.kind is CitationKind.PERSON and e.name.split()[-1].lower() == low]
+        cited = self.latest.get((CitationKind.PERSON.value, low))  # a person whose last word is ``surname``
         if cited:
-            return max(cited, key=lambda e: e.last).name
+            return cited.name
         if self._index is None:
             self._index = _NameIndex(self.article.body, self.lex)
         found = self._index.lookup(surname, pos)
@@ -956,24 +1001,13 @@ class _Sources:
     def _same_person(self, full: str) -> str:
         """The canonical name of someone already cited ("Antony J. Blinken" -> "Antony Blinken")."""
         first, last = full.split()[0].lower(), full.split()[-1].lower()
-        for entry in self.entries.values():
-            parts = entry.name.lower().split()
-            if entry.kind is not CitationKind.PERSON or len(parts) < 2:
-                continue
-            if (parts[-1] == last and parts[0] == first) or entry.name.lower().endswith(" " + full.lower()):
-                return entry.name  # "Lily Eskelsen García", later "Eskelsen García"
-        return full
-
-    def _by_role(self, role: str) -> _Entry | None:
-        people = [e for e in self.entries.values() if e.kind is CitationKind.PERSON and role in e.roles]
-        return max(people, key=lambda e: e.last) if people else None
+        # the first person of two words or more with the same first and last words, or whose name ends
+        # in " " + full ("Lily Eskelsen García", later "Eskelsen García")
+        found = [e for e in (self.people.get((first, last)), self.suffixes.get(full.lower())) if e is not None]
+        return min(found, key=lambda e: e.seq).name if found else full
 
     def _anonymous_like(self, description: str) -> _Entry | None:
-        stem = description.rstrip("s")
-        similar = [
-            e for e in self.entries.values() if e.kind is CitationKind.ANONYMOUS and e.name.split()[-1].rstrip("s") == stem
-        ]
-        return max(similar, key=lambda e: e.last) if similar else None
+        return self.latest.get((CitationKind.ANONYMOUS.value, description.rstrip("s")))
 
     def citations(self) -> list[Citation]:
         out = [
@@ -1002,9 +1036,11 @@ def find_sources(article: Article, sents: list[Sentence], outlet_names: frozense
     starts = [s.start for s in sents]
     with_cue = sorted({bisect.bisect_right(starts, at) - 1 for at in cues})
     captions = _caption_lines(article.body, lex) if ")" in article.body else []
+    caption_starts = [begin for begin, _ in captions]  # lines: in order, apart
     for n in with_cue:
         sent = sents[n]
-        if n < 0 or any(begin <= sent.start < end for begin, end in captions):
+        line = bisect.bisect_right(caption_starts, sent.start) - 1
+        if n < 0 or (line >= 0 and sent.start < captions[line][1]):
             continue
         for phrase in _phrases(sent.text, lex):
             for ref in _classify(phrase, lex):

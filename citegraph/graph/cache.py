@@ -16,12 +16,15 @@ store as a clean build does. Either way the outputs are the same bytes
 
 The files are JSON, never code: each starts with a header line (format,
 the versions the graph depends on, the digest of the store state it was made
-from, and the SHA-256 of the rest), checked before the rest is parsed.
+from, and an HMAC-SHA256 of the header and the rest, keyed with this
+machine's key, which is kept outside OUT: ``fsutil.local_key``), checked
+before the rest is parsed. A file damaged, edited, or written by another
+machine (an OUT folder handed over) fails the check and the graph is built
+from the store.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections import Counter
@@ -30,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import lazy
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, sign, signed
 from ..records import Article, Citation
 from .model import ArticleNote, Change, CitationGraph, DocumentNote, OutletLookup
 
@@ -38,7 +41,7 @@ nx = lazy.load("networkx")
 
 log = logging.getLogger(__name__)
 
-FORMAT = "citegraph-graph-1"
+FORMAT = "citegraph-graph-2"  # 2: signed with the local key (1 had a plain SHA-256)
 CACHE_DIR = ".citegraph"
 GRAPH_FILE = "graph.json"
 JOURNAL_FILE = "journal.json"
@@ -175,14 +178,21 @@ def _next_journal(journal: Journal, base: dict[str, Any], model: CitationGraph,
 # ---------------------------------------------------------------- files
 
 
+def _signed_part(header: dict[str, Any], body: bytes) -> bytes:
+    """What the signature covers: the header's fields (but the signature) and the body."""
+    fields = {k: header.get(k) for k in ("format", "key", "digest")}
+    return json.dumps(fields, sort_keys=True).encode("ascii") + b"\n" + body
+
+
 def _write(path: Path, key: str, digest: str, payload: Any) -> None:
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    header = {"format": FORMAT, "key": key, "digest": digest, "sha256": hashlib.sha256(body).hexdigest()}
+    header = {"format": FORMAT, "key": key, "digest": digest}
+    header["signature"] = sign(_signed_part(header, body))
     atomic_write_bytes(path, json.dumps(header).encode("ascii") + b"\n" + body)
 
 
 def _read(path: Path, key: str, digest: str) -> Any:
-    """The payload of ``path`` when its header is for ``key`` and ``digest`` and its checksum holds, else None."""
+    """The payload of ``path`` when its header is for ``key`` and ``digest`` and its signature holds, else None."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -198,10 +208,10 @@ def _read(path: Path, key: str, digest: str) -> Any:
         if header.get("key") != key or header.get("digest") != digest:
             log.info("%s is for another build: not used", path)
             return None
-        if hashlib.sha256(body).hexdigest() != header.get("sha256"):
-            raise ValueError("its checksum does not match: the file was changed or damaged")
+        if not signed(_signed_part(header, body), header.get("signature")):
+            raise ValueError("its signature does not match: it was changed, damaged or made on another machine")
         return json.loads(body)
-    except ValueError as err:
+    except (ValueError, TypeError, AttributeError) as err:
         log.warning("cannot use %s (%s); building the graph anew", path, err)
         return None
 

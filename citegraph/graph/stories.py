@@ -136,11 +136,11 @@ def find_article(G: nx.DiGraph, ref: str, paths: dict[str, str] | None = None) -
     ref = ref.strip()
     if G.nodes.get(f"article:{ref}", {}).get("kind") == "article":
         return f"article:{ref}"
-    if paths:
-        wanted = os.path.normpath(os.path.abspath(ref))
-        for aid, path in sorted(paths.items()):
-            if path and os.path.normpath(os.path.abspath(path)) == wanted:
-                return f"article:{aid}"
+    if paths:  # an article's path is relative to its input folder: the path given ends with it
+        wanted = os.sep + os.path.normpath(os.path.abspath(ref))
+        found = [aid for aid, path in sorted(paths.items()) if path and wanted.endswith(os.sep + os.path.normpath(path))]
+        if len(found) == 1:
+            return f"article:{found[0]}"
     if "://" in ref:
         key = _url_key(ref)
         for node, url in sorted(G.nodes(data="url")):

@@ -7,6 +7,14 @@ attributes (``cues``, ``evidence``, ``articles``, ``domains``) are written as
 canonical JSON strings; the ``read_*`` functions here decode them again, so a
 file read back equals the graph written (tested). Nodes and edges keep the
 graph's sorted order; nothing depends on the clock.
+
+CSV cells are text a spreadsheet may take for a formula: a cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (OWASP's list), or
+with ``'``, gets a ``'`` in front, so that Excel, LibreOffice and Google
+Sheets show it as text (``=HYPERLINK(...)`` in a title stays a title);
+``read_csv`` takes the quote off again. A carriage return inside a cell
+becomes a line feed (inside quotes): the csv module leaves a bare CR
+unquoted, and spreadsheets start a new row there.
 """
 
 from __future__ import annotations
@@ -31,11 +39,18 @@ INT_ATTRS = frozenset({"count"})
 BOOL_ATTRS = frozenset({"known", "discovered"})
 
 
+# What XML 1.0 cannot hold (GraphML and GEXF are XML): the reader keeps it out of articles, but a user's
+# outlet file may still bring it; it becomes U+FFFD rather than stop the export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
     if value is None:
         return ""
+    if isinstance(value, str) and _NOT_XML.search(value):
+        return _NOT_XML.sub("\ufffd", value)
     return value
 
 
@@ -43,8 +58,8 @@ def flatten(G: nx.DiGraph) -> nx.DiGraph:
     """A copy of ``G`` whose list/dict attributes are JSON strings and ``None`` is ``""``."""
     F = nx.DiGraph()
     F.graph.update({k: _encode(v) for k, v in sorted(G.graph.items())})
-    F.add_nodes_from((n, {k: _encode(v) for k, v in d.items()}) for n, d in G.nodes(data=True))
-    F.add_edges_from((u, v, {k: _encode(x) for k, x in d.items()}) for u, v, d in G.edges(data=True))
+    F.add_nodes_from((_encode(n), {k: _encode(v) for k, v in d.items()}) for n, d in G.nodes(data=True))
+    F.add_edges_from((_encode(u), _encode(v), {k: _encode(x) for k, x in d.items()}) for u, v, d in G.edges(data=True))
     return F
 
 
@@ -102,14 +117,15 @@ def nodes_csv(G: nx.DiGraph) -> str:
     """A line per node: ``id`` and every attribute (lists as JSON)."""
     F = flatten(G)
     cols = sorted({k for _, d in F.nodes(data=True) for k in d})
-    return _csv([["id", *cols], *([n, *[_csv_cell(d.get(c)) for c in cols]] for n, d in F.nodes(data=True))])
+    rows = ([_csv_cell(n), *[_csv_cell(d.get(c)) for c in cols]] for n, d in F.nodes(data=True))
+    return _csv([["id", *cols], *rows])
 
 
 def edges_csv(G: nx.DiGraph) -> str:
     """A line per edge: ``source``, ``target`` and every attribute (lists as JSON)."""
     F = flatten(G)
     cols = sorted({k for _, _, d in F.edges(data=True) for k in d})
-    rows = ([u, v, *[_csv_cell(d.get(c)) for c in cols]] for u, v, d in F.edges(data=True))
+    rows = ([_csv_cell(u), _csv_cell(v), *[_csv_cell(d.get(c)) for c in cols]] for u, v, d in F.edges(data=True))
     return _csv([["source", "target", *cols], *rows])
 
 
@@ -124,12 +140,23 @@ def _csv(rows: Iterable[list[Any]]) -> str:
     return buffer.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    text = str(value)
+    if "\r" in text:  # the csv module leaves a bare CR unquoted, and readers start a row there
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text
+
+
+def _csv_text(cell: str) -> str:
+    """A cell as ``_csv_cell`` was given it: without the quote that keeps spreadsheets from evaluating it."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS + ("'",)) else cell
 
 
 _WRITERS = {
@@ -176,7 +203,7 @@ def read_node_link(path: Path) -> nx.DiGraph:
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+        return [{k: _csv_text(v) for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
 def _restore(row: dict[str, str], fields: Iterable[str], keys: set[str]) -> dict[str, Any]:

@@ -6,6 +6,6 @@ any web page), ``htmlpage`` (HTML: metadata, captions, dates; ``htmlbody``
 for the body). ``helpers`` holds what the parsers share.
 """
 
-from .files import ReadOptions, discover, iter_articles
+from .files import ReadOptions, discover, iter_articles, read_one
 
-__all__ = ["ReadOptions", "discover", "iter_articles"]
+__all__ = ["ReadOptions", "discover", "iter_articles", "read_one"]

@@ -130,11 +130,20 @@ def _abs(path: str | os.PathLike[str]) -> str:
 
 
 def _find_sidecars(folder: str) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if is_sidecar(name):
-                yield os.path.join(dirpath, name)
+    """The sidecars under ``folder``, in sorted order; walked without recursion (any depth), symlinked
+    folders not entered, a folder that cannot be listed passed over (the reader says so)."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as entries:
+                found = sorted((e.name, e.path, e.is_dir(follow_symlinks=False)) for e in entries)
+        except OSError:
+            continue
+        for name, path, is_dir in found:
+            if not is_dir and is_sidecar(name):
+                yield path
+        stack.extend(path for name, path, is_dir in reversed(found) if is_dir)
 
 
 # ---------------------------------------------------------------- the tables

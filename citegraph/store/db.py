@@ -11,6 +11,15 @@ Each input file is committed in one transaction together with its articles,
 citations and skips, so a build killed midway leaves a consistent store and
 the next build carries on from it.
 
+Nothing in the file is taken on trust (docs/STORE.md, "Damage"). A build
+that changed the store seals it: ``citegraph.sqlite.seal`` holds the SHA-256
+of the file, signed with this machine's key (``fsutil.local_key``). Before
+the store is changed or read for outputs, ``verify`` checks the seal (or,
+after a build that was killed, ``PRAGMA quick_check``); a store that fails,
+or that no seal of this machine vouches for, is rebuilt from the inputs (it
+is only a cache of them), and ``notes`` says so. An SQLite file that is not
+a citegraph store is refused and left alone.
+
 >>> import tempfile; from pathlib import Path
 >>> with Store.open(Path(tempfile.mkdtemp()) / "s.sqlite") as s:
 ...     s.counts()
@@ -28,7 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from ..errors import BuildError
+from ..errors import OutputError, StoreError
+from ..fsutil import atomic_write_text, checkpoint, sign, signed
 from ..fsutil import jsonl_line as line
 from ..records import Article, Citation, Skip
 
@@ -39,6 +49,10 @@ STORE_NAME = "citegraph.sqlite"
 # Files whose mtime is this close to the last scan are hashed even when their
 # size and mtime match: they may have changed again within the clock's tick.
 _RACY_NS = 2_000_000_000
+SEAL_FORMAT = "citegraph-store-seal-1"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_TABLES = frozenset({"meta", "files", "articles", "citations", "skips"})
+_COMPANIONS = ("-wal", "-shm", "-journal")  # SQLite's files beside the store
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -94,6 +108,20 @@ CREATE TABLE IF NOT EXISTS skips (
 """
 
 
+def _key(path: str) -> str | bytes:
+    """A file's key in the store: its path, or for a name that is not UTF-8 its bytes (SQLite keeps a BLOB)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def _path(key: str | bytes) -> str:
+    """The path a ``_key`` stands for."""
+    return os.fsdecode(key) if isinstance(key, bytes) else key
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -127,11 +155,24 @@ class FileResult:
 
 @dataclass(frozen=True)
 class ScanPlan:
-    """What a build must do: files to read, files gone, how many are unchanged."""
+    """What a build must do: files to read, files gone, how many are unchanged; ``apply`` makes it so.
+
+    ``touched`` files have the same bytes and a new stat or order; ``fresh``: the reader changed, every
+    stored file is dropped; ``scan_ns``: the new scan time, None when nothing changed (the store is left
+    as it is: a rebuild with nothing to do writes nothing).
+    """
 
     to_read: tuple[FileState, ...]
     deleted: tuple[str, ...]
     unchanged: int
+    touched: tuple[FileState, ...] = ()
+    fresh: bool = False
+    reader: str = ""
+    scan_ns: int | None = None
+
+    @property
+    def writes(self) -> bool:
+        return bool(self.to_read or self.deleted or self.touched or self.fresh or self.scan_ns is not None)
 
 
 class Store:
@@ -140,42 +181,149 @@ class Store:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
+        self.notes: list[str] = []  # what happened to the store that the user should hear (rebuilt, and why)
+        self._seal: dict | None = None  # the seal found beside it (checked), or None
+        self._trusted = True  # checked (or new): may be changed and read for outputs
+        self._wrote = False  # changed by this process: sealed again on close
+        self._condemned = False  # found damaged while in use: the next build rebuilds it
 
     @classmethod
     def open(cls, path: Path) -> Store:
+        """Open (or make) the store at ``path``.
+
+        A file that is not SQLite is moved aside (``citegraph.sqlite.damaged``)
+        and a new store made; an SQLite database that citegraph did not make is
+        refused, untouched (``StoreError``). Whether the store can be trusted is
+        checked later, by ``verify``, only when a build needs its contents.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        notes: list[str] = []
+        seal = _read_seal(path)
+        if not _looks_like_sqlite(path):
+            aside = path.with_name(path.name + ".damaged")
+            os.replace(path, aside)
+            _remove_companions(path)
+            notes.append(f"{path} was not an SQLite file: it was moved to {aside.name} and the store rebuilt "
+                         "from the inputs")
+            seal = None
         try:
-            db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            store = cls(db, path)
+            store = cls._opened(path, seal)
+        except sqlite3.DatabaseError as err:  # damaged beyond reading its schema
+            if isinstance(err, sqlite3.OperationalError):
+                raise store_error(err, path) from err
+            _remove_store(path)
+            store = cls._opened(path, None)
+            store.notes.append(f"the store {path} was damaged ({err}): it is only a cache of the inputs, so it "
+                               "was rebuilt from them")
+        store.notes[:0] = notes
+        return store
+
+    @classmethod
+    def _opened(cls, path: Path, seal: dict | None) -> Store:
+        db = _connect(path, setup=False)
+        try:
+            tables = _tables(db)
+            if tables and not _is_ours(db, tables):
+                raise StoreError(f"{path} is an SQLite database that citegraph did not make (tables: "
+                                 f"{', '.join(sorted(tables))}); citegraph keeps its store at OUT/{STORE_NAME}: "
+                                 "move that file elsewhere or choose another --out. It was not changed.")
+            _setup(db)
+        except BaseException:
+            db.close()
+            raise
+        store = cls(db, path)
+        store._seal = seal
+        try:
+            if tables and seal is None:
+                store._reset("was not sealed by citegraph on this machine (an older citegraph, another machine or "
+                             "an edit made it)")
+            elif tables:
+                store._trusted = False
             store._migrate()
-        except sqlite3.DatabaseError as err:
-            raise BuildError(f"{path} is not a citegraph store ({err}); delete it to rebuild from scratch.") from err
+        except BaseException:
+            store.db.close()
+            raise
         return store
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            self._condemned = True  # malformed while in use: never sealed again
         self.close()
 
     def close(self) -> None:
+        """Close the store; when this process changed it, seal it (the file's SHA-256, signed)."""
+        if self._wrote and not self._condemned:
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
         self.db.close()
+        if self._condemned:
+            _remove(_seal_path(self.path))
+        elif self._wrote:
+            _write_seal(self.path, "sealed", _store_digest(self.path))
+
+    def verify(self) -> bool:
+        """Check the store before it is changed or read for outputs; True when it failed and was made anew.
+
+        A sealed store must have the bytes its seal names; one whose last
+        build was killed (seal ``open``) must pass ``PRAGMA quick_check``
+        (SQLite's journal keeps it consistent; the check finds damage since).
+        """
+        if self._trusted:
+            return False
+        seal = self._seal or {}
+        if seal.get("state") == "sealed":
+            problem = None if _store_digest(self.path) == seal.get("sha256") else \
+                "changed since the last build sealed it (damaged, or edited by another program)"
+        else:
+            try:
+                rows = [r[0] for r in self.db.execute("PRAGMA quick_check(5)")]
+            except sqlite3.DatabaseError as err:
+                rows = [str(err)]
+            problem = None if rows == ["ok"] else f"was damaged (PRAGMA quick_check: {'; '.join(rows)})"
+        if problem:
+            self._reset(problem)
+            return True
+        self._trusted = True
+        return False
+
+    def _reset(self, why: str) -> None:
+        """Start afresh: remove the store's files and make an empty store (it is only a cache of the inputs)."""
+        log.warning("the store %s %s: rebuilding it from the inputs", self.path, why)
+        self.db.close()
+        _remove_store(self.path)
+        self.db = _connect(self.path)
+        self.notes.append(f"the store {self.path} {why}: it is only a cache of the inputs, so it was rebuilt from them")
+        self._seal, self._trusted = None, True
+        self._migrate()
+
+    def _writing(self) -> None:
+        """Before the first change: the store must have been checked, and its seal says a build is under way."""
+        if self._wrote:
+            return
+        if self.verify():
+            raise StoreError(f"the store {self.path} was found damaged while it was being updated and was "
+                             "rebuilt empty; run the build again")
+        _write_seal(self.path, "open", "")
+        self._wrote = True
 
     def _migrate(self) -> None:
         version = self.get_meta("schema_version")
         if version is not None and version != str(SCHEMA_VERSION):
-            log.info("store schema %s is not %s: starting afresh", version, SCHEMA_VERSION)
-            with self.transaction():
-                for table in ("citations", "skips", "articles", "files", "meta"):
-                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
-        self.db.executescript(_SCHEMA)
+            self._reset(f"was made with store schema {version}, not {SCHEMA_VERSION}")  # and migrates the new one
+            return
+        if not _TABLES <= _tables(self.db):
+            self._writing()
+            self.db.executescript(_SCHEMA)
         self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def transaction(self) -> _Transaction:
+        self._writing()
         return _Transaction(self.db)
 
     # -- meta -------------------------------------------------------------
@@ -187,6 +335,10 @@ class Store:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str | None) -> None:
+        """Set (None: delete) a meta key; writes nothing when it already holds ``value``."""
+        if self.get_meta(key) == value:
+            return
+        self._writing()
         if value is None:
             self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
         else:
@@ -201,14 +353,13 @@ class Store:
         """Compare the files found on disk with the store: stat first, hash only when stat differs.
 
         ``reader`` is the ``read_key``: when it changed every file is read again.
-        ``started_ns`` (taken before the files were stat-ed) becomes the new scan time.
+        ``started_ns`` (taken before the files were stat-ed) becomes the new scan time
+        when anything changed. Reads only: ``apply`` writes the plan's changes.
         """
         last_scan = int(self.get_meta("scan_ns") or 0)
-        with self.transaction():
-            if self.get_meta("read_key") != reader:
-                self.db.execute("DELETE FROM files")
-                self.set_meta("read_key", reader)
-        known = {row[0]: row for row in self.db.execute("SELECT path, rel, ord, size, mtime_ns, sha256 FROM files")}
+        fresh = self.get_meta("read_key") != reader
+        rows = () if fresh else self.db.execute("SELECT path, rel, ord, size, mtime_ns, sha256 FROM files")
+        known = {_path(row[0]): row for row in rows}
         to_read: list[FileState] = []
         touched: list[FileState] = []
         settled = last_scan - _RACY_NS
@@ -222,43 +373,69 @@ class Store:
             elif verdict == "touch":
                 touched.append(state)
         deleted = sorted(set(known) - {s.path for s in found})
+        changed = fresh or to_read or touched or deleted
+        return ScanPlan(to_read=tuple(to_read), deleted=tuple(deleted), unchanged=len(found) - len(to_read),
+                        touched=tuple(touched), fresh=fresh, reader=reader,
+                        scan_ns=started_ns if changed else None)
+
+    def apply(self, plan: ScanPlan) -> None:
+        """Write what ``plan`` found: a new reader drops every file; new stats; the scan time; files gone."""
+        if not plan.writes:
+            return
         with self.transaction():
+            if plan.fresh:
+                self.db.execute("DELETE FROM files")
+                self.set_meta("read_key", plan.reader)
             self.db.executemany(
                 "UPDATE files SET ord = ?, size = ?, mtime_ns = ? WHERE path = ?",
-                ((s.ord, s.size, s.mtime_ns, s.path) for s in touched),
+                ((s.ord, s.size, s.mtime_ns, _key(s.path)) for s in plan.touched),
             )
-            self.set_meta("scan_ns", str(started_ns))
-        return ScanPlan(to_read=tuple(to_read), deleted=tuple(deleted), unchanged=len(found) - len(to_read))
+            if plan.scan_ns is not None:
+                self.set_meta("scan_ns", str(plan.scan_ns))
+        if plan.deleted:
+            self.delete_files(plan.deleted)
 
     def delete_files(self, paths: Iterable[str]) -> None:
         with self.transaction():
-            self.db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in paths))
+            self.db.executemany("DELETE FROM files WHERE path = ?", ((_key(p),) for p in paths))
 
     # -- writing ------------------------------------------------------------
     def put_files(self, results: Iterable[FileResult], extracted_with: str) -> None:
-        """Replace each file's rows with its new articles, citations and skips, in one transaction."""
+        """Replace each file's rows with its new articles, citations and skips, in one transaction.
+
+        A file whose rows SQLite refuses is stored as a skip with the reason, and the others go on.
+        """
         with self.transaction():
             for result in results:
-                self._put_file(result, extracted_with)
+                self.db.execute("SAVEPOINT file")
+                try:
+                    self._put_file(result, extracted_with)
+                except (sqlite3.DataError, sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError) as err:
+                    self.db.execute("ROLLBACK TO file")
+                    reason = f"cannot be stored ({type(err).__name__}: {err}); please report this file"
+                    self._put_file(FileResult(result.file, (), (Skip(result.file.rel, reason),)), extracted_with)
+                self.db.execute("RELEASE file")
+        checkpoint("stored a batch")
 
     def _put_file(self, result: FileResult, extracted_with: str) -> None:
         f = result.file
-        self.db.execute("DELETE FROM files WHERE path = ?", (f.path,))
+        key = _key(f.path)
+        self.db.execute("DELETE FROM files WHERE path = ?", (key,))
         self.db.execute(
             "INSERT INTO files (path, rel, ord, size, mtime_ns, sha256) VALUES (?, ?, ?, ?, ?, ?)",
-            (f.path, f.rel, f.ord, f.size, f.mtime_ns, f.sha256),
+            (key, f.rel, f.ord, f.size, f.mtime_ns, f.sha256),
         )
         for article, citations in result.articles:
             cur = self.db.execute(
                 "INSERT INTO articles (id, file, title, publisher, published, url, byline, format, record,"
                 " extracted_with) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article.id, f.path, article.title, article.publisher, article.published, article.url,
+                (article.id, key, article.title, article.publisher, article.published, article.url,
                  article.byline, article.format, line(article.to_dict()), extracted_with),
             )
             self._put_citations(cur.lastrowid, citations)
         self.db.executemany(
             "INSERT INTO skips (file, seq, path, reason) VALUES (?, ?, ?, ?)",
-            ((f.path, i, s.path, s.reason) for i, s in enumerate(result.skips)),
+            ((key, i, s.path, s.reason) for i, s in enumerate(result.skips)),
         )
 
     def _put_citations(self, rowid: int, citations: Sequence[Citation]) -> None:
@@ -274,15 +451,38 @@ class Store:
             rows,
         )
 
-    def put_citations(self, results: Iterable[tuple[int, Sequence[Citation]]], extracted_with: str) -> None:
-        """Replace the citations of already stored articles (by rowid), in one transaction."""
+    def put_citations(self, results: Iterable[tuple[int, Sequence[Citation] | str]], extracted_with: str) -> None:
+        """Replace the citations of already stored articles (by rowid), in one transaction.
+
+        A result that is a string is why the article could not be extracted: the article becomes a skip
+        of its file, and the file is read again by the next build.
+        """
         with self.transaction():
             for rowid, citations in results:
+                if isinstance(citations, str):
+                    self._drop_article(rowid, citations)
+                    continue
                 self.db.execute("DELETE FROM citations WHERE article = ?", (rowid,))
                 self._put_citations(rowid, citations)
                 self.db.execute("UPDATE articles SET extracted_with = ? WHERE rowid = ?", (extracted_with, rowid))
+        checkpoint("stored re-extracted citations")
+
+    def _drop_article(self, rowid: int, reason: str) -> None:
+        found = self.db.execute("SELECT id, file FROM articles WHERE rowid = ?", (rowid,)).fetchone()
+        if found is None:
+            return
+        aid, key = found
+        seq = self.db.execute("SELECT coalesce(max(seq), -1) + 1 FROM skips WHERE file = ?", (key,)).fetchone()[0]
+        self.db.execute("DELETE FROM articles WHERE rowid = ?", (rowid,))
+        self.db.execute("INSERT INTO skips (file, seq, path, reason) VALUES (?, ?, ?, ?)", (key, seq, aid, reason))
+        self.db.execute("UPDATE files SET size = -1, sha256 = '' WHERE path = ?", (key,))  # read again next time
 
     # -- reading ------------------------------------------------------------
+    def timed_out(self) -> set[str]:
+        """Files that were skipped for taking too long (``update.OVER_TIME``)."""
+        rows = self.db.execute("SELECT DISTINCT file FROM skips WHERE reason LIKE '%the time limit for one file%'")
+        return {_path(key) for (key,) in rows}
+
     def stale_count(self, extracted_with: str) -> int:
         sql = "SELECT count(*) FROM articles WHERE extracted_with IS NOT ?"
         return self.db.execute(sql, (extracted_with,)).fetchone()[0]
@@ -318,7 +518,7 @@ class Store:
 
         What the graph stages need, without parsing the stored bodies (most of the store's bytes).
         """
-        columns = "a.id, a.title, a.publisher, a.published, a.byline, a.url, a.format, a.file"
+        columns = "a.id, a.title, a.publisher, a.published, a.byline, a.url, a.format, f.rel"
         for aid, title, publisher, published, byline, url, fmt, path in self._ordered_articles(columns):
             yield Article(id=aid, title=title, body="", publisher=publisher, published=published, byline=byline,
                           url=url, format=fmt, path=path)
@@ -326,7 +526,7 @@ class Store:
     def fingerprints(self) -> dict[str, tuple[str, str, str | None]] | None:
         """``article id -> (file, file sha256, extraction key)``: an article whose fingerprint is unchanged
         has the same record and citations. None when two articles share an id."""
-        sql = "SELECT a.id, a.file, f.sha256, a.extracted_with FROM articles a JOIN files f ON a.file = f.path"
+        sql = "SELECT a.id, f.rel, f.sha256, a.extracted_with FROM articles a JOIN files f ON a.file = f.path"
         found = {aid: (path, sha, key) for aid, path, sha, key in self.db.execute(sql)}
         return found if len(found) == self.counts()[0] else None
 
@@ -339,8 +539,9 @@ class Store:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             heads = self.db.execute(
-                "SELECT a.rowid, a.id, a.title, a.publisher, a.published, a.byline, a.url, a.format, a.file"
-                f" FROM articles a WHERE a.id IN ({marks}) ORDER BY a.id", chunk).fetchall()
+                "SELECT a.rowid, a.id, a.title, a.publisher, a.published, a.byline, a.url, a.format, f.rel"
+                f" FROM articles a JOIN files f ON a.file = f.path WHERE a.id IN ({marks}) ORDER BY a.id",
+                chunk).fetchall()
             for rowid, aid, title, publisher, published, byline, url, fmt, path in heads:
                 article = Article(id=aid, title=title, body="", publisher=publisher, published=published,
                                   byline=byline, url=url, format=fmt, path=path)
@@ -404,8 +605,21 @@ class Store:
             digest.update(part.encode() + b"\0")
         for key in ("read_key", "extraction_key"):
             digest.update((self.get_meta(key) or "").encode() + b"\0")
-        for row in self.db.execute("SELECT path, rel, ord, sha256 FROM files ORDER BY path"):
-            digest.update("\0".join(map(str, row)).encode() + b"\n")
+        for path, *rest in self.db.execute("SELECT path, rel, ord, sha256 FROM files ORDER BY path"):
+            digest.update("\0".join(map(str, [_path(path).encode("utf-8", "surrogateescape"), *rest])).encode() + b"\n")
+        return digest.hexdigest()
+
+    def content_digest(self, *extra: str) -> str:
+        """A digest of what the records are made from, wherever the inputs lie: each file's id (its
+        path relative to its input) and contents, the reader's and extractor's versions, and ``extra``.
+        Two builds of the same files give the same digest, in any folder (the provenance stamp's)."""
+        digest = hashlib.sha256()
+        for part in extra:
+            digest.update(part.encode() + b"\0")
+        for key in ("read_key", "extraction_key"):
+            digest.update((self.get_meta(key) or "").encode() + b"\0")
+        for rel, sha256 in self.db.execute("SELECT rel, sha256 FROM files ORDER BY rel, ord"):
+            digest.update(f"{rel}\0{sha256}\n".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
 
@@ -431,6 +645,117 @@ def _safe_hash(path: str) -> str:
         return ""
 
 
+def _connect(path: Path, setup: bool = True) -> sqlite3.Connection:
+    """A connection to the store at ``path`` (with ``setup``: WAL, foreign keys); errors say what to do."""
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        if setup:
+            _setup(db)
+    except sqlite3.OperationalError as err:
+        raise store_error(err, path) from err
+    return db
+
+
+def _setup(db: sqlite3.Connection) -> None:
+    """The store's settings (after ``Store.open`` knows the file is citegraph's: WAL mode rewrites its header)."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+
+
+def store_error(err: sqlite3.Error, path: Path) -> Exception:
+    """The ``CitegraphError`` for an SQLite error while writing the store at ``path`` (or ``err`` itself)."""
+    text = str(err).lower()
+    if "full" in text:
+        return OutputError(f"no space left for the store {path} ({err}); free some space or choose another "
+                           "--out. The store is consistent and the next build carries on from it.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
+        return StoreError(f"cannot write the store {path} ({err}): its folder must be writable; make it "
+                          "writable or choose another --out. The store was not changed.")
+    return err
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {name for (name,) in rows if not name.startswith("sqlite_")}
+
+
+def _is_ours(db: sqlite3.Connection, tables: set[str]) -> bool:
+    """A citegraph store (or one a killed build began): citegraph's tables only, ``meta`` among them."""
+    return tables <= _TABLES and "meta" in tables
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    """True for an SQLite file, an empty file or no file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # unreadable: connecting says why
+    return head in (b"", _SQLITE_HEADER)
+
+
+def _seal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".seal")
+
+
+def _store_digest(path: Path) -> str:
+    """SHA-256 of the store's bytes, and of its write-ahead log when one is left."""
+    digest = hashlib.sha256()
+    for name in (path, path.with_name(path.name + "-wal")):
+        try:
+            with open(name, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            pass
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _seal_text(state: str, sha256: str) -> str:
+    return json.dumps({"format": SEAL_FORMAT, "state": state, "sha256": sha256}, sort_keys=True)
+
+
+def _write_seal(path: Path, state: str, sha256: str) -> None:
+    text = _seal_text(state, sha256)
+    atomic_write_text(_seal_path(path), json.dumps({"seal": text, "signature": sign(text.encode())}) + "\n")
+
+
+def _read_seal(path: Path) -> dict | None:
+    """The seal beside the store, when this machine signed it; else None."""
+    try:
+        outer = json.loads(_seal_path(path).read_text(encoding="utf-8"))
+        text = outer["seal"]
+        if not signed(text.encode(), outer.get("signature")):
+            log.info("the seal of %s is not signed on this machine", path)
+            return None
+        seal = json.loads(text)
+        return seal if seal.get("format") == SEAL_FORMAT else None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _remove_companions(path: Path) -> None:
+    for suffix in _COMPANIONS:
+        _remove(path.with_name(path.name + suffix))
+
+
+def _remove_store(path: Path) -> None:
+    _remove(path)
+    _remove_companions(path)
+    _remove(_seal_path(path))
+
+
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception."""
 
@@ -446,12 +771,18 @@ class _Transaction:
 
 
 def stat_files(sources: Iterable[tuple[Path, str]]) -> list[FileState]:
-    """``FileState`` (without hash) for each ``(path, rel)`` in reading order."""
+    """``FileState`` (without hash) for each ``(path, rel)`` in reading order.
+
+    A folder that could not be listed (``rel`` ends in ``/``) or a file that cannot be stat-ed gets size
+    -1: it is looked at again by every build.
+    """
     states = []
     for ord_, (path, rel) in enumerate(sources):
         try:
             st = os.stat(path)
         except OSError:
+            st = None
+        if st is None or rel.endswith("/"):
             states.append(FileState(str(path), rel, ord_, -1, -1))
         else:
             states.append(FileState(str(path), rel, ord_, st.st_size, st.st_mtime_ns))

@@ -39,6 +39,7 @@ class WorkContext:
     outlets_file: str | None  # absolute path, so a worker elsewhere finds it
     base: str  # the build's working folder: relative input paths are resolved against it
     metadata: MetadataSpec = MetadataSpec()  # sidecars and --publisher rules (absolute paths)
+    file_timeout: float = 0.0  # seconds to read and extract one file (0: no limit)
 
 
 class Runner(Protocol):
@@ -71,7 +72,34 @@ class LocalPool:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         warm = {"initializer": self.warm, "initargs": (ctx,)} if self.warm else {}
         with cf.ProcessPoolExecutor(self.jobs, mp_context=context, **warm) as pool:
-            yield from bounded(pool.submit, fn, batches, ctx, self.jobs * IN_FLIGHT_PER_WORKER, cf.Future.result)
+
+            def submit(f: Callable, batch: Any, c: WorkContext) -> cf.Future:
+                future = pool.submit(f, batch, c)
+                future.batch = batch  # type: ignore[attr-defined]  # named if its worker dies
+                return future
+
+            yield from bounded(submit, fn, batches, ctx, self.jobs * IN_FLIGHT_PER_WORKER, _pool_result)
+
+
+def _pool_result(future: cf.Future) -> Any:
+    """A pool batch's result; a worker that died (killed, out of memory, a crash in C code) is a ``BuildError``."""
+    batch = getattr(future, "batch", ())
+    try:
+        return future.result()
+    except cf.process.BrokenProcessPool as err:
+        raise BuildError(
+            f"a worker process died while reading and extracting {_describe(batch)} (killed, perhaps out of "
+            "memory, or crashed); what was read before is kept in the store: run the build again, with --jobs 1 "
+            "to see which file stops it"
+        ) from err
+
+
+def _describe(batch: Any) -> str:
+    """The files of a batch of ``FileState`` ("sub/a.txt and 15 more"), else its size."""
+    names = [getattr(item, "rel", None) for item in batch] if isinstance(batch, (list, tuple)) else []
+    if names and all(names):
+        return names[0] if len(names) == 1 else f"{names[0]} or one of {len(names) - 1} file(s) after it"
+    return f"a batch of {len(batch)} stored article(s)" if isinstance(batch, (list, tuple)) else "a batch"
 
 
 def bounded(submit: Callable, fn: Callable, batches: Iterable[Any], ctx: WorkContext, window: int,

@@ -9,6 +9,12 @@ over: this process, a local process pool or a Dask cluster. Runners stream: at m
 flight, so texts are never all in memory at once, and each batch is
 committed to the store as soon as it comes back. Each worker process builds
 its ``Extractor`` once and keeps it.
+
+One file never stops the batch: reading never raises (``read.read_one``), an
+article the extractor fails on is skipped with the error, and a file whose
+reading and extraction take over ``file_timeout`` seconds is skipped with
+that reason (a timer, ``SIGALRM``, in this process or a pool worker; Dask
+runs tasks in threads, where no timer can interrupt them).
 """
 
 from __future__ import annotations
@@ -17,16 +23,20 @@ import dataclasses
 import json
 import logging
 import os
+import signal
+import sqlite3
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from ..extract import Extractor, Gazetteer
-from ..read import ReadOptions, discover, iter_articles
+from ..read import ReadOptions, discover, read_one
 from ..read.metadata import MetadataSpec
 from ..records import Article, Citation, Skip
-from .db import FileResult, FileState, Store, sha256_file, stat_files
+from .db import FileResult, FileState, ScanPlan, Store, sha256_file, stat_files
 from .keys import extraction_key, extractor_version, read_key
 from .progress import Progress, ProgressHook
 from .runners import Runner, WorkContext, choose_runner
@@ -74,24 +84,43 @@ def worker_extractor(outlets_file: str | None) -> Any:
 
 
 def read_file(state: FileState, ctx: WorkContext) -> tuple[list[Article], list[Skip]]:
-    """The articles and skips of one file, as a whole-folder read gives them.
+    """The articles and skips of one file, as a whole-folder read gives them (ids from ``state.rel``),
+    wherever this worker runs."""
+    options = ReadOptions(max_bytes=ctx.max_bytes, metadata=ctx.metadata)
+    items = read_one(os.path.join(ctx.base, state.path), state.rel, options)
+    return [a for a in items if isinstance(a, Article)], [s for s in items if isinstance(s, Skip)]
 
-    Ids are made relative to the file's input root and paths are the ones
-    given on the command line, wherever this worker runs.
-    """
-    path = Path(ctx.base) / state.path
-    name, where = path.name, str(path)
-    articles: list[Article] = []
-    skips: list[Skip] = []
+
+class OverTime(BaseException):
+    """A file's reading and extraction ran past its time limit (a ``BaseException``: no reader's
+    ``except Exception`` may swallow it)."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``OverTime`` in this block after ``seconds`` (0: no limit; no limit outside the main thread)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise OverTime()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        for item in iter_articles([path], ReadOptions(max_bytes=ctx.max_bytes, metadata=ctx.metadata)):
-            if isinstance(item, Skip):
-                skips.append(Skip(path=state.path + item.path[len(where):], reason=item.reason))
-            else:
-                articles.append(dataclasses.replace(item, id=state.rel + item.id[len(name):], path=state.path))
-    except OSError as err:
-        skips.append(Skip(path=state.path, reason=f"cannot read the file ({err.strerror or err}); check it exists"))
-    return articles, skips
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+OVER_TIME = "the time limit for one file"  # in the reason of every file skipped for time (``Store.timed_out``)
+
+
+def _over_time(seconds: float) -> str:
+    return (f"reading and extracting it took over {seconds:g} s, {OVER_TIME}; it may be made "
+            "to stall citegraph: --exclude it, or raise the limit with --file-timeout")
 
 
 def process_files(batch: Sequence[FileState], ctx: WorkContext) -> list[FileResult]:
@@ -103,16 +132,44 @@ def process_files(batch: Sequence[FileState], ctx: WorkContext) -> list[FileResu
             state = state._replace(sha256=sha256_file(Path(ctx.base) / state.path))
         except OSError:
             pass
-        articles, skips = read_file(state, ctx)
-        pairs = tuple((a, tuple(extractor.extract(a))) for a in articles)
-        results.append(FileResult(file=state, articles=pairs, skips=tuple(sorted(skips))))
+        try:
+            with time_limit(ctx.file_timeout):
+                articles, skips = read_file(state, ctx)
+                pairs, failed = _extract_each(extractor, articles)
+        except OverTime:
+            pairs, skips, failed = (), [Skip(state.rel, _over_time(ctx.file_timeout))], []
+        if failed:  # stored with no size or hash: the next build reads the file again, and its outputs follow
+            state = state._replace(size=-1, sha256="")
+        results.append(FileResult(file=state, articles=pairs, skips=tuple(sorted(skips + failed))))
     return results
 
 
-def extract_records(batch: Sequence[tuple[int, str]], ctx: WorkContext) -> list[tuple[int, tuple[Citation, ...]]]:
-    """Re-extract stored articles, given as ``(rowid, article JSON)`` (a worker task)."""
+def _extract_each(extractor: Any, articles: list[Article]) -> tuple[tuple[tuple[Article, tuple[Citation, ...]], ...], list[Skip]]:
+    """Each article with its citations; an article the extractor fails on is a ``Skip`` with the error."""
+    pairs, failed = [], []
+    for article in articles:
+        try:
+            pairs.append((article, tuple(extractor.extract(article))))
+        except Exception as err:  # noqa: BLE001 - one bad article must not stop the batch
+            log.debug("extractor failed on %s", article.id, exc_info=True)
+            failed.append(Skip(article.id, f"extractor failed ({type(err).__name__}: {err}); please report this file"))
+    return tuple(pairs), failed
+
+
+def extract_records(batch: Sequence[tuple[int, str]], ctx: WorkContext) -> list[tuple[int, tuple[Citation, ...] | str]]:
+    """Re-extract stored articles, given as ``(rowid, article JSON)`` (a worker task); an article that
+    fails (or runs past the time limit) gives the reason instead of its citations."""
     extractor = worker_extractor(ctx.outlets_file)
-    return [(rowid, tuple(extractor.extract(Article.from_dict(json.loads(record))))) for rowid, record in batch]
+    results: list[tuple[int, tuple[Citation, ...] | str]] = []
+    for rowid, record in batch:
+        try:
+            with time_limit(ctx.file_timeout):
+                results.append((rowid, tuple(extractor.extract(Article.from_dict(json.loads(record))))))
+        except OverTime:
+            results.append((rowid, _over_time(ctx.file_timeout)))
+        except Exception as err:  # noqa: BLE001 - one bad article must not stop the batch
+            results.append((rowid, f"extractor failed ({type(err).__name__}: {err}); please report this file"))
+    return results
 
 
 def _warm(ctx: WorkContext) -> None:
@@ -134,6 +191,8 @@ class UpdateOptions:
     jobs: int = 0
     dask_scheduler: str | None = None
     metadata: MetadataSpec = MetadataSpec()
+    file_timeout: float = 60.0  # seconds to read and extract one file (0: no limit)
+    skip_folders: tuple[str, ...] = ()  # never read from (the build's own output folder)
 
 
 @dataclass(frozen=True)
@@ -149,7 +208,7 @@ class UpdateSummary:
 
 def scan(options: UpdateOptions) -> list[FileState]:
     read_opts = ReadOptions(include=options.include, exclude=options.exclude, max_bytes=options.max_bytes,
-                            metadata=options.metadata)
+                            metadata=options.metadata, skip_folders=options.skip_folders)
     return stat_files((s.path, s.rel) for s in discover(list(options.inputs), read_opts))
 
 
@@ -159,16 +218,23 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
     started = time.perf_counter()
     scan_ns = time.time_ns()
     found = scan(options)
-    plan = store.plan(found, read_key(options.max_bytes, options.metadata.digest), scan_ns)
+    key = extraction_key(options.outlets_file)
+    try:
+        plan, stale = _plan(store, found, options, key, scan_ns)
+        changes = bool(plan.writes or stale or _versions_changed(store, options, key))
+    except sqlite3.DatabaseError as err:  # unreadable: damaged, unless the store was checked already
+        if isinstance(err, sqlite3.OperationalError) or store.verify() is False:
+            raise
+        changes = True
+    if changes and store.verify():
+        plan, stale = _plan(store, found, options, key, scan_ns)  # the store was damaged and is empty now
     if plan.deleted:
         log.info("dropping %d deleted file(s)", len(plan.deleted))
-        store.delete_files(plan.deleted)
-    key = extraction_key(options.outlets_file)
-    stale = store.stale_count(key)
+    store.apply(plan)
     log.info("%d file(s): %d to read, %d unchanged; %d stored article(s) to re-extract",
              len(found), len(plan.to_read), plan.unchanged, stale)
     outlets = str(Path(options.outlets_file).resolve()) if options.outlets_file else None
-    ctx = WorkContext(options.max_bytes, outlets, os.getcwd(), options.metadata)
+    ctx = WorkContext(options.max_bytes, outlets, os.getcwd(), metadata=options.metadata, file_timeout=options.file_timeout)
     if plan.to_read or stale:
         cached_gazetteer(ctx.outlets_file)
         worker_extractor(ctx.outlets_file)  # a bad --outlets file fails here, before any worker starts
@@ -200,12 +266,36 @@ def _reextract(store: Store, key: str, runner: Runner, ctx: WorkContext, tracker
         tracker.advance(extracted=len(results), units=len(results))
 
 
-def _note_versions(store: Store, options: UpdateOptions, key: str) -> None:
+def _plan(store: Store, found: list[FileState], options: UpdateOptions, key: str, scan_ns: int) -> tuple[ScanPlan, int]:
+    """The scan plan, and how many stored articles were extracted with another key.
+
+    A new extractor also reads again the files skipped for time (the new code may be quicker).
+    """
+    plan = store.plan(found, read_key(options.max_bytes, options.metadata.digest), scan_ns)
+    stale = store.stale_count(key)
+    if stale and not plan.fresh:
+        timed_out = store.timed_out() - {s.path for s in plan.to_read}
+        if timed_out:
+            again = tuple(s for s in found if s.path in timed_out)
+            plan = dataclasses.replace(plan, to_read=plan.to_read + again, unchanged=plan.unchanged - len(again),
+                                       scan_ns=scan_ns)
+    return plan, stale
+
+
+def _versions(options: UpdateOptions, key: str) -> dict[str, str]:
     outlets = sha256_file(Path(options.outlets_file)) if options.outlets_file else ""
-    with store.transaction():
-        store.set_meta("extractor_version", extractor_version())
-        store.set_meta("outlets_sha256", outlets)
-        store.set_meta("extraction_key", key)
+    return {"extractor_version": extractor_version(), "outlets_sha256": outlets, "extraction_key": key}
+
+
+def _versions_changed(store: Store, options: UpdateOptions, key: str) -> bool:
+    return any(store.get_meta(name) != value for name, value in _versions(options, key).items())
+
+
+def _note_versions(store: Store, options: UpdateOptions, key: str) -> None:
+    if _versions_changed(store, options, key):
+        with store.transaction():
+            for name, value in _versions(options, key).items():
+                store.set_meta(name, value)
 
 
 class _Tracker:
