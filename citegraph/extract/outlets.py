@@ -84,6 +84,7 @@ class Cues:
     weak_cues: frozenset[str]  # cues a person fits as well as an outlet ("said", "added"): not enough for a shared name
     venue: re.Pattern[str]  # "said on CNN", "On CNN Tuesday, she called ...": a broadcast that carried someone's words
     named_outlet: re.Pattern[str]  # 'a news organization called "The Local"'
+    naming_nouns: frozenset[str]  # its nouns, lower-cased: one must end the words before "called"
 
 
 CUES_FILE = "data/cues.toml"
@@ -162,6 +163,7 @@ def _compile_cues(data: dict) -> Cues:
         outlet_nouns=frozenset(n.casefold() for n in disc["outlet_nouns"]),
         weak_cues=frozenset(" ".join(w.casefold().split()) for w in data["strength"]["weak"]),
         venue=re.compile(rf"(?i:{alternation(data['venue']['speech'])})"),
+        naming_nouns=frozenset(n.casefold() for n in disc["outlet_nouns"] + disc["named_nouns"]),
         named_outlet=re.compile(
             rf"(?i:{alternation(disc['outlet_nouns'] + disc['named_nouns'])})\s+(?i:called|named|known\s+as)\s+"
             rf"[\"“‘']?(?P<name>{token}(?:\s+(?:(?:de|del|la|le|of|the|al|el)\s+){{0,2}}{token}){{0,4}})[\"”’']?"),
@@ -299,10 +301,16 @@ class OutletFinder:
     def _named_matches(self, body: str) -> Iterator[re.Match[str]]:
         """Matches of ``named_outlet``, tried only just before a "called" / "named" / "known as" (fast: the
         pattern opens with a long case-free alternation, slow to try at every position of a body)."""
+        if not any(word in body for word in _NAMING_WORDS):
+            return
+        nouns = self.cues.naming_nouns
         end = 0
         for verb in _NAMING_VERB.finditer(body):
             if verb.start() < end:
                 continue
+            before = body[max(0, verb.start() - 40) : verb.start()].casefold().split()[-3:]
+            if not any(" ".join(before[k:]) in nouns for k in range(len(before))):
+                continue  # no outlet noun right before "called": the common case, no search
             match = self.cues.named_outlet.search(body, max(end, verb.start() - _NAMED_BEFORE), verb.end() + 200)
             if match is not None and match.start() <= verb.start():
                 end = match.end()
@@ -534,6 +542,7 @@ _SOURCE_ENTRY = re.compile(
     r"[\"”]\s*[—–-]\s+(?P<name>[^—–,\n]{2,60}?)\s*(?:,\s*(?:[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?\s+\d{4}"
     r"|\d{4}-\d{2}-\d{2}))?\s*$")
 _NAMING_VERB = re.compile(r"(?i)\s(?:called|named|known\s+as)\s")
+_NAMING_WORDS = ("called", "named", "known", "Called", "Named", "Known", "CALLED", "NAMED", "KNOWN")
 _NAMED_BEFORE = 60  # characters an outlet noun phrase may take before "called"
 
 
