@@ -401,3 +401,22 @@ def test_palettes_stay_distinguishable(vision, palette):
     for a, b in [(a, b) for a in seen for b in seen if str(a) < str(b)]:
         distance = sum((p - q) ** 2 for p, q in zip(seen[a], seen[b])) ** 0.5
         assert distance >= 12, f"{palette} {a} and {b} look alike under {vision}: {distance:.1f}"
+
+
+def test_the_evidence_budget_keeps_the_most_cited_sources_sentences(wikinews_graph):
+    """Above its evidence budget a page keeps the sentences of the most-cited sources' citations and marks
+    the rest as cut (their sentences stay in citations.jsonl); under it nothing is cut."""
+    G = wikinews_graph
+    whole = render_explorer(G, ExplorerOptions())
+    total = payload_of(whole)["meta"]["evidence"]["total"]
+    assert payload_of(whole)["meta"]["evidence"] == {"kept": total, "total": total} and total > 40
+    page = render_explorer(G, ExplorerOptions(evidence_budget=total // 4))
+    data, evidence = payload_of(page), evidence_of(page)
+    kept = data["meta"]["evidence"]
+    assert kept["total"] == total and total // 8 < kept["kept"] <= total // 4
+    assert sum(len(e["e"]) for e in evidence if e and "e" in e) == kept["kept"]
+    cited = {n["id"]: n["c"].get("cited", 0) for n in data["nodes"]}
+    ids = [n["id"] for n in data["nodes"]]
+    kept_min = min(cited[ids[t]] for (_, t, *_), e in zip(data["edges"], evidence) if e and "e" in e)
+    cut_max = max(cited[ids[t]] for (_, t, *_), e in zip(data["edges"], evidence) if e and e.get("cut"))
+    assert kept_min >= cut_max  # the most-cited first

@@ -1115,17 +1115,32 @@ def _verb_cue(ctx: _Context, tv: TypeVocabulary, key: str, before: str, after: s
 # ------------------------------------------------------------------ linking
 
 
+# A mention refers back to one of the last documents of its type, or to any one of the same label: in an
+# article of thousands of memos the search stays bounded (linear, not quadratic); below this many documents
+# of a type every one is a candidate, as always.
+_LINK_WINDOW = 64
+
+
 def _link(mentions: list[_Mention]) -> list[_Doc]:
     docs: list[_Doc] = []
+    by_type: dict[DocType, list[_Doc]] = {}
+    by_label: dict[tuple[DocType, str], _Doc] = {}
     for m in mentions:
-        same = [d for d in docs if d.doc_type is m.vocab.doc_type]
+        doc_type = m.vocab.doc_type
+        same = by_type.setdefault(doc_type, [])
+        if len(same) > _LINK_WINDOW:
+            named = by_label.get((doc_type, m.label.lower()))
+            window = same[-_LINK_WINDOW:]
+            same = [named, *window] if named is not None and named not in window else window
         target = _antecedent(m, same)
-        if target is not None:
-            target.add(m)
-        elif _can_start(m):
-            doc = _Doc()
-            doc.add(m)
-            docs.append(doc)
+        if target is None and not _can_start(m):
+            continue
+        if target is None:
+            target = _Doc()
+            docs.append(target)
+            by_type[doc_type].append(target)
+        target.add(m)
+        by_label.setdefault((doc_type, target.label.lower()), target)
     return docs
 
 

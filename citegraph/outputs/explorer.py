@@ -77,10 +77,16 @@ class ExplorerOptions:
     graph has more than ``overview_above`` nodes, else on the full graph.
     ``command`` is the build command the size note offers, without
     ``--out`` (``rebuild_command``); the page appends ``--out`` (the folder
-    it was opened from) and ``--max-nodes``.
+    it was opened from) and ``--max-nodes``. ``evidence_budget`` caps the
+    evidence sentences the page carries: above it, the citations of the
+    most-cited sources keep theirs and the rest say where to read it
+    (``citations.jsonl``): a page of 100,000 articles would otherwise carry
+    half a million sentences, more than a browser or the build's memory
+    should hold (docs/SCALE.md).
     """
 
     max_nodes: int = 1500
+    evidence_budget: int = 100_000
     title: str = "citegraph explorer"
     layout_threshold: int = 300
     hub_count: int = 250
@@ -357,6 +363,7 @@ def build_payload(G: nx.DiGraph, metrics: Mapping[str, Any], gazetteer: Gazettee
     position = {record["id"]: i for i, record in enumerate(nodes)}
     relations = sorted(relation_styles(), key=lambda r: relation_styles()[r]["order"])
     edges, evidence = _index_edges(G, position, relations)
+    evidence_kept = _within_budget(edges, evidence, nodes, options.evidence_budget)
     scores = importance(G)
     views = {
         "overview": overview_view(G, counts, communities, options),
@@ -364,7 +371,7 @@ def build_payload(G: nx.DiGraph, metrics: Mapping[str, Any], gazetteer: Gazettee
         "full": full_view(G, scores, counts, options),
     }
     payload = {
-        "meta": _meta(G, metrics, views, options, extras),
+        "meta": {**_meta(G, metrics, views, options, extras), "evidence": evidence_kept},
         "kinds": _legend(metrics),
         "relations": [{"relation": r, **relation_styles()[r]} for r in relations],
         "communities": _community_legend(G, metrics),
@@ -494,6 +501,28 @@ def _index_edges(G: nx.DiGraph, position: dict[str, int], relations: list[str]) 
             cues = [_text(c) for c in _list(said)] if said else []
             evidence.append({"q": cues, "e": items} if items or cues else None)
     return edges, evidence
+
+
+def _within_budget(edges: list[list[int]], evidence: list[Any], nodes: list[dict[str, Any]],
+                   budget: int) -> dict[str, int]:
+    """Cut ``evidence`` (in place) to ``budget`` sentences: the edges to the most-cited sources keep
+    theirs, the others become ``{"cut": 1}``. Returns the sentences kept and carried before."""
+    sizes = [len(e["e"]) if e else 0 for e in evidence]
+    total = sum(sizes)
+    if total <= budget:
+        return {"kept": total, "total": total}
+    cited = [n.get("c", {}).get("cited", 0) for n in nodes]
+    order = sorted(range(len(edges)), key=lambda i: (-cited[edges[i][1]], i))
+    kept, full = 0, False
+    for i in order:
+        if not sizes[i]:
+            continue
+        full = full or kept + sizes[i] > budget
+        if full:
+            evidence[i] = {"cut": 1}
+        else:
+            kept += sizes[i]
+    return {"kept": kept, "total": total}
 
 
 def _evidence_item(item: Any) -> dict[str, str]:

@@ -711,6 +711,12 @@
   function evidenceBox(e, articleIndex) {
     var box = el("div", null, "evidence");
     var ev = evidenceOf(e);
+    if (ev.cut) {
+      var kept = meta.evidence || {};
+      box.appendChild(el("p", "This page carries the evidence of the most-cited sources only (" + num(kept.kept) +
+        " of " + num(kept.total) + " sentences); this citation's sentences are in citations.jsonl beside the page.", "muted"));
+      return box;
+    }
     if (ev.q && ev.q.length) box.appendChild(el("p", "cue: " + ev.q.join(", "), "cue"));
     (ev.e || []).forEach(function (item) {
       var q = el("blockquote", item.t);
