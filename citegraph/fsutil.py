@@ -105,9 +105,53 @@ def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
             fh.write("\n")
 
 
+def compact_json_pieces(value: Any, sort_keys: bool = False, batch: int = 2000) -> Iterator[str]:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)`` in pieces:
+    a large list or dict is written a batch of items at a time (each item by ``json.dumps``, in C), so
+    a large document is never one string in memory. The pieces join to exactly ``json.dumps``'s text.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False).encode
+    if isinstance(value, dict) and value and (len(value) > batch or any(map(_large, value.values()))):
+        keys = sorted(value) if sort_keys else list(value)
+        for start in range(0, len(keys), batch):
+            part = keys[start : start + batch]
+            lead = "{" if start == 0 else ","
+            if len(part) == 1 or any(_large(value[k]) for k in part):
+                for i, k in enumerate(part):
+                    yield ("{" if start == 0 and i == 0 else ",") + encode(str(k) if not isinstance(k, str) else k) + ":"
+                    yield from compact_json_pieces(value[k], sort_keys, batch)
+            else:
+                yield lead + ",".join(encode(k) + ":" + encode(value[k]) for k in part)
+        yield "}"
+    elif isinstance(value, (list, tuple)) and len(value) > batch:
+        for start in range(0, len(value), batch):
+            yield ("[" if start == 0 else ",") + ",".join(map(encode, value[start : start + batch]))
+        yield "]"
+    else:
+        yield encode(value)
+
+
+def _large(value: Any) -> bool:
+    return isinstance(value, (list, tuple, dict)) and len(value) > 2000
+
+
 def dumps_json(obj: Any) -> str:
     """Canonical JSON: sorted keys, no ASCII escaping, trailing newline."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def dumps_json_pieces(obj: Any) -> Iterator[str]:
+    """``dumps_json(obj)`` in pieces of about 64 KiB (the same text, never one string in memory)."""
+    buffer: list[str] = []
+    held = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, sort_keys=True, indent=2).iterencode(obj):
+        buffer.append(chunk)
+        held += len(chunk)
+        if held >= 1 << 16:
+            yield "".join(buffer)
+            buffer, held = [], 0
+    buffer.append("\n")
+    yield "".join(buffer)
 
 
 def jsonl_line(record: dict[str, Any]) -> str:
@@ -170,10 +214,26 @@ def _load_key(folder: str) -> bytes | None:
 def sign(data: bytes) -> str:
     """HMAC-SHA256 of ``data`` with the local key (plain SHA-256 when no key can be kept: damage is then
     still found, a forged file is not)."""
-    key = local_key()
-    if key is None:
-        return "sha256:" + hashlib.sha256(data).hexdigest()
-    return "hmac:" + hmac.new(key, data, hashlib.sha256).hexdigest()
+    return signing(data).signature()
+
+
+class Signer:
+    """``sign`` over data given in pieces: ``signing(first)``, ``update(more)``..., ``signature()``."""
+
+    def __init__(self, first: bytes) -> None:
+        key = local_key()
+        self._kind = "sha256:" if key is None else "hmac:"
+        self._mac = hashlib.sha256(first) if key is None else hmac.new(key, first, hashlib.sha256)
+
+    def update(self, data: bytes) -> None:
+        self._mac.update(data)
+
+    def signature(self) -> str:
+        return self._kind + self._mac.hexdigest()
+
+
+def signing(first: bytes = b"") -> Signer:
+    return Signer(first)
 
 
 def signed(data: bytes, signature: object) -> bool:

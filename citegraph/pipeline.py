@@ -508,13 +508,7 @@ def export(out: Path, formats: Iterable[str] = tuple(FORMATS), outlets_file: Pat
     that did not finish, or a store changed since, is refused with what to do.
     """
     out = output_folder(out)
-    store_path = out / STORE_NAME
-    if not store_path.exists():
-        raise BuildError(f"no build in {out}: run `citegraph build --out {out}` first")
-    with locked(out), _errors_said(out), Store.open(store_path) as store:
-        if store.verify():
-            raise BuildError(f"the store of the build in {out} was damaged and has been emptied: "
-                             f"run `citegraph build --out {out}` with its inputs, then export again")
+    with _built_store(out, "export again") as store:
         if store.get_meta("extraction_key") != extraction_key(outlets_file):
             raise BuildError(f"the build in {out} was made with another --outlets file: "
                              "give export the same --outlets as the build")
@@ -525,6 +519,20 @@ def export(out: Path, formats: Iterable[str] = tuple(FORMATS), outlets_file: Pat
                              f"run `citegraph build --out {out}` with its inputs, then export again")
         graph = _graph_of_store(store, outlets_file)
         return _publish_exports(store, out, graph.G, formats)
+
+
+@contextmanager
+def _built_store(out: Path, then: str) -> Iterator[Store]:
+    """The store of the build in ``out``, under OUT's lock, checked; a clear error when there is none
+    or it was found damaged (``then``: what the user does after rebuilding)."""
+    store_path = out / STORE_NAME
+    if not store_path.exists():
+        raise BuildError(f"no build in {out}: run `citegraph build --out {out}` first")
+    with locked(out), _errors_said(out), Store.open(store_path) as store:
+        if store.verify():
+            raise BuildError(f"the store of the build in {out} was damaged and has been emptied: "
+                             f"run `citegraph build --out {out}` with its inputs, then {then}")
+        yield store
 
 
 def report(out: Path, outlets_file: Path | None = None) -> list[Path]:
@@ -555,13 +563,7 @@ def _publish_exports(store: Store, out: Path, G, formats: Iterable[str] = tuple(
 def story(out: Path, ref: str, outlets_file: Path | None = None) -> dict:
     """The provenance card (``graph.stories``) of the article ``ref`` names (id, path or URL) in the build in ``out``."""
     out = output_folder(out)
-    store_path = out / STORE_NAME
-    if not store_path.exists():
-        raise BuildError(f"no build in {out}: run `citegraph build --out {out}` first")
-    with locked(out), _errors_said(out), Store.open(store_path) as store:
-        if store.verify():
-            raise BuildError(f"the store of the build in {out} was damaged and has been emptied: "
-                             f"run `citegraph build --out {out}` with its inputs, then ask again")
+    with _built_store(out, "ask again") as store:
         heads = list(store.article_heads())
         graph = CitationGraph.build(heads, store.citations(), _gazetteer(outlets_file))
     node = find_article(graph.G, ref, {a.id: a.path for a in heads})

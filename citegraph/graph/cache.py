@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import lazy
-from ..fsutil import atomic_write_bytes, sign, signed
+from ..fsutil import atomic_binary, compact_json_pieces, signed, signing
 from ..records import Article, Citation
 from .model import ArticleNote, Change, CitationGraph, DocumentNote, OutletLookup
 
@@ -185,10 +187,22 @@ def _signed_part(header: dict[str, Any], body: bytes) -> bytes:
 
 
 def _write(path: Path, key: str, digest: str, payload: Any) -> None:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """The header line (with the signature of header and body), then the body: the body is encoded a
+    piece at a time into a temporary file and signed as it goes, then copied in behind the header, so a
+    large model is never one string in memory."""
     header = {"format": FORMAT, "key": key, "digest": digest}
-    header["signature"] = sign(_signed_part(header, body))
-    atomic_write_bytes(path, json.dumps(header).encode("ascii") + b"\n" + body)
+    signer = signing(_signed_part(header, b""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=path.parent) as body:
+        for piece in compact_json_pieces(payload):
+            data = piece.encode("utf-8")
+            signer.update(data)
+            body.write(data)
+        header["signature"] = signer.signature()
+        body.seek(0)
+        with atomic_binary(path) as fh:
+            fh.write(json.dumps(header).encode("ascii") + b"\n")
+            shutil.copyfileobj(body, fh, 1 << 20)
 
 
 def _read(path: Path, key: str, digest: str) -> Any:

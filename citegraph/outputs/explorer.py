@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 from .. import lazy
 from ..errors import BuildError
 from ..extract.gazetteer import Gazetteer
-from ..fsutil import atomic_write_text
+from ..fsutil import atomic_write_pieces, atomic_write_text, compact_json_pieces
 from ..graph.metrics import compute_metrics
 
 nx = lazy.load("networkx")
@@ -131,7 +131,7 @@ def write_explorer(G: nx.DiGraph, path: Path, options: ExplorerOptions | None = 
     ``stories`` (article id -> story card fields), shown when present.
     """
     path = Path(path)
-    atomic_write_text(path, render_explorer(G, options or ExplorerOptions(), metrics, gazetteer, extras))
+    atomic_write_pieces(path, explorer_pieces(G, options or ExplorerOptions(), metrics, gazetteer, extras))
     log.info("wrote explorer %s", path)
     return path
 
@@ -139,6 +139,13 @@ def write_explorer(G: nx.DiGraph, path: Path, options: ExplorerOptions | None = 
 def render_explorer(G: nx.DiGraph, options: ExplorerOptions, metrics: Mapping[str, Any] | None = None,
                     gazetteer: Gazetteer | None = None, extras: Mapping[str, Any] | None = None) -> str:
     """The explorer page as a string: same graph and options, same bytes."""
+    return "".join(explorer_pieces(G, options, metrics, gazetteer, extras))
+
+
+def explorer_pieces(G: nx.DiGraph, options: ExplorerOptions, metrics: Mapping[str, Any] | None = None,
+                    gazetteer: Gazetteer | None = None, extras: Mapping[str, Any] | None = None) -> Iterator[str]:
+    """The explorer page in pieces, as ``write_explorer`` writes them: the page of a large collection is
+    never one string in memory (its JSON is encoded and escaped a piece at a time)."""
     if not isinstance(G, nx.DiGraph):
         raise BuildError(f"the explorer needs a networkx DiGraph from graph.build_graph, not {type(G).__name__}")
     if options.max_nodes < 1:
@@ -146,7 +153,7 @@ def render_explorer(G: nx.DiGraph, options: ExplorerOptions, metrics: Mapping[st
     metrics = compute_metrics(G) if metrics is None else metrics
     gazetteer = Gazetteer.load() if gazetteer is None else gazetteer
     payload, evidence = build_payload(G, metrics, gazetteer, options, extras or {})
-    return render_page(payload, evidence, options)
+    return page_pieces(payload, evidence, options)
 
 
 # ---------------------------------------------------------------- selection
@@ -483,7 +490,8 @@ def _attrs(attrs: dict) -> dict[str, Any]:
 
 def _index_edges(G: nx.DiGraph, position: dict[str, int], relations: list[str]) -> tuple[list[list[int]], list[Any]]:
     """Every edge as ``[from, to, relation, count]`` (node and relation positions), in id order, and
-    beside it its evidence: ``None`` or ``{"q": cues, "e": [{"t", "f", "u", "h", "a"}]}``."""
+    beside it the edge's data when it has evidence or cues, else None (``_within_budget`` makes that
+    the page's evidence)."""
     rel_of = {r: i for i, r in enumerate(relations)}
     edges: list[list[int]] = []
     evidence: list[Any] = []
@@ -496,20 +504,32 @@ def _index_edges(G: nx.DiGraph, position: dict[str, int], relations: list[str]) 
                 rel_of[relation] = len(relations)
                 relations.append(relation)
             edges.append([position[u], position[v], rel_of[relation], int(data.get("count", 1) or 1)])
-            found, said = data.get("evidence"), data.get("cues")
-            items = [_evidence_item(e) for e in _list(found)] if found else []
-            cues = [_text(c) for c in _list(said)] if said else []
-            evidence.append({"q": cues, "e": items} if items or cues else None)
+            evidence.append(data if data.get("evidence") or data.get("cues") else None)
     return edges, evidence
+
+
+def _evidence_of(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An edge's evidence as the page reads it: ``{"q": cues, "e": [{"t", "f", "u", "h", "a"}]}``."""
+    if data is None:
+        return None
+    found, said = data.get("evidence"), data.get("cues")
+    items = [_evidence_item(e) for e in _list(found)] if found else []
+    cues = [_text(c) for c in _list(said)] if said else []
+    return {"q": cues, "e": items} if items or cues else None
+
+
+_CUT = {"cut": 1}  # an edge whose evidence the page does not carry (one object for all)
 
 
 def _within_budget(edges: list[list[int]], evidence: list[Any], nodes: list[dict[str, Any]],
                    budget: int) -> dict[str, int]:
-    """Cut ``evidence`` (in place) to ``budget`` sentences: the edges to the most-cited sources keep
-    theirs, the others become ``{"cut": 1}``. Returns the sentences kept and carried before."""
-    sizes = [len(e["e"]) if e else 0 for e in evidence]
+    """Turn ``evidence`` (each edge's data, in place) into what the page carries, at most ``budget``
+    sentences: the edges to the most-cited sources keep theirs, the others become ``{"cut": 1}``.
+    Returns the sentences kept and the sentences there are."""
+    sizes = [len(_list(d.get("evidence"))) if d else 0 for d in evidence]
     total = sum(sizes)
     if total <= budget:
+        evidence[:] = map(_evidence_of, evidence)
         return {"kept": total, "total": total}
     cited = [n.get("c", {}).get("cited", 0) for n in nodes]
     order = sorted(range(len(edges)), key=lambda i: (-cited[edges[i][1]], i))
@@ -519,9 +539,10 @@ def _within_budget(edges: list[list[int]], evidence: list[Any], nodes: list[dict
             continue
         full = full or kept + sizes[i] > budget
         if full:
-            evidence[i] = {"cut": 1}
+            evidence[i] = _CUT
         else:
             kept += sizes[i]
+    evidence[:] = [e if e is _CUT else _evidence_of(e) for e in evidence]
     return {"kept": kept, "total": total}
 
 
@@ -886,10 +907,20 @@ def embed_json(data: Any) -> str:
     >>> embed_json({"t": "</script><b>&"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    for raw, escaped in _JSON_ESCAPES.items():
-        text = text.replace(raw, escaped)
-    return text
+    return "".join(embed_json_pieces(data))
+
+
+_JSON_UNSAFE = re.compile("[<>&\u2028\u2029]")
+
+
+def embed_json_pieces(data: Any) -> Iterator[str]:
+    """``embed_json(data)`` in pieces (``fsutil.compact_json_pieces``, each escaped)."""
+    for piece in compact_json_pieces(data, sort_keys=True):
+        yield _JSON_UNSAFE.sub(_escape_unsafe, piece)
+
+
+def _escape_unsafe(match: re.Match[str]) -> str:
+    return _JSON_ESCAPES[match.group()]
 
 
 def _check_inline(name: str, text: str, closing: str) -> str:
@@ -905,10 +936,26 @@ def _script_hash(script: str) -> str:
 
 def render_page(payload: dict[str, Any], evidence: list[Any], options: ExplorerOptions) -> str:
     """Fill the page template; each slot is filled once, inserted text is never rescanned."""
+    return "".join(page_pieces(payload, evidence, options))
+
+
+def page_pieces(payload: dict[str, Any], evidence: list[Any], options: ExplorerOptions) -> Iterator[str]:
+    """The page template filled, in pieces: the text between slots, then each slot's text."""
     template, fixed = _page_parts()
-    slots = {**fixed, "TITLE": html.escape(options.title), "DATA": embed_json(payload),
-             "EVIDENCE": embed_json(evidence)}
-    return _SLOT.sub(lambda m: slots[m.group(1)], template)
+    slots = {**fixed, "TITLE": [html.escape(options.title)]}
+    slots = {name: [text] if isinstance(text, str) else text for name, text in slots.items()}
+    at = 0
+    for match in _SLOT.finditer(template):
+        yield template[at : match.start()]
+        name = match.group(1)
+        if name == "DATA":
+            yield from embed_json_pieces(payload)
+        elif name == "EVIDENCE":
+            yield from embed_json_pieces(evidence)
+        else:
+            yield from slots[name]
+        at = match.end()
+    yield template[at:]
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator, Union
 from .. import lazy
 from ..errors import BuildError
 from ..extract.gazetteer import Gazetteer
-from ..fsutil import atomic_write_pieces, atomic_write_text, dumps_json
+from ..fsutil import atomic_write_pieces, atomic_write_text, dumps_json_pieces
 from .exports import csv_text
 from ..graph.metrics import compute_metrics
 from ..graph.stories import Stories
@@ -719,7 +719,7 @@ def _html_pieces(summary: list[Section], rest: Iterable[Section]) -> Iterator[st
 
 def write_metrics(metrics: dict[str, Any], out_dir: Path) -> Path:
     path = Path(out_dir) / "metrics.json"
-    atomic_write_text(path, dumps_json(metrics))
+    atomic_write_pieces(path, dumps_json_pieces(metrics))
     return path
 
 
