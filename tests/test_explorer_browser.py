@@ -258,6 +258,10 @@ def test_story_view_grows_a_step_at_a_time(offline_page, seed_site):
     page.click("#depth-more")
     wait_ready(page, "story")
     assert drawn(page) == sorted(neighbours(G, article, 2))
+    card = page.text_content("#details .story-card")
+    # the same count as `citegraph story` and the report: external sources, the anonymous share
+    cited = G.out_degree(article)
+    assert f"11 external source(s) of {cited} cited; anonymous: 3 (27%)" in card, card
     shot(page, "story-seeds")
 
 

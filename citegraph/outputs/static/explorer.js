@@ -865,9 +865,19 @@
     var card = el("section", null, "story-card");
     card.appendChild(el("h3", "Provenance"));
     var facts = el("ul", null, "facts");
-    var anon = sources.filter(function (it) { return NODES[it.other].k === "anonymous"; }).length;
-    var share = story.anonymous_share !== undefined ? Number(story.anonymous_share) : (sources.length ? anon / sources.length : 0);
-    facts.appendChild(el("li", num(sources.length) + " source(s) cited; anonymous: " + num(anon) + " (" + Math.round(share * 100) + "%)"));
+    // External sources, as the report and `citegraph story` count them: not the article's own publisher,
+    // and a document that came through an outlet the article also cites counts as that outlet.
+    var own = publisherOf[i];
+    var cited = new Set(sources.map(function (it) { return it.other; }));
+    var external = sources.filter(function (it) {
+      if (it.other === own) return false;
+      if (NODES[it.other].k !== "document") return true;
+      return !related(it.other, "via", true).some(function (v) { return cited.has(v.other); });
+    });
+    var anon = external.filter(function (it) { return NODES[it.other].k === "anonymous"; }).length;
+    var share = story.anonymous_share !== undefined ? Number(story.anonymous_share) : (external.length ? anon / external.length : 0);
+    facts.appendChild(el("li", num(external.length) + " external source(s) of " + num(sources.length) + " cited; anonymous: " +
+      num(anon) + " (" + Math.round(share * 100) + "%)"));
     if (flags.single && index.has(flags.single)) {
       var li = el("li", "Single-source: it rests on one external source, ", "warning");
       li.appendChild(nodeButton(index.get(flags.single)));
