@@ -72,6 +72,21 @@ def write_deep(root: Path, depth: int = 1100) -> str:
     return "/".join(["d"] * depth) + "/deep.txt"
 
 
+def remove_deep(root: Path) -> None:
+    """Remove what ``write_deep`` made, deepest first (shutil.rmtree, and pytest's clean-up of old
+    temporary folders with it, recurses as deep as the tree and overflows)."""
+    folder = os.fspath(root)
+    chain = []
+    while os.path.isdir(folder + "/d"):
+        folder += "/d"
+        chain.append(folder)
+    for path in reversed(chain):
+        for name in os.listdir(path):
+            if not os.path.isdir(os.path.join(path, name)):
+                os.remove(os.path.join(path, name))
+        os.rmdir(path)
+
+
 def write_late_nul(root: Path) -> None:
     """NUL bytes after the first 4 KB (the binary check reads 4 KB)."""
     root.mkdir(parents=True, exist_ok=True)

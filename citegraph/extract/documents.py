@@ -393,10 +393,15 @@ def _is_plural_label(label: str, m: _Mention) -> bool:
     return not m.plural and label.lower().split()[-1] == m.noun.lower() + "s"
 
 
-def _proper_tokens(text: str) -> set[str]:
-    return {t.strip(",.()’'\"") for t in text.split() if t[:1].isupper() or t.isupper()} - {""}
+# The three below are asked of the same labels over and over as mentions are
+# linked (each against up to _LINK_WINDOW documents): cached, they keep a
+# memo-heavy article linear (benchmarks/bench_hostile.py).
+@functools.lru_cache(maxsize=4096)
+def _proper_tokens(text: str) -> frozenset[str]:
+    return frozenset({t.strip(",.()’'\"") for t in text.split() if t[:1].isupper() or t.isupper()} - {""})
 
 
+@functools.lru_cache(maxsize=4096)
 def _acronym(text: str) -> str:
     """``"US Agency for International Development"`` -> ``"USAID"``."""
     out = []
@@ -1244,9 +1249,12 @@ def _conflicts(m: _Mention, doc: _Doc) -> bool:
 
 
 def _overlap(a: str, b: str) -> bool:
-    mine = {t.lower() for t in _proper_tokens(a)} - _GENERIC
-    theirs = {t.lower() for t in _proper_tokens(b)} - _GENERIC
-    return bool(mine & theirs) or _acronym_match(a, b)
+    return bool(_distinct_names(a) & _distinct_names(b)) or _acronym_match(a, b)
+
+
+@functools.lru_cache(maxsize=4096)
+def _distinct_names(text: str) -> frozenset[str]:
+    return frozenset({t.lower() for t in _proper_tokens(text)} - _GENERIC)
 
 
 def _acronym_match(a: str, b: str) -> bool:
