@@ -8,6 +8,7 @@ own markup, never from strings written here.
 from __future__ import annotations
 
 import gzip
+import re
 import json
 from functools import lru_cache
 
@@ -122,3 +123,79 @@ def test_links_keep_their_anchor_and_href():
     for text, refs_of in body.paragraphs:
         for anchor, href in refs_of:
             assert anchor in text and href and href == href.strip()
+
+
+# ---------------------------------------------------------------- the body's last paragraph
+
+
+def _last_sentence_paragraph(text: str) -> str:
+    """The last paragraph of a hand-checked body that ends a sentence (not a related story's title)."""
+    paras = [p for p in re.split(r"\n+", text) if len(p.split()) >= 6 and _SENTENCE_END_TEXT.search(p)]
+    return paras[-1]
+
+
+_SENTENCE_END_TEXT = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def _dev_html_pages() -> list[str]:
+    gold = need_shared(CORPORA.parent / "gold" / "dev.gold.jsonl")
+    rels = [json.loads(line)["article"] for line in gold.read_text("utf-8").splitlines() if line.strip()]
+    return [r for r in rels if r.startswith(("aeb-html/", "readability-testpages/", "newspaper4k-fixtures/"))]
+
+
+def _hand_checked_body(rel: str) -> str:
+    path = CORPORA / rel
+    if rel.startswith("aeb-html/"):
+        return _truth()[path.name.split(".")[0]]["articleBody"]
+    if rel.startswith("readability-testpages/"):
+        page = lxml.html.fromstring((path.parent / "expected.html").read_text("utf-8"))
+        return "\n".join(_norm(el.text_content()) for el in page.iter("p", "li", "blockquote", "pre"))
+    return (CORPORA / "newspaper4k-fixtures" / "txt" / f"{path.stem}.txt").read_text("utf-8")
+
+
+def test_no_dev_page_loses_its_last_paragraph():
+    """Every HTML page of the development set with a hand-checked body (aeb-html, readability's and
+    newspaper4k's expected texts) keeps that body's last paragraph: the end of the article, where
+    credits, corrections and "contributed to this report" lines sit."""
+    from citegraph.read.files import ReadOptions, read_one
+
+    lost = []
+    pages = _dev_html_pages()
+    for rel in pages:
+        last = re.findall(r"\w+", _last_sentence_paragraph(_hand_checked_body(rel)).casefold())[-8:]
+        body = " ".join(re.findall(r"\w+", read_one(CORPORA / rel, rel, ReadOptions())[0].body.casefold()))
+        if " ".join(last) not in body:
+            lost.append(rel)
+    assert len(pages) >= 35 and lost == []
+
+
+def test_a_closing_line_crediting_a_linked_source_is_kept():
+    """Digests close an item with its source, linked: "Why the Pier Is Closing [Reuters]". That line is
+    the article's citation; it ends in no full stop and used to be dropped as a short line."""
+    html = """<html><head><title>Pier news</title></head><body><nav><a href='/'>Home</a></nav><article>
+    <p>The harbour board met on Tuesday and voted to close the old pier for a year of repairs, after
+    engineers found cracks in three of its pylons.</p>
+    <p>Fishing boats will moor at the new quay instead, the board said, and the ferry timetable will not
+    change while the work goes on.</p>
+    <p><em>Why the Old Pier Is Closing, Explained </em><em>[<a href="https://example.org/pier">Harbour
+    Gazette</a>]</em></p><p><a href="/more">More stories</a></p></article></body></html>"""
+    body = _body_text(extract_body(lxml.html.document_fromstring(html)))
+    assert body.endswith("Why the Old Pier Is Closing, Explained [Harbour Gazette]")
+    unlinked = html.replace('<a href="https://example.org/pier">Harbour\n    Gazette</a>', "Harbour Gazette")
+    assert "Explained" not in _body_text(extract_body(lxml.html.document_fromstring(unlinked)))
+
+
+def test_a_line_naming_where_the_piece_comes_from_is_not_furniture():
+    """"From the book ... Reprinted by permission ... All rights reserved." ends a book excerpt: the
+    article's own provenance, though it holds a phrase of legal footers."""
+    html = """<html><head><title>An excerpt</title></head><body><article>
+    <p>The harbour town grew up around its pier, and for a century every boat that came in tied up at
+    the same iron rings along its edge, whatever the weather and whatever the catch.</p>
+    <p>Then the fishing stopped, and the town had to decide what a pier is for when nothing comes in to
+    tie up at it, and who should pay to keep it standing.</p>
+    <p><i>From the book </i><a href="https://example.org/book">Harbour Lives</a><i> by Ann Example.
+    Copyright © 2019 by Ann Example. Reprinted by permission of Example Books. All rights reserved.</i></p>
+    </article><footer><p>© 2024 Example Media. All rights reserved.</p></footer></body></html>"""
+    body = _body_text(extract_body(lxml.html.document_fromstring(html)))
+    assert body.endswith("Reprinted by permission of Example Books. All rights reserved.")
+    assert "Example Media" not in body

@@ -114,3 +114,21 @@ def test_seeds_read_as_without_pagetext(path, monkeypatch):
     monkeypatch.setattr(pagetext, "is_page_dump", lambda text: False)
     assert article == textdump.parse_text(text, path.name)
     assert article.body
+
+
+def test_a_line_naming_where_the_piece_comes_from_stays_in_a_dump():
+    """A book excerpt's closing credit holds "All rights reserved" like a legal footer, but says where
+    the piece comes from: it stays in the body; the site's own footer does not."""
+    dump = "\n".join([
+        "Harbour Lives: what a pier is for", "Home | News | Sport | Weather", "Sign up for our newsletter",
+        "The harbour town grew up around its pier, and for a century every boat that came in tied up at the "
+        "same iron rings along its edge, whatever the weather and whatever the catch.",
+        "Then the fishing stopped, and the town had to decide what a pier is for when nothing comes in to tie "
+        "up at it, and who should pay to keep it standing.",
+        "From the book Harbour Lives by Ann Example. Copyright © 2019 by Ann Example. Reprinted by permission "
+        "of Example Books. All rights reserved.",
+        "Share this article", "© 2024 Example Media. All rights reserved.",
+    ])
+    body = pagetext.parse_page_dump(dump).body
+    assert body.endswith("Reprinted by permission of Example Books. All rights reserved.")
+    assert "Example Media" not in body and "newsletter" not in body

@@ -336,10 +336,21 @@ def _keep(blocks: list[_Block], tags: list[str]) -> list[tuple[str, tuple[tuple[
     for i, block in enumerate(blocks):
         kind = kinds[i]
         if kind == "short" and _good_before(kinds, i):
-            kind = "good" if _SENTENCE_END.search(block.text) or _good_after(kinds, i) else kind
+            ends = _SENTENCE_END.search(block.text) or _good_after(kinds, i) or _credits_a_link(block)
+            kind = "good" if ends else kind
         if kind == "good":
             kept.append((block.text, tuple(block.refs)))
     return kept
+
+
+_BRACKETED_END = re.compile(r"[\[(]\s*(?P<anchor>[^\[\]()]{2,80}?)\s*[\])]$")
+
+
+def _credits_a_link(block: _Block) -> bool:
+    """A line that ends by crediting a linked source, as digests close an item: "Why the Pier Closed
+    [Reuters]" with "Reuters" a link to the story."""
+    end = _BRACKETED_END.search(block.text)
+    return end is not None and any(anchor == end.group("anchor") for anchor, _ in block.refs)
 
 
 def _inside_kind(block: _Block, page: PageRules, tags: list[str]) -> str:
@@ -354,6 +365,8 @@ def _inside_kind(block: _Block, page: PageRules, tags: list[str]) -> str:
 
 
 def _is_furniture_line(folded: str, page: PageRules) -> bool:
+    if any(p in folded for p in page.provenance):
+        return False  # where the piece comes from: "From the book ... Reprinted by permission ..."
     if any(p in folded for p in page.boilerplate_any) or folded.startswith(page.furniture_prefixes):
         return True
     return len(folded.split()) <= _FURNITURE_WORDS and any(p in folded for p in page.boilerplate)

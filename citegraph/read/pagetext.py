@@ -81,6 +81,7 @@ class PageRules:
     credit_prefixes: tuple[str, ...]
     furniture_prefixes: tuple[str, ...]
     line_prefixes: tuple[str, ...] = ()  # starts of furniture lines: the dump's link prefixes and furniture_prefixes
+    provenance: tuple[str, ...] = ()  # substrings of a line naming the piece's own origin: never furniture
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def load_page_rules() -> PageRules:
     fold = lambda key: tuple(s.casefold() for s in data[key])  # noqa: E731
     dump = load_dump_rules()
     return PageRules(dump, fold("boilerplate"), fold("boilerplate_any"), fold("credit_prefixes"), fold("furniture_prefixes"),
-                     dump.link_prefixes + fold("furniture_prefixes"))
+                     dump.link_prefixes + fold("furniture_prefixes"), fold("provenance"))
 
 
 # -- detection ------------------------------------------------------------
@@ -151,7 +152,10 @@ def _long_furniture(raw: str, rules: PageRules) -> bool:
         return _is_furniture(split_lines(raw)[0], " ".join(raw.split()).casefold(), rules)
     if head.startswith(rules.line_prefixes):
         return True
-    return bool(rules.boilerplate_any) and any(p in " ".join(raw.split()).casefold() for p in rules.boilerplate_any)
+    if not rules.boilerplate_any:
+        return False
+    folded = " ".join(raw.split()).casefold()
+    return any(p in folded for p in rules.boilerplate_any) and not any(p in folded for p in rules.provenance)
 
 
 def _narrowed(rules: PageRules, text: str, lines: list[Line]) -> PageRules:
@@ -168,6 +172,7 @@ def _narrowed(rules: PageRules, text: str, lines: list[Line]) -> PageRules:
         rules,
         boilerplate=tuple(p for p in rules.boilerplate if p in short),
         boilerplate_any=tuple(p for p in rules.boilerplate_any if p in folded),
+        provenance=tuple(p for p in rules.provenance if p in folded),
     )
 
 
@@ -227,6 +232,8 @@ def _kind(line: Line, rules: PageRules) -> str:
 def _is_furniture(line: Line, folded: str, rules: PageRules) -> bool:
     if folded in rules.dump.ui_lines or folded.startswith(rules.line_prefixes):
         return True
+    if rules.provenance and any(p in folded for p in rules.provenance):
+        return False  # "From the book ... Reprinted by permission ... All rights reserved."
     if any(p in folded for p in rules.boilerplate_any):
         return True
     return line.words <= _LONG_WORDS and any(p in folded for p in rules.boilerplate)
