@@ -51,7 +51,7 @@ FLOORS = {
     "not_cited_page": 1.00,  # 50/50
     "not_cited_roles": 0.88,  # 48/54
     "two_attributions": 0.84,  # 44/52
-    "unknown_outlets": 0.43,  # 24/55
+    "unknown_outlets": 1.0,  # 55/55
     "via": 0.66,  # 33/50
 }
 RAISE_MARGIN = 0.05  # a rate this far above its floor asks for the floor to be raised

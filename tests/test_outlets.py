@@ -226,3 +226,43 @@ def test_a_closing_sources_list_cites_its_outlets():
             "Categories: March 3, 2019 Canada — Politics\n\n"
             '"Old story" — The Globe and Mail, March 1, 2019')
     assert _cited_in_text(body) == ["CBC News", "Winnipeg Free Press"]
+
+
+@pytest.mark.parametrize(
+    "text, cited",
+    [
+        # a name that ends as newspapers' names do, in a citation frame (invented papers)
+        ("The Oakhurst Clarion reported that the dam inspection had been postponed.", ["Oakhurst Clarion"]),
+        ("According to the Tillbury Courier, the quarry will reopen in May.", ["Tillbury Courier"]),
+        ("The mayor told the Ravensmoor Chronicle that she would not seek a third term.", ["Ravensmoor Chronicle"]),
+        ("However, a report in the Oslo-based Fjordline Observer said the talks had stalled.", ["Fjordline Observer"]),
+        # broadcasters named in full, or opening with "Radio"
+        ("The Valdoria Broadcasting Corporation said in its late bulletin that the bridge had closed.",
+         ["Valdoria Broadcasting Corporation"]),
+        ("The coach told Radio Pellona that his players were exhausted.", ["Radio Pellona"]),
+        ("A farmer told Upper Dales Community Radio that the floods had ruined his hay.", ["Upper Dales Community Radio"]),
+        # a plain outlet noun with any words before it, or in apposition
+        ("According to the science news site Orbitwatch, the launch slipped to June.", ["Orbitwatch"]),
+        ("The nonprofit online outlet Sandpiper first reported the leak.", ["Sandpiper"]),
+        ("Fernhollow, a regional news website, reported that the ferry would be replaced.", ["Fernhollow"]),
+        ("The state-run Al-Qalam newspaper reported that the minister had resigned.", ["Al-Qalam"]),
+        # names shaped so that are not outlets
+        ("The Tillbury Courier Service said parcels would arrive late.", []),
+        ("The Ravensmoor Chronicle Society, a history club, reported more members this year.", []),
+        ("Winning a Golden Globe is said to help a film's chances at the Oscars.", []),
+        ("A study in the Northern Medical Journal found that the vaccine was safe.", []),
+        ("The study appeared in the Pellona Journal of Hydrology last spring.", []),
+        ("Amy Post, who teaches etiquette, said the custom was dying out.", []),
+        ("Seaside Radio DJ Pete Morrow said the show would end.", []),
+        ("The Oakhurst Clarion was sold to a hedge fund last year.", []),
+    ],
+)
+def test_outlets_no_gazetteer_knows_are_found_from_their_names_and_nouns(text, cited):
+    """Invented names and sentences (none from a labelled set): the issue's 'the Harbour Gazette reported',
+    'the news site X', 'the X Broadcasting Corporation' capabilities, and names shaped so that are not outlets."""
+    assert _cited_in_text(text) == cited
+
+
+def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
+    """"Journal" alone may be The Wall Street Journal's short form; inside a scholarly journal's name it is not."""
+    assert _cited_in_text("The move follows a Northern Medical Journal article that claimed files were lost.") == []

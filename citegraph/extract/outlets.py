@@ -75,12 +75,22 @@ class Cues:
     teaser: re.Pattern[str]
     discover_name_first: re.Pattern[str]
     discover_noun_first: re.Pattern[str]
+    discover_plain_first: re.Pattern[str]  # "the tech news site X": a plain outlet noun, any words before it
+    discover_apposed: re.Pattern[str]  # "X, a local news website, reported"
+    headed_before: re.Pattern[str]  # "the Harbour" Gazette: the words before a name's last word (``name_heads``)
+    headed_after: re.Pattern[str]  # Radio "Calvera": the words after a name's first (``name_openers``)
     person_noun: re.Pattern[str]
     noun_word: re.Pattern[str]
+    verb_word: re.Pattern[str]  # a cue verb alone ("reported" is a noun's modifier too: "the reported deal")
     outlet_noun_heads: tuple[tuple[str, re.Pattern[str]], ...]
     not_names: frozenset[str]
+    heads: frozenset[str]  # the words that end an outlet's name ("Gazette") ...
+    head_finders: tuple[tuple[str, re.Pattern[str]], ...]  # ... and open one ("Radio"): (word, its search)
+    openers: frozenset[str]
+    not_outlet_words: frozenset[str]  # "Medical": the British Medical Journal is a scholarly journal
     descriptors: frozenset[str]
     outlet_nouns: frozenset[str]
+    plain_nouns: frozenset[str]
     weak_cues: frozenset[str]  # cues a person fits as well as an outlet ("said", "added"): not enough for a shared name
     venue: re.Pattern[str]  # "said on CNN", "On CNN Tuesday, she called ...": a broadcast that carried someone's words
     named_outlet: re.Pattern[str]  # 'a news organization called "The Local"'
@@ -152,15 +162,28 @@ def _compile_cues(data: dict) -> Cues:
         discover_noun_first=(
             rf"(?<![\w-])(?:(?i:the|a|an)\s+)?(?:{descriptors}|[A-Z][\w'’-]*\s+){{1,3}}{outlet_noun}\s+{name}(?![^\s,.;:!?)\"'”’])"
         ),
+        discover_plain_first=(
+            rf"(?<![\w-])(?i:the|a|an)\s+(?:[a-z][\w-]*\s+){{0,2}}(?P<noun>{alternation(disc['plain_nouns'])})\s+{name}"
+            rf"(?![^\s,.;:!?)\"'”’])"
+        ),
+        discover_apposed=rf"{name}\s*,\s*(?i:a|an|the)\s+(?:[\w-]+\s+){{0,3}}{outlet_noun}\s*[,—–]",
+        headed_before=rf"(?<![\w'’&.-])(?:{token}\s+){{1,4}}$",  # the words of a name before its last one
+        headed_after=rf"(?:\s+{token}){{1,2}}",  # the words of a name after its first ("Radio" Calvera)
         person_noun=rf"(?:[\w-]+\s+)*{person_nouns}",
         noun_word=rf"(?i:{nouns}|{alternation(disc['outlet_nouns'])})",
+        verb_word=rf"(?i:{verbs})",
     )
     return Cues(
         **{name: re.compile(source) for name, source in sources.items()},
         outlet_noun_heads=_literal_first(disc["outlet_nouns"]),
         not_names=frozenset(disc["not_names"]),
+        heads=frozenset(disc["name_heads"]),
+        head_finders=tuple((h, re.compile(re.escape(h) + r"(?![\w-])")) for h in disc["name_heads"] + disc["name_openers"]),
+        openers=frozenset(disc["name_openers"]),
+        not_outlet_words=frozenset(disc["not_outlet_words"]),
         descriptors=frozenset(d.casefold() for d in disc["descriptors"]) - {w.casefold() for w in disc["name_words"]},
         outlet_nouns=frozenset(n.casefold() for n in disc["outlet_nouns"]),
+        plain_nouns=frozenset(n.casefold() for n in disc["plain_nouns"]),
         weak_cues=frozenset(" ".join(w.casefold().split()) for w in data["strength"]["weak"]),
         venue=re.compile(rf"(?i:{alternation(data['venue']['speech'])})"),
         naming_nouns=frozenset(n.casefold() for n in disc["outlet_nouns"] + disc["named_nouns"]),
@@ -221,6 +244,7 @@ class OutletFinder:
         self.cues = cues or load_cues()
         # (the noun's words, its pattern): looked up in the body's word set before a search
         self._noun_heads = tuple((folded_parts(w), p) for w, p in self.cues.outlet_noun_heads)
+        self._head_finders = tuple((folded_parts(w), p) for w, p in self.cues.head_finders)
 
     def find(self, article: Article, sents: list[Sentence]) -> list[Citation]:
         """One citation per outlet cited by ``article``, with every proving sentence."""
@@ -280,10 +304,13 @@ class OutletFinder:
 
     def _candidates(self, body: str, mentions: list[Mention]) -> Iterator[_Candidate]:
         discovered = list(self._discover(body))
+        not_outlets: list[tuple[int, int]] = []
+        discovered += self._headed(body, mentions, [(d.start, d.end) for d in discovered], not_outlets)
         taken = [(d.start, d.end) for d in discovered]
         yield from discovered
         for m in mentions:
-            if not any(s <= m.start and m.end <= e for s, e in taken):
+            if not any(s <= m.start and m.end <= e for s, e in taken) and not (
+                    m.ambiguous and any(s <= m.start and m.end <= e for s, e in not_outlets)):
                 yield _Candidate(m.start, m.end, m.candidates or (m.outlet,), m.ambiguous, m.surface, m.form)
 
     def _discover(self, body: str) -> Iterator[_Candidate]:
@@ -297,6 +324,59 @@ class OutletFinder:
             if name and self._heads_phrase(body, match):
                 known = self.gazetteer.lookup(name)
                 yield _Candidate(match.start(), match.end(), (known,) if known else (), False, name)
+
+    def _headed(self, body: str, mentions: list[Mention], taken: list[tuple[int, int]],
+                not_outlets: list[tuple[int, int]]) -> list[_Candidate]:
+        """Names no gazetteer knows that end (or open) as outlets' names do: "the Harbour Gazette",
+        "the Freedonia Broadcasting Corporation", "Radio Calvera" (``name_heads``, ``name_openers``).
+
+        A name of one word ("the Post"), a known outlet's or one holding it ("Citing The Washington Post":
+        the gazetteer's mention stands; only an ambiguous short form gives way, as "Telegraph" in "the
+        Weekend Telegraph"), one that goes on ("the Millbrook Courier Service", "the Medical Journal of
+        Australia") and a person's ("Emily Post, who ...") are left out. A scholarly journal's name
+        (``not_outlet_words``) goes to ``not_outlets``: no ambiguous short form inside it is an outlet.
+        Like every candidate, a name found here is cited only in a citation frame.
+        """
+        found: list[_Candidate] = []
+        for head in self._heads(body):
+            before = self.cues.headed_before.search(body, max(0, head.start() - _NAMED_BEFORE), head.start())
+            if before is not None and head.group() in self.cues.heads:
+                start, end = before.start(), head.end()  # "Marlow Community Radio"
+            elif before is None and head.group() in self.cues.openers:
+                after = self.cues.headed_after.match(body, head.end())  # "Radio Calvera"
+                if after is None:
+                    continue
+                start, end = head.start(), after.end()
+            else:
+                continue
+            if _GOES_ON.match(body, end):
+                continue  # "the Millbrook Courier Service", "the Medical Journal of Australia"
+            spans = list(_WORD.finditer(body, start, end))
+            while spans and (spans[0].group() in self.cues.not_names or _DESCRIBED.fullmatch(spans[0].group())):
+                spans.pop(0)  # "The", "China-published"
+            if len(spans) < 2:
+                continue
+            start, words = spans[0].start(), [w.group() for w in spans]
+            if any(w in self.cues.not_outlet_words for w in words):
+                not_outlets.append((start, end))  # "a British Medical Journal article": no outlet's short form inside
+                continue
+            name = " ".join(words)
+            if (any(s < end and start < e for s, e in taken) or self.gazetteer.lookup(name) is not None
+                    or any(m.start < end and start < m.end and not (start <= m.start and m.end <= end and m.ambiguous)
+                           for m in mentions)
+                    or _person_like(body, start, end, words[-1])):
+                continue
+            taken.append((start, end))
+            found.append(_Candidate(start, end, (), False, name))
+        return found
+
+    def _heads(self, body: str) -> list[re.Match[str]]:
+        """Where the words of ``name_heads`` and ``name_openers`` stand in ``body``, in order; each searched
+        for only when the body's word set holds it (fast: one literal search each)."""
+        words = ascii_words(body)
+        found = [m for parts, pattern in self._head_finders if words.issuperset(parts) for m in pattern.finditer(body)
+                 if not (m.start() and (_is_word(body[m.start() - 1]) or body[m.start() - 1] == "-"))]
+        return sorted(found, key=lambda m: (m.start(), -m.end()))
 
     def _named_matches(self, body: str) -> Iterator[re.Match[str]]:
         """Matches of ``named_outlet``, tried only just before a "called" / "named" / "known as" (fast: the
@@ -331,6 +411,10 @@ class OutletFinder:
                 patterns.append(self.cues.discover_name_first)
             if _name_after(body, noun.end()):
                 patterns.append(self.cues.discover_noun_first)
+                if noun.group().casefold() in self.cues.plain_nouns:
+                    patterns.append(self.cues.discover_plain_first)
+            if _APPOSED_BEFORE.search(body, max(0, noun.start() - _NAMED_BEFORE), noun.start()):
+                patterns.append(self.cues.discover_apposed)
             for pattern in patterns:
                 for match in pattern.finditer(body, lo, hi):
                     if match.start("noun") == noun.start() and match.span() not in seen:
@@ -349,7 +433,9 @@ class OutletFinder:
         if name_first and _INSIDE_NAME.search(body, max(0, match.start() - 40), match.start()):
             return False  # "a University of California at San Diego paper": part of a longer name
         following = _NEXT_WORD.match(body, match.end())
-        return not (following and self.cues.noun_word.fullmatch(following.group(1)))
+        if following is None or self.cues.verb_word.fullmatch(following.group(1)):
+            return True  # "the Al-Ahram newspaper reported"
+        return not self.cues.noun_word.fullmatch(following.group(1))
 
     def _clean_name(self, name: str) -> str:
         words = name.split()
@@ -622,6 +708,21 @@ def _name_after(body: str, pos: int) -> bool:
         return False
     words = right.split(None, 1)
     return bool(words) and (words[0][0].isupper() or words[0][:3].casefold() in ("al-", "el-"))
+
+
+# ", a local news website," before an outlet noun: the apposition that names what the name before it is
+_APPOSED_BEFORE = re.compile(r"[\w.]\s*,\s*(?:a|an|the|A|An|The)\s+(?:[\w-]+\s+){0,3}$")
+_WORD = re.compile(r"\S+")
+_GOES_ON = re.compile(r"[\w'’-]|\s+(?:(?:of|de|for|on)\s+)?[A-Z]")  # a name goes on past its last word
+_DESCRIBED = re.compile(r"[A-Z][\w'’]*-[a-z][\w-]*")  # "London-based", "China-published": a description
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov)\.?\s+$")
+
+
+def _person_like(body: str, start: int, end: int, last: str) -> bool:
+    """Whether a name shaped like an outlet's is written as a person's: "Emily Post, who ...", "Ms. Post"."""
+    if re.match(r"\s*,?\s+who\b|\s*,\s*\d{1,3}\s*,", body[end : end + 12]) or _TITLED.search(body, max(0, start - 8), start):
+        return True
+    return re.search(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+{re.escape(last)}\b", body) is not None
 
 
 def _is_word(char: str) -> bool:
