@@ -351,3 +351,31 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("statement", None, "The Guardian")]
     assert _found("According to a ProPublica review of federal court records, the company was sued 40 times.", gaz)[0][2] \
         == "ProPublica"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a statement given to an outlet, its author named between them
+        ("In a written statement, Ilse Varga told Reuters that the contract had been honoured.",
+         [("statement", "Ilse Varga", "Reuters")]),
+        ("In a statement, a spokesman for the ferry company told The Guardian that it would appeal.",
+         [("statement", "spokesman for the ferry company", "The Guardian")]),
+        ("In a statement, the harbour board said the pier would reopen. Its chair later told CNN she was sorry.",
+         [("statement", "harbour board", None)]),
+        # a court noun read as a document: "a copy of the filing", "according to the complaint"
+        ("According to a copy of the filing obtained by Politico, the builder owes $3 million.",
+         [("court_filing", None, "Politico")]),
+        ("According to the complaint, the landlord ignored the leak for a year.", [("court_filing", None, None)]),
+        ("The filing season for farm subsidies ends in April.", []),
+        ("She made a complaint about the noise from the bar.", []),
+        ("According to the opinion of two engineers, the bridge is safe.", []),
+        # plural documents named by who released or reviewed them
+        ("Emails released by the harbour inquiry show that the board knew of the cracks.",
+         [("other", "harbour inquiry", None)]),
+        ("Text messages reviewed by the committee show that the aide knew of the plan.", [("other", None, None)]),
+        ("Emails sent by fans poured in after the match.", []),
+    ],
+)
+def test_statements_given_court_papers_read_and_records_released(body, expected, gaz):
+    assert _found(body, gaz) == expected

@@ -253,6 +253,9 @@ def test_a_closing_sources_list_cites_its_outlets():
         ("A study in the Northern Medical Journal found that the vaccine was safe.", []),
         ("The study appeared in the Pellona Journal of Hydrology last spring.", []),
         ("Amy Post, who teaches etiquette, said the custom was dying out.", []),
+        # a journalist's job, with no speech: "the claims" is a noun, not a verb of speech
+        ("According to the suit, Axios reporter Dana Quill knew that the claims were false.", []),
+        ("Axios reporter Dana Quill said the claims were false.", ["Axios"]),
         ("Seaside Radio DJ Pete Morrow said the show would end.", []),
         ("The Oakhurst Clarion was sold to a hedge fund last year.", []),
     ],

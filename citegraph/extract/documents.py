@@ -932,8 +932,19 @@ def _context_ok(ctx: _Context, r: _Reading) -> bool:
             return False
         r.cued = True
     if r.key in r.tv.court_cue_nouns:
-        return bool(ctx.vocab.court_re.search(r.text[max(0, r.span[0] - 40) : r.span[1] + 40]))
+        if ctx.vocab.court_re.search(r.text[max(0, r.span[0] - 40) : r.span[1] + 40]):
+            return True
+        # "a copy of the filing obtained by CNN", "according to the complaint": read as a document, a court's
+        return r.key not in _COURT_WORDS_ELSEWHERE and bool(
+            _READ_AS_DOCUMENT_BEFORE.search(r.text, max(0, r.span[0] - 60), r.span[0])
+            or _READ_AS_DOCUMENT_AFTER.match(r.text, r.span[1]))
     return True
+
+
+# Court nouns that name other things as often after these cues ("according to the opinion of experts").
+_COURT_WORDS_ELSEWHERE = frozenset({"opinion", "suit"})
+_READ_AS_DOCUMENT_BEFORE = re.compile(r"(?i:\bcopy\s+of|\baccording\s+to)\s+(?i:the|a|an)\s+(?:[\w-]+\s+){0,2}$")
+_READ_AS_DOCUMENT_AFTER = re.compile(r"\s*,?\s*(?:(?:which|that)\s+was\s+)?(?i:obtained|reviewed|seen|viewed|acquired|unsealed)\s+by\b")
 
 
 def _clean_issuer(ctx: _Context, r: _Reading) -> str | None:
@@ -998,6 +1009,9 @@ def _cancelled(tv: TypeVocabulary, left: str, right: str) -> bool:
 _TRAILING_THE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _TOLD_IN = re.compile(r"^\s*,?\s*(?:on\s+\w+\s+|\w+day\s+)?(?:in|through|via)\s+$", re.IGNORECASE)
 _TOLD = re.compile(r"\b(?:told|tells|telling|said\s+to|wrote\s+to|responded\s+to|replied\s+to)\s+(?:the\s+)?$", re.IGNORECASE)
+# "In a written statement, <its author> told <the outlet>": the statement was given to the outlet
+_OPENING_IN = re.compile(r"(?:^|[,;:]\s*)(?:In|in|Through|through)\s+$")
+_THEN_TOLD = re.compile(r"\s*,\s*[^,;.:\"“”]{2,80}?\s+(?:also\s+)?(?:told|said\s+to|wrote\s+to)\s+$")
 _TO_START = re.compile(  # how every gap _TO_OUTLET accepts begins
     r"\s*,?\s*(?:(?:which|that)\s+(?:was|were)\s+)?(?:(?:sent|given|provided|emailed|released|leaked|shared|"
     r"made\s+available|forwarded)\s+)?(?:exclusively\s+)?(?:to|with)\s",
@@ -1066,6 +1080,8 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
                 return named, m.group("verb").lower()
             if _TO_OUTLET.match(gap):
                 return named, "to"  # "a statement to CNN", "a letter sent to the Times"
+            if _THEN_TOLD.match(gap) and _OPENING_IN.search(text, max(0, np_start - 20), np_start):
+                return named, "told"  # "In a written statement, Mara Lindqvist told CNN ..."
         elif end <= np_start:
             gap = text[end:np_start]
             m = ctx.vocab.via_before.match(gap)
@@ -1154,7 +1170,7 @@ def _can_start(m: _Mention) -> bool:
     if m.plural:
         if m.vocab.plural_needs_name and not (_leading_proper(m.mods) or m.via):
             return False  # "credible reports", "reports say": hearsay, not a document
-        strong = m.cue in _STRONG_PLURAL or bool(_leading_proper(m.mods))
+        strong = m.cue in _STRONG_PLURAL or m.cue.removesuffix(" by") in _STRONG_PLURAL or bool(_leading_proper(m.mods))
         return bool(m.via) or m.noun.lower() in m.vocab.self_cued or (m.cued and strong)
     needs = m.vocab.needs_cue or m.noun.lower() in m.vocab.needs_cue_nouns
     if needs and not m.cued:

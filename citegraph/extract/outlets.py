@@ -495,8 +495,11 @@ class OutletFinder:
         return " ".join(match.group("verb").split()) if match else None
 
     def _speech(self, text: str) -> bool:
-        """Does ``text`` (the rest of a sentence) report speech: a reporting verb or a quotation?"""
-        return bool(self.cues.speech_anywhere.search(text) or _QUOTATION.search(text))
+        """Does ``text`` (the rest of a sentence) report speech: a reporting verb or a quotation?
+
+        A verb form after a determiner is a noun ("knew that the claims were false"), no speech."""
+        verbs = (v for v in self.cues.speech_anywhere.finditer(text) if not _DETERMINER_BEFORE.search(text, max(0, v.start() - 12), v.start()))
+        return next(verbs, None) is not None or bool(_QUOTATION.search(text))
 
     def _resolve(self, cand: _Candidate, in_play: dict[str, int], cue: str, evidence: Evidence) -> _Hit | None:
         if not cand.outlets:
@@ -713,6 +716,7 @@ def _name_after(body: str, pos: int) -> bool:
 # ", a local news website," before an outlet noun: the apposition that names what the name before it is
 _APPOSED_BEFORE = re.compile(r"[\w.]\s*,\s*(?:a|an|the|A|An|The)\s+(?:[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"\S+")
+_DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|these|those|such|his|her|their|its|our|your|my)\s+$")
 _GOES_ON = re.compile(r"[\w'’-]|\s+(?:(?:of|de|for|on)\s+)?[A-Z]")  # a name goes on past its last word
 _DESCRIBED = re.compile(r"[A-Z][\w'’]*-[a-z][\w-]*")  # "London-based", "China-published": a description
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov)\.?\s+$")
