@@ -30,11 +30,29 @@
   var publisherOf = new Int32Array(NODES.length).fill(-1);
   var PUBLISHED = RELATIONS.indexOf("published");
   var CITES = RELATIONS.indexOf("cites");
-  NODES.forEach(function (n, i) { index.set(n.id, i); });
+  /* For the filters: the articles and the other nodes apart, each node's date, and every edge
+   * between an article and another node (the article, the other node, whether the article cites it). */
+  var ARTICLES = [], SOURCES = [];
+  var DATE = new Array(NODES.length);
+  var isArticle = new Uint8Array(NODES.length);
+  var LINKS = { article: new Int32Array(EDGES.length), other: new Int32Array(EDGES.length), cites: new Uint8Array(EDGES.length), length: 0 };
+  NODES.forEach(function (n, i) {
+    index.set(n.id, i);
+    isArticle[i] = n.k === "article" ? 1 : 0;
+    (isArticle[i] ? ARTICLES : SOURCES).push(i);
+    DATE[i] = n.a && n.a.published ? String(n.a.published).slice(0, 10) : "";
+  });
   EDGES.forEach(function (e, i) {
     outAdj[e[0]].push(i);
     inAdj[e[1]].push(i);
     if (e[2] === PUBLISHED) publisherOf[e[1]] = e[0];
+    if (isArticle[e[0]] !== isArticle[e[1]]) {
+      var from = isArticle[e[0]] === 1;
+      LINKS.article[LINKS.length] = from ? e[0] : e[1];
+      LINKS.other[LINKS.length] = from ? e[1] : e[0];
+      LINKS.cites[LINKS.length] = from && e[2] === CITES ? 1 : 0;
+      LINKS.length += 1;
+    }
   });
   function rel(e) { return RELATIONS[EDGES[e][2]]; }
   function node(i) { return NODES[i]; }
@@ -98,12 +116,16 @@
   /* go: change the state, draw it, and record it in the URL (a new history entry unless `replace`). */
   function go(changes, replace) {
     Object.assign(state, changes);
+    record(replace);
+    render();
+  }
+
+  function record(replace) {
     var hash = hashOf(state);
     if (hash !== location.hash.replace(/^#/, "")) {
       var url = location.href.split("#")[0] + (hash ? "#" + hash : "");
       if (replace) history.replaceState(null, "", url); else history.pushState(null, "", url);
     }
-    render();
   }
 
   window.addEventListener("popstate", function () { state = parseHash(); syncControls(); render(); });
@@ -116,7 +138,7 @@
 
   var hidden = function () { return new Set(state.hide ? state.hide.split(",") : []); };
 
-  function dateOf(i) { return (attrs(i).published || "").slice(0, 10); }
+  function dateOf(i) { return DATE[i]; }
 
   function articleFilterActive() {
     return Boolean(state.from || state.to || state.publisher);
@@ -131,37 +153,34 @@
   function filters() {
     var key = [state.from, state.to, state.undated, state.publisher, state.min, state.hide].join("|");
     if (filterCache.key === key) return filterCache.value;
-    var n = NODES.length;
-    var pass = new Uint8Array(n);
-    var count = new Int32Array(n);
+    var pass = new Uint8Array(NODES.length);
+    var count = new Int32Array(NODES.length);
     var hide = hidden();
     var active = articleFilterActive();
-    var articles = 0;
-    for (var i = 0; i < n; i += 1) {
-      if (NODES[i].k !== "article") continue;
-      if (articlePasses(i)) { pass[i] = 1; articles += 1; }
-    }
-    if (active) {
-      for (var e = 0; e < EDGES.length; e += 1) {
-        var edge = EDGES[e];
-        if (edge[2] === CITES && pass[edge[0]] && publisherOf[edge[0]] !== edge[1]) count[edge[1]] += 1;
+    var articles = 0, i, k;
+    if (!reversed()) {
+      for (k = 0; k < ARTICLES.length; k += 1) {
+        i = ARTICLES[k];
+        if (articlePasses(i)) { pass[i] = 1; articles += 1; }
       }
     }
-    for (var j = 0; j < n; j += 1) {
-      var nd = NODES[j];
-      if (nd.k === "article") { if (hide.has("article")) pass[j] = 0; continue; }
-      if (!active) count[j] = nd.c.cited || 0;
-      var ok = !hide.has(nd.k) && count[j] >= state.min;
-      if (ok && active && count[j] === 0) ok = linkedToPassing(j, pass);
-      pass[j] = ok ? 1 : 0;
+    var linked = active ? linkedCounts(pass, count) : null;
+    for (k = 0; k < SOURCES.length; k += 1) {
+      i = SOURCES[k];
+      var nd = NODES[i];
+      if (!active) count[i] = nd.c.cited || 0;
+      var ok = !hide.has(nd.k) && count[i] >= state.min;
+      if (ok && active && count[i] === 0) ok = linked[i] > 0;
+      pass[i] = ok ? 1 : 0;
     }
+    if (hide.has("article")) ARTICLES.forEach(function (a) { pass[a] = 0; });
     filterCache = { key: key, value: { pass: pass, count: count, articles: articles, active: active } };
     return filterCache.value;
   }
 
+  /* Whether article i passes the date and publisher filters. */
   function articlePasses(i) {
-    if (reversed()) return false;
-    var d = dateOf(i);
+    var d = DATE[i];
     if (state.from || state.to) {
       if (!d) return state.undated;
       if (state.from && d < state.from) return false;
@@ -175,11 +194,17 @@
     return true;
   }
 
-  function linkedToPassing(j, pass) {
-    var out = outAdj[j], inn = inAdj[j], k;
-    for (k = 0; k < out.length; k += 1) if (NODES[EDGES[out[k]][1]].k === "article" && pass[EDGES[out[k]][1]]) return true;
-    for (k = 0; k < inn.length; k += 1) if (NODES[EDGES[inn[k]][0]].k === "article" && pass[EDGES[inn[k]][0]]) return true;
-    return false;
+  /* The nodes linked to a passing article (1 each), and into `count` each source's citing passing
+   * articles, but not its own (metrics.json's rule: an outlet's own articles are left out). */
+  function linkedCounts(pass, count) {
+    var linked = new Uint8Array(NODES.length);
+    for (var k = 0; k < LINKS.length; k += 1) {
+      var a = LINKS.article[k], o = LINKS.other[k];
+      if (!pass[a]) continue;
+      linked[o] = 1;
+      if (LINKS.cites[k] && publisherOf[a] !== o) count[o] += 1;
+    }
+    return linked;
   }
 
   /* Why the filters hide node i (empty when they do not). */
@@ -212,7 +237,39 @@
   var visEdges = new vis.DataSet([]);
   var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {});
   window.citegraphState.networkMs = performance.now();
-  var current = { key: null, view: null, ids: [], hiddenIds: new Set(), labels: new Map(), shownLabels: new Set(), story: null };
+  var current = { key: null, view: null, ids: [], hiddenIds: new Set(), labels: new Map(), shownLabels: new Set(), story: null,
+                  top: 1 };
+
+  /* vis draws the whole canvas after each DataSet update and selection change (at once while physics
+   * is off, and again at the next frame), and each update costs it a pass over every node and edge:
+   * a filter change that hides nodes, re-chooses labels and re-selects drew the canvas five to eight
+   * times. Inside drawOnce, node changes are queued (updateNodes) and handed to vis in one update,
+   * vis's draws are held back (its own switch, which its stabilisation uses: not while a layout
+   * runs), and the canvas is drawn once at the end if anything changed (`change` returns true for a
+   * change of its own, such as the selection). */
+  var stabilizing = false;
+  var holding = 0;
+  var queued = new Map();
+  function updateNodes(items) {
+    items.forEach(function (it) { queued.set(it.id, Object.assign(queued.get(it.id) || {}, it)); });
+  }
+  function flushNodes() {
+    if (!queued.size) return false;
+    var items = Array.from(queued.values());
+    queued.clear();
+    visNodes.update(items);
+    return true;
+  }
+  function drawOnce(change) {
+    if (holding) return change();
+    if (stabilizing) { change(); flushNodes(); return; }
+    var emitter = network.body.emitter;
+    var changed = false;
+    holding += 1;
+    emitter.emit("_blockRedraw");
+    try { changed = change(); changed = flushNodes() || changed; } finally { holding -= 1; emitter.emit("_allowRedraw"); }
+    if (changed) network.redraw();
+  }
 
   function storyItems(origin, depth) {
     var f = filters();
@@ -312,6 +369,7 @@
     current.view = state.view;
     current.ids = v.nodes.map(function (n) { return n.id; });
     current.labels = new Map(v.nodes.map(function (n) { return [n.id, n.label]; }));
+    current.top = v.nodes.reduce(function (m, n) { return Math.max(m, importance(index.get(n.id))); }, 1);
     current.hiddenIds = new Set();
     current.shownLabels = new Set(current.ids);
     boxes = new Map();
@@ -329,14 +387,19 @@
     visEdges = new vis.DataSet(v.edges.map(function (e) {
       return { id: e.id, from: e.from, to: e.to, width: e.width, dashes: e.dashes, color: e.color, arrows: e.arrows };
     }));
+    /* The status line and size note first: they take height from the graph, and vis rescales the view
+     * when its height changes, which would leave the labels measured for another scale. */
+    showStatus();
     network.setData({ nodes: visNodes, edges: visEdges });
     var done = function () {
       network.fit({ animation: false });
       network.once("afterDrawing", function () { placeLabels(markReady); });
       network.redraw();
     };
-    if (v.options.physics && v.options.physics.enabled) {
+    stabilizing = Boolean(v.options.physics && v.options.physics.enabled);
+    if (stabilizing) {
       network.once("stabilizationIterationsDone", function () {
+        stabilizing = false;
         network.setOptions({ physics: { enabled: false } });
         done();
       });
@@ -351,6 +414,7 @@
     return id === state.node || (state.view === "story" && id === state.origin);
   }
 
+  /* Hide and show the view's nodes as the filters say (inside drawOnce). */
   function applyFilters() {
     var f = filters();
     var changes = [];
@@ -362,7 +426,7 @@
         changes.push({ id: id, hidden: hide });
       }
     });
-    if (changes.length) visNodes.update(changes);
+    updateNodes(changes);
     if (changes.length && window.citegraphState.ready) placeLabels();
   }
 
@@ -383,28 +447,33 @@
   }
 
   /* Labels by importance, each kept only where it overlaps no label already kept; the font is sized
-   * for the screen (so zooming in makes room for more). vis measures each label as it draws it; the
-   * boxes are kept (canvas coordinates) until the zoom or the node moves, so a filter change only
-   * re-chooses among them. */
+   * for the screen (so zooming in makes room for more) and by importance relative to the view's most
+   * important node, drawn or not. vis measures each label as it draws it; the boxes are kept (canvas
+   * coordinates) until the zoom or the node moves, so a filter change only re-chooses among them. */
   var placing = false;
   var boxes = new Map();
+
+  /* 12 to 18 screen pixels by importance (relative to the view's top), in half-pixel steps: the
+   * browser measures text in a new font size ten times slower than in one it has seen, and vis
+   * measures every label whose size changes. */
+  function labelPixels(share) {
+    return Math.round(2 * (12 + 6 * Math.sqrt(Math.min(1, share)))) / 2;
+  }
   function placeLabels(done) {
     if (placing) { if (done) network.once("afterDrawing", function () { placeLabels(done); }); return; }
     var scale = network.getScale() || 1;
     var ids = drawnVisible().map(function (id) { return index.get(id); }).sort(byCitedFirst);
-    var top = ids.reduce(function (m, i) { return Math.max(m, importance(i)); }, 1);
     var measure = [];
     ids.forEach(function (i) {
       var id = NODES[i].id;
-      var size = (12 + 6 * Math.sqrt(Math.min(1, importance(i) / top))) / scale;
+      var size = labelPixels(importance(i) / current.top) / scale;
       var known = boxes.get(id);
       if (current.labels.get(id) && (!known || Math.abs(known.size - size) > size * 0.01)) {
         measure.push({ id: id, label: current.labels.get(id), font: { size: size } });
       }
     });
-    if (!measure.length) { chooseLabels(ids); if (done) done(); return; }
+    if (!measure.length) { drawOnce(function () { chooseLabels(ids); }); if (done) done(); return; }
     placing = true;
-    visNodes.update(measure);
     network.once("afterDrawing", function () {
       measure.forEach(function (m) {
         var body = network.body.nodes[m.id];
@@ -413,11 +482,12 @@
       });
       current.shownLabels = new Set(current.shownLabels);
       measure.forEach(function (m) { current.shownLabels.add(m.id); });
-      chooseLabels(ids);
+      drawOnce(function () { chooseLabels(ids); });
       placing = false;
       if (done) done();
     });
-    network.redraw();
+    /* Drawn at once, or with the rest of an enclosing drawOnce. */
+    drawOnce(function () { updateNodes(measure); });
   }
 
   function chooseLabels(ids) {
@@ -438,7 +508,7 @@
       if (was !== now) updates.push({ id: id, label: now ? current.labels.get(id) : "" });
     });
     current.shownLabels = shown;
-    if (updates.length) visNodes.update(updates);
+    updateNodes(updates);
   }
 
   network.on("dragEnd", function (p) {
@@ -534,7 +604,12 @@
     filters();
     lap("filters");
     var redrawn = drawView();
-    if (!redrawn) { applyFilters(); selectInGraph(); }
+    if (!redrawn) {
+      drawOnce(function () {
+        applyFilters();
+        return selectInGraph();
+      });
+    }
     lap("graph");
     showDetails();
     lap("details");
@@ -546,13 +621,19 @@
     window.citegraphState.lastUpdateMs = performance.now() - t;
   }
 
+  /* Select the chosen node where it is drawn (bringing it into view), else none; true when the canvas changed. */
   function selectInGraph() {
-    if (state.node && current.ids.indexOf(state.node) >= 0 && !current.hiddenIds.has(state.node)) {
-      network.selectNodes([state.node]);
-      if (!insideView(state.node)) network.focus(state.node, { scale: Math.max(network.getScale(), 0.8), animation: false });
-    } else {
-      network.unselectAll();
+    var want = state.node && current.ids.indexOf(state.node) >= 0 && !current.hiddenIds.has(state.node) ? state.node : null;
+    var have = network.getSelectedNodes();
+    var changed = have.length !== (want ? 1 : 0) || (want && have[0] !== want);
+    if (changed) {
+      if (want) network.selectNodes([want]); else network.unselectAll();
     }
+    if (want && !insideView(want)) {
+      network.focus(want, { scale: Math.max(network.getScale(), 0.8), animation: false });
+      changed = true;
+    }
+    return Boolean(changed);
   }
 
   function insideView(id) {
@@ -1104,10 +1185,15 @@
     $("toggle-filters").setAttribute("aria-expanded", String(open));
   });
 
+  /* A control draws each value as it is input, and records the settled one (`change`) in the URL,
+   * drawing it again only if `input` has not. */
   function bind(id, key, parse) {
     var input = $(id);
     input.addEventListener("input", function () { state[key] = parse(input); render(); });
-    input.addEventListener("change", function () { go({ [key]: parse(input) }); });
+    input.addEventListener("change", function () {
+      var value = parse(input);
+      if (value === state[key]) record(); else go({ [key]: value });
+    });
   }
   bind("date-from", "from", function (x) { return x.value; });
   bind("date-to", "to", function (x) { return x.value; });
