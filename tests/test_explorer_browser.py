@@ -405,7 +405,8 @@ def test_corpora_overview_is_labelled_without_overlaps(offline_page, corpora_sit
     labels = page.evaluate(
         """() => window.citegraph.labels().map(id => {
                const n = window.citegraph.network.body.nodes[id]; const s = n.labelModule.size;
-               return [id, s.left, s.top, s.width, s.height, n.options.font.size * window.citegraph.network.getScale()]; })"""
+               return [id, s.left, s.top + (n.options.font.vadjust || 0), s.width, s.height,
+                       n.options.font.size * window.citegraph.network.getScale()]; })"""
     )
     shot(page, "overview")
     assert len(labels) >= 20

@@ -237,7 +237,7 @@
   var visEdges = new vis.DataSet([]);
   var network = new vis.Network(container, { nodes: visNodes, edges: visEdges }, {});
   window.citegraphState.networkMs = performance.now();
-  var current = { key: null, view: null, ids: [], hiddenIds: new Set(), labels: new Map(), shownLabels: new Set(), story: null,
+  var current = { key: null, view: null, ids: [], hiddenIds: new Set(), labels: new Map(), shownLabels: new Set(), lifted: new Map(), story: null,
                   top: 1 };
 
   /* vis draws the whole canvas after each DataSet update and selection change (at once while physics
@@ -372,6 +372,7 @@
     current.top = v.nodes.reduce(function (m, n) { return Math.max(m, importance(index.get(n.id))); }, 1);
     current.hiddenIds = new Set();
     current.shownLabels = new Set(current.ids);
+    current.lifted = new Map();
     boxes = new Map();
     window.citegraphState.ready = false;
     document.body.removeAttribute("data-ready");
@@ -469,7 +470,7 @@
       var size = labelPixels(importance(i) / current.top) / scale;
       var known = boxes.get(id);
       if (current.labels.get(id) && (!known || Math.abs(known.size - size) > size * 0.01)) {
-        measure.push({ id: id, label: current.labels.get(id), font: { size: size } });
+        measure.push({ id: id, label: current.labels.get(id), font: { size: size, vadjust: 0 } });
       }
     });
     if (!measure.length) { drawOnce(function () { chooseLabels(ids); }); if (done) done(); return; }
@@ -478,7 +479,9 @@
       measure.forEach(function (m) {
         var body = network.body.nodes[m.id];
         var box = body && body.labelModule && body.labelModule.size;
-        if (box) boxes.set(m.id, { size: m.font.size, rect: [box.left, box.top, box.left + box.width, box.top + box.height] });
+        if (box) boxes.set(m.id, { size: m.font.size, rect: [box.left, box.top, box.left + box.width, box.top + box.height],
+                                   nodeTop: body.y - body.shape.height / 2 });
+        current.lifted.delete(m.id);
       });
       current.shownLabels = new Set(current.shownLabels);
       measure.forEach(function (m) { current.shownLabels.add(m.id); });
@@ -490,24 +493,35 @@
     drawOnce(function () { updateNodes(measure); });
   }
 
+  /* A label goes below its node, or above it where that clashes and above does not (vis draws it
+   * shifted by font.vadjust; its measured box stays where it would be below). */
   function chooseLabels(ids) {
     var pad = 2 / (network.getScale() || 1);
     var kept = [];
     var shown = new Set();
+    var lifted = new Map();
+    function clashes(r) { return kept.some(function (k) { return r[0] < k[2] && k[0] < r[2] && r[1] < k[3] && k[1] < r[3]; }); }
     ids.forEach(function (i) {
       var id = NODES[i].id;
       var box = boxes.get(id);
       if (!box || !current.labels.get(id)) return;
       var r = [box.rect[0] - pad, box.rect[1] - pad, box.rect[2] + pad, box.rect[3] + pad];
-      var clash = kept.some(function (k) { return r[0] < k[2] && k[0] < r[2] && r[1] < k[3] && k[1] < r[3]; });
-      if (!clash) { kept.push(r); shown.add(id); }
+      if (!clashes(r)) { kept.push(r); shown.add(id); return; }
+      var height = box.rect[3] - box.rect[1];
+      var top = box.nodeTop - 2 * pad - height;
+      var above = [r[0], top - pad, r[2], top + height + pad];
+      if (!clashes(above)) { kept.push(above); shown.add(id); lifted.set(id, top - box.rect[1]); }
     });
     var updates = [];
     current.ids.forEach(function (id) {
       var was = current.shownLabels.has(id), now = shown.has(id);
-      if (was !== now) updates.push({ id: id, label: now ? current.labels.get(id) : "" });
+      var shift = lifted.get(id) || 0;
+      if (was !== now || shift !== (current.lifted.get(id) || 0)) {
+        updates.push({ id: id, label: now ? current.labels.get(id) : "", font: { vadjust: shift } });
+      }
     });
     current.shownLabels = shown;
+    current.lifted = lifted;
     updateNodes(updates);
   }
 
