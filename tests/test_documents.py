@@ -375,6 +375,12 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
          [("other", "harbour inquiry", None)]),
         ("Text messages reviewed by the committee show that the aide knew of the plan.", [("other", None, None)]),
         ("Emails sent by fans poured in after the match.", []),
+        # statements of different issuers are different documents
+        ("The Pellona Rail Board and the drivers' union issued separate statements on Sunday.",
+         [("statement", "Pellona Rail Board", None), ("statement", "drivers' union", None)]),
+        ("In a statement, the rail board blamed the snow. The Pellona Drivers Guild disputed that in a statement of "
+         "its own.", [("statement", "rail board", None), ("statement", "Pellona Drivers Guild", None)]),
+        ("The club and the league issued a joint statement.", [("statement", "club and the league", None)]),
     ],
 )
 def test_statements_given_court_papers_read_and_records_released(body, expected, gaz):

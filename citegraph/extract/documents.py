@@ -29,6 +29,7 @@ once per process.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -722,6 +723,32 @@ class _Reading:
         self.cue, self.cued = self.cue or cue, True
 
 
+_OF_ITS_OWN = re.compile(r"\s+of\s+(?:its|their|his|her)\s+own\b", re.IGNORECASE)
+# The subject that opens a sentence, up to its verb: "The Department of Education rejected", "The teachers' union said"
+_OPENING_SUBJECT = re.compile(
+    r"^\W*(?P<subject>(?:[Tt]he\s+)?(?:[A-Z][\w.&'’-]*(?:\s+(?:of|for|and|on|the|[A-Z][\w.&'’-]*))*"
+    r"|[a-z][\w'’-]*(?:\s+[a-z][\w'’-]*)?))\s+(?:also\s+|later\s+|then\s+)?[a-z]+(?:ed|s)\b")
+# "X and Y issued separate statements": one document for each of them
+_SEPARATE = frozenset({"separate", "respective", "individual", "own"})
+
+
+def _sentence_subject(before: str) -> str | None:
+    m = _OPENING_SUBJECT.match(before)
+    return m.group("subject") if m else None
+
+
+def _each_issuer(mention: _Mention) -> list[_Mention]:
+    """ "The ministry and the airline issued separate statements": one statement of each issuer."""
+    if not (mention.plural and mention.issuer and _SEPARATE & set(mention.mods.lower().split())):
+        return [mention]
+    issuers = [_ARTICLE.sub("", part).strip() for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", mention.issuer)]
+    issuers = [x for x in issuers if x]
+    if len(issuers) < 2:
+        return [mention]
+    noun = mention.noun[:-1] if mention.noun.lower().endswith("s") else mention.noun
+    return [dataclasses.replace(mention, noun=noun, issuer=x, det="another", plural=False, mods="") for x in issuers]
+
+
 def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
     """Read one document noun in sentence ``i``; None when it is no document."""
     r = _phrase(ctx, i, match)
@@ -740,12 +767,18 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
     if not _context_ok(ctx, r):
         return None
     sent = ctx.sents[i]
+    own = _OF_ITS_OWN.match(r.right) is not None or "own" in r.mods.lower().split()
+    if own and r.left[: r.np_start].rstrip().lower().endswith(" in"):
+        # "Kestrel Airlines rejected it in a statement of its own": the subject's, a document of its own
+        r.issuer = r.issuer or _sentence_subject(r.left[: r.np_start])
+        if r.issuer:
+            r.cue_if_none("in")
     return _Mention(
         vocab=r.tv,
         noun=r.noun,
         sent=i,
         evidence=Evidence(sent.text, sent.start, sent.end),
-        det="another" if ctx.vocab.another_before.search(_det_window(r)) else r.det,
+        det="another" if own or ctx.vocab.another_before.search(_det_window(r)) else r.det,
         mods=r.mods,
         post=r.post,
         issuer=_clean_issuer(ctx, r),
@@ -1455,7 +1488,7 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
             mention = _read_mention(ctx, i, match)
             if mention is not None and not (mention.vocab.doc_type is DocType.SOCIAL_POST and acts
                                             and mention.det in ("indef", "none")):
-                found.append((i, match.start(), mention))
+                found += [(i, match.start(), each) for each in _each_issuer(mention)]
         found += [(i, start, m) for start, m in acts]
     docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
