@@ -35,7 +35,7 @@ FLOORS = {
     "doc_letter": 0.95,  # 21/22
     "doc_memo_cable": 0.95,  # 23/24
     "doc_messages": 0.92,  # 23/25
-    "doc_poll": 0.71,  # 27/38
+    "doc_poll": 0.84,  # 32/38
     "doc_resolution": 0.79,  # 19/24
     "doc_social_post": 0.87,  # 35/40
     "doc_statement": 0.96,  # 26/27

@@ -381,6 +381,12 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("In a statement, the rail board blamed the snow. The Pellona Drivers Guild disputed that in a statement of "
          "its own.", [("statement", "rail board", None), ("statement", "Pellona Drivers Guild", None)]),
         ("The club and the league issued a joint statement.", [("statement", "club and the league", None)]),
+        # a poll made by two outlets has no one via; a university's poll with one outlet has that outlet's
+        ("According to a joint survey by Reuters and Sky News, most drivers back the toll.",
+         [("report", "Reuters", None)]),
+        ("A new Sky News/Reuters poll found that most drivers back the toll.", [("report", "Sky News/Reuters", None)]),
+        ("The Pellona University/Reuters tracking poll has the mayor ahead.",
+         [("report", "Pellona University/Reuters", "Reuters")]),
     ],
 )
 def test_statements_given_court_papers_read_and_records_released(body, expected, gaz):

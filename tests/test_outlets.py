@@ -266,6 +266,16 @@ def test_outlets_no_gazetteer_knows_are_found_from_their_names_and_nouns(text, c
     assert _cited_in_text(text) == cited
 
 
+def test_the_outlet_a_document_came_through_is_cited():
+    """A poll or a leak through an outlet cites the outlet too, even by a short form the outlet finder
+    would not take alone ("a new Guardian poll found")."""
+    from citegraph.extract import Extractor
+
+    article = Article(id="t.txt", title="", body="Most drivers back the toll, a new Guardian poll found.")
+    found = {(c.kind.value, c.name, c.via) for c in Extractor(Gazetteer.load()).extract(article)}
+    assert ("outlet", "The Guardian", None) in found and ("document", "new Guardian poll", "The Guardian") in found
+
+
 def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
     """"Journal" alone may be The Wall Street Journal's short form; inside a scholarly journal's name it is not."""
     assert _cited_in_text("The move follows a Northern Medical Journal article that claimed files were lost.") == []

@@ -911,14 +911,35 @@ def _outlet_made(ctx: _Context, r: _Reading) -> str:
         named[r.outlet_author.name] = r.outlet_author.name
     if not named:
         return ""
-    if len(named) == 1 and not r.via:
+    # "a joint survey by CNN and NBC News", "a Fox News/Bloomberg poll": made by two, no one via (a
+    # partner's name may be a short form the gazetteer would not take alone)
+    joint = "joint" in r.mods.lower().split() or any(_two_outlets(ctx, piece or "") for piece in (r.mods, r.obj))
+    if len(named) == 1 and not r.via and not joint:
         r.via = next(iter(named.values()))
-    if r.issuer and ctx.outlet(r.issuer) is not None:
+    if r.issuer and ctx.outlet(r.issuer) is not None and not joint:
         r.issuer = None
-    if len(named) > 1 and not r.issuer:
+    if (len(named) > 1 or joint) and not r.issuer:
         r.issuer = r.lead or r.obj or None
     r.cue_if_none(r.prep or r.key)
     return r.prep or r.key
+
+
+_PAIRED = re.compile(r"(?P<left>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)\s*/\s*(?P<right>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)")
+
+
+def _two_outlets(ctx: _Context, piece: str) -> bool:
+    """ "Fox News/Bloomberg": two outlets' names (short forms too) paired by a slash; not "USC Dornsife/Los
+    Angeles Times", a university's poll with one outlet."""
+    for m in _PAIRED.finditer(piece):
+        left, right = m.group("left").split(), m.group("right").split()
+        sides = ([" ".join(left[k:]) for k in range(len(left))], [" ".join(right[:k]) for k in range(len(right), 0, -1)])
+        if all(any(_names_outlet(ctx, side) for side in options) for options in sides):
+            return True
+    return False
+
+
+def _names_outlet(ctx: _Context, words: str) -> bool:
+    return any(m.start == 0 and m.end == len(words) for m in ctx.gazetteer.find_mentions(words))
 
 
 def _whole(piece: str, start: int, end: int) -> bool:

@@ -16,9 +16,10 @@ from typing import Iterable
 
 from ..errors import InputError
 from ..read import ReadOptions, iter_articles
-from ..records import Article, Citation
+from ..records import Article, Citation, CitationKind, DocType
 from .documents import find_documents
 from .gazetteer import Gazetteer
+from .names import outlet_key
 from .outlets import OutletFinder
 from .sentences import sentences
 from .sources import find_sources
@@ -41,10 +42,36 @@ class Extractor:
         sents = sentences(article.body)
         found = self.outlets.find(article, sents)
         discovered = frozenset(c.name for c in found if c.discovered)
-        found += find_documents(article, sents, self.gazetteer)
+        documents = find_documents(article, sents, self.gazetteer)
+        found += documents + self._via_outlets(article, found, documents)
         names = self.outlet_names | discovered if discovered else self.outlet_names  # one set for most articles
         found += find_sources(article, sents, names)
         return merge(found)
+
+
+    def _via_outlets(self, article: Article, outlets: list[Citation], documents: list[Citation]) -> list[Citation]:
+        """The outlet a document came through is cited too, on the document's evidence, when the outlet finder
+        left it out: a poll or study it made ("a new Guardian poll found": a name the finder would not take
+        alone), or a document given to it by its unambiguous name ("shared the recording with The New York
+        Times"). A short form elsewhere ("an email provided to The Post") stays the document's via only."""
+        cited = {outlet_key(c.name) for c in outlets}
+        publisher = self.outlets.publisher_of(article)
+        added: dict[str, Citation] = {}
+        for doc in documents:
+            if not doc.via:
+                continue
+            outlet = self.gazetteer.lookup(doc.via)
+            name = outlet.name if outlet else doc.via
+            key = outlet_key(name)
+            if key in cited or key in added or (outlet is None and outlet_key(doc.via) in cited):
+                continue
+            if outlet is not None and doc.doc_type is not DocType.REPORT and not any(
+                    m.outlet == outlet and not m.ambiguous for e in doc.evidence for m in self.gazetteer.find_mentions(e.text)):
+                continue  # "provided to The Post", "letters to the Hill": a short form the outlet finder did not take
+            added[key] = Citation(article=article.id, kind=CitationKind.OUTLET, name=name, cue="via " + doc.doc_type.value,
+                                  evidence=doc.evidence, discovered=outlet is None,
+                                  self_citation=publisher is not None and outlet == publisher)
+        return list(added.values())
 
 
 def merge(citations: Iterable[Citation]) -> list[Citation]:

@@ -250,7 +250,7 @@ class OutletFinder:
         """One citation per outlet cited by ``article``, with every proving sentence."""
         mentions = self.gazetteer.find_mentions(article.body, ascii_words(article.body))
         self._body, self._surnames = article.body, None  # surnames are read when a strong frame needs them
-        publisher = self._publisher(article)
+        publisher = self.publisher_of(article)
         in_play = self._in_play(article, mentions, publisher)
         hits = list(self._body_hits(article, sents, mentions, in_play))
         hits += self._source_line_hits(article)
@@ -262,7 +262,8 @@ class OutletFinder:
 
     # ------------------------------------------------------------ context
 
-    def _publisher(self, article: Article) -> Outlet | None:
+    def publisher_of(self, article: Article) -> Outlet | None:
+        """The outlet that published ``article`` (its publisher or URL as the gazetteer knows it), if known."""
         for name in (article.publisher, article.url):
             found = self.gazetteer.lookup(name) if name else None
             if found is not None:
