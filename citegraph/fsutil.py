@@ -107,7 +107,7 @@ def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
 
 def compact_json_pieces(value: Any, sort_keys: bool = False, batch: int = 2000) -> Iterator[str]:
     """``json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)`` in pieces:
-    a large list or dict is written a batch of items at a time (each item by ``json.dumps``, in C), so
+    a large list or dict is written a batch of items at a time (a batch encoded by one ``json.dumps`` call, in C), so
     a large document is never one string in memory. The pieces join to exactly ``json.dumps``'s text.
     """
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False).encode
@@ -120,12 +120,14 @@ def compact_json_pieces(value: Any, sort_keys: bool = False, batch: int = 2000) 
                 for i, k in enumerate(part):
                     yield ("{" if start == 0 and i == 0 else ",") + encode(str(k) if not isinstance(k, str) else k) + ":"
                     yield from compact_json_pieces(value[k], sort_keys, batch)
+            elif all(type(k) is str for k in part):  # the batch as one small dict, encoded in one call
+                yield lead + encode({k: value[k] for k in part})[1:-1]
             else:
                 yield lead + ",".join(encode(k) + ":" + encode(value[k]) for k in part)
         yield "}"
     elif isinstance(value, (list, tuple)) and len(value) > batch:
-        for start in range(0, len(value), batch):
-            yield ("[" if start == 0 else ",") + ",".join(map(encode, value[start : start + batch]))
+        for start in range(0, len(value), batch):  # a batch encoded in one call, its brackets cut off
+            yield ("[" if start == 0 else ",") + encode(list(value[start : start + batch]))[1:-1]
         yield "]"
     else:
         yield encode(value)

@@ -37,6 +37,7 @@ from typing import Any
 from .. import lazy
 from ..fsutil import atomic_binary, compact_json_pieces, signed, signing
 from ..records import Article, Citation
+from .memo import Memo
 from .model import ArticleNote, Change, CitationGraph, DocumentNote, OutletLookup
 
 nx = lazy.load("networkx")
@@ -47,6 +48,8 @@ FORMAT = "citegraph-graph-2"  # 2: signed with the local key (1 had a plain SHA-
 CACHE_DIR = ".citegraph"
 GRAPH_FILE = "graph.json"
 JOURNAL_FILE = "journal.json"
+MEMO_FILE = "memo.json"  # the last build's remembered layouts (``graph.memo``)
+MEMO_DIGEST = "memo"  # a memo entry is keyed by its own inputs, whatever the store held
 # Patch when at most PATCH_SHARE of the articles changed (or PATCH_MIN, on a small corpus; never more than
 # PATCH_MAX): beyond, building the graph anew is about as quick.
 PATCH_SHARE = 0.2
@@ -125,6 +128,23 @@ def save(graph: Graph, stage: Path, key: str, digest: str) -> None:
         _write(folder / GRAPH_FILE, key, digest, _model_data(graph.model))
         journal = Journal(base=digest)
     _write(folder / JOURNAL_FILE, key, digest, _journal_data(journal))
+
+
+def load_memo(out: Path, key: str) -> Memo:
+    """The memo the last published build in ``out`` saved (empty when there is none or it fails its checks)."""
+    data = _read(Path(out) / CACHE_DIR / MEMO_FILE, key, MEMO_DIGEST)
+    if not isinstance(data, dict):
+        return Memo()
+    return Memo(data)
+
+
+def save_memo(memo: Memo, stage: Path, key: str) -> None:
+    """Save the entries this build used (a result JSON cannot hold is not saved: computed again next time)."""
+    log.info("memo: %d step(s) remembered, %d computed", memo.hits, memo.misses)
+    try:
+        _write(Path(stage) / CACHE_DIR / MEMO_FILE, key, MEMO_DIGEST, memo.kept)
+    except ValueError as err:
+        log.warning("memo not saved (%s): its layouts are computed again next build", err)
 
 
 # ---------------------------------------------------------------- replaying

@@ -15,10 +15,12 @@ import random
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from .. import lazy
-from .projections import co_citation_of, outlet_projection, outlet_projection_of, require_citation_graph
+from .memo import remember
+from .projections import outlet_projection, outlet_projection_of, require_citation_graph
 
 nx = lazy.load("networkx")
 
@@ -223,9 +225,27 @@ def communities(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -> di
 
 
 def _communities(index: _Index, P: nx.DiGraph, options: MetricsOptions) -> dict[str, list[list[str]]]:
-    graphs = {"outlets": P.to_undirected(), "sources": _shared_co_citation(index)}
+    """Both groupings; remembered from the last build when their inputs are the same (``graph.memo``):
+    the outlet projection, and the sources of the articles citing two or more named sources (an article
+    citing one adds no co-citation), with which of them more than one article cites."""
+    lists = _co_cited_lists(index)
+    shared = sorted({n for sources in lists for n in sources if len(index.citing[n]) > 1})
+    inputs = [list(P), list(P.edges(data="weight")), lists, shared, options.seed, igraph.__version__]
+    return remember("metrics.communities", inputs, lambda: _communities_of(P, lists, shared, options),
+                    decode=_checked_communities)
+
+
+def _communities_of(P: nx.DiGraph, lists: list[list[str]], shared: list[str],
+                    options: MetricsOptions) -> dict[str, list[list[str]]]:
+    graphs = {"outlets": P.to_undirected(), "sources": _shared_co_citation(lists, shared)}
     return {name: _sorted_communities(louvain(graph, options.seed)) if graph.number_of_edges() else []
             for name, graph in graphs.items()}
+
+
+def _checked_communities(data: Any) -> dict[str, list[list[str]]]:
+    if not isinstance(data, dict) or set(data) != {"outlets", "sources"}:
+        raise ValueError("not the communities")
+    return data
 
 
 def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
@@ -247,13 +267,30 @@ def louvain(graph: nx.Graph, seed: int) -> list[set[str]]:
     return [{nodes[i] for i in members} for members in parts]
 
 
-def _shared_co_citation(index: _Index) -> nx.Graph:
-    """The co-citation graph of the sources cited by at least two articles (a source cited once would
-    only form a group with the rest of its one article)."""
-    C = co_citation_of(index.cited.values(), index.kind)
-    S = nx.Graph()  # the subgraph, in C's node and edge order (a subgraph view's order is a set's)
-    S.add_nodes_from(n for n in C if len(index.citing[n]) > 1)
-    S.add_edges_from((u, v, d) for u, v, d in C.edges(data=True) if u in S and v in S)
+def _co_cited_lists(index: _Index) -> list[list[str]]:
+    """The named (not anonymous) sources of each article that has two or more: what co-citation counts."""
+    kind = index.kind
+    lists = []
+    for article in index.articles:
+        named = [s for s in index.cited[article] if kind[s] != "anonymous"]
+        if len(named) > 1:
+            lists.append(named)
+    return lists
+
+
+def _shared_co_citation(lists: list[list[str]], shared: list[str]) -> nx.Graph:
+    """The co-citation graph (``projections.co_citation_of``) of the sources ``shared``, those cited by at
+    least two articles (a source cited once would only form a group with the rest of its one article), from
+    ``_co_cited_lists``. Its nodes and edges are in sorted order, as in the subgraph of the whole
+    co-citation graph (whose adjacency lists are sorted), which is not built."""
+    keep = set(shared)
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for sources in lists:
+        for pair in combinations([s for s in sources if s in keep], 2):
+            pairs[pair] += 1
+    S = nx.Graph()
+    S.add_nodes_from(shared)
+    S.add_edges_from((u, v, {"weight": w}) for (u, v), w in sorted(pairs.items()))
     return S
 
 

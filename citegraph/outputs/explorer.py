@@ -48,11 +48,13 @@ from .. import lazy
 from ..errors import BuildError
 from ..extract.gazetteer import Gazetteer
 from ..fsutil import atomic_write_pieces, atomic_write_text, compact_json_pieces
+from ..graph.memo import positions_data, positions_of, remember
 from ..graph.metrics import compute_metrics
 
 nx = lazy.load("networkx")
 
 pyvis = lazy.load("pyvis")
+np = lazy.load("numpy")
 
 log = logging.getLogger(__name__)
 
@@ -269,11 +271,23 @@ def _largest_part(adjacency: dict[str, list[str]], ranked: list[str]) -> set[str
 
 
 def _hub_positions(adjacency: dict[str, list[str]], hubs: list[str], size: int, seed: int) -> dict:
-    """Spring layout of the hubs, linked directly or through articles citing both."""
+    """Spring layout of the hubs, linked directly or through articles citing both (remembered from the
+    last build when the hubs and their links are the same: ``graph.memo``)."""
+    links = _hub_links(adjacency, hubs)
+    return remember("explorer.hubs", [hubs, links, size, seed, _layout_code()],
+                    lambda: _hub_layout(hubs, links, size, seed), positions_data, positions_of)
+
+
+def _layout_code() -> str:
+    """What a remembered layout also depends on: the libraries that compute it."""
+    return f"networkx {nx.__version__}, numpy {np.__version__}"
+
+
+def _hub_layout(hubs: list[str], links: list[tuple[int, int]], size: int, seed: int) -> dict:
     scale = 60.0 * math.sqrt(size)
     core = nx.Graph()
     core.add_nodes_from(hubs)
-    core.add_edges_from((hubs[i], hubs[j]) for i, j in _hub_links(adjacency, hubs))
+    core.add_edges_from((hubs[i], hubs[j]) for i, j in links)
     layout = nx.spring_layout(core, seed=seed, scale=scale, iterations=60, weight=None)
     return {n: _spread(float(layout[n][0]), float(layout[n][1]), scale) for n in hubs}
 
@@ -403,15 +417,23 @@ def node_counts(G: nx.DiGraph, metrics: Mapping[str, Any]) -> dict[str, dict[str
     outlet's articles.
     """
     ranked = metrics.get("most_cited", {})
+    cites: dict[str, int] = dict.fromkeys(G, 0)  # the node's "cites" edges out, in, and "published" out
+    cited, published = dict(cites), dict(cites)
+    for u, nbrs in G.adjacency():  # one pass over the edges (the graph's own dicts, not a view per node)
+        for v, data in nbrs.items():
+            relation = data.get("relation")
+            if relation == "cites":
+                cites[u] += 1
+                cited[v] += 1
+            elif relation == "published":
+                published[u] += 1
     counts: dict[str, dict[str, int]] = {}
-    for node in sorted(G):
-        kind = G.nodes[node].get("kind")
-        pred, succ = G.pred[node], G.succ[node]
+    for node, kind in sorted(G.nodes(data="kind")):
         row: dict[str, int] = {}
         if kind == "article":
-            row["sources"] = sum(1 for d in succ.values() if d.get("relation") == "cites")
+            row["sources"] = cites[node]
         else:
-            citing = sum(1 for d in pred.values() if d.get("relation") == "cites")
+            citing = cited[node]
             figures = ranked.get(kind, {}).get(node) if kind in ranked else None
             if figures is not None:
                 row.update(cited=figures["in_degree"], publishers=figures["publishers"], mentions=figures["mentions"])
@@ -421,9 +443,8 @@ def node_counts(G: nx.DiGraph, metrics: Mapping[str, Any]) -> dict[str, dict[str
                 row["cited"] = citing
             if citing > row["cited"]:
                 row["own"] = citing - row["cited"]
-            published = sum(1 for d in succ.values() if d.get("relation") == "published")
-            if published:
-                row["published"] = published
+            if published[node]:
+                row["published"] = published[node]
         counts[node] = row
     return counts
 
@@ -495,8 +516,7 @@ def _index_edges(G: nx.DiGraph, position: dict[str, int], relations: list[str]) 
     rel_of = {r: i for i, r in enumerate(relations)}
     edges: list[list[int]] = []
     evidence: list[Any] = []
-    for u in sorted(G):
-        succ = G.succ[u]
+    for u, succ in sorted(G.adjacency()):
         for v in sorted(succ):
             data = succ[v]
             relation = str(data.get("relation", ""))
@@ -609,6 +629,8 @@ def _shorten(text: str, limit: int) -> str:
 
 def _list(value: Any) -> list:
     """A list attribute, also when an exporter already turned it into a JSON string."""
+    if type(value) is list:  # the common case, read as it is (callers never change it)
+        return value
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -708,7 +730,9 @@ def overview_view(G: nx.DiGraph, counts: dict[str, dict[str, int]], communities:
     linked to no other outlet are not drawn (``total`` counts every outlet; search finds them)."""
     outlets = sorted(n for n, k in G.nodes(data="kind") if k == "outlet")
     cites, cocited = _outlet_links(G, outlets)
-    layout = _overview_layout(cites, cocited, options.seed)
+    inputs = [sorted(cites.items()), sorted(cocited.items()), options.seed, _layout_code()]
+    layout = remember("explorer.overview", inputs, lambda: _overview_layout(cites, cocited, options.seed),
+                      positions_data, positions_of)
     palette = community_palette()
     net = _network()
     for n in sorted(layout):
