@@ -387,6 +387,12 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("A new Sky News/Reuters poll found that most drivers back the toll.", [("report", "Sky News/Reuters", None)]),
         ("The Pellona University/Reuters tracking poll has the mayor ahead.",
          [("report", "Pellona University/Reuters", "Reuters")]),
+        # a resolution named by who passed it; posts named by the act of posting
+        ("A resolution passed by the harbour council on Monday calls for a ban on jet skis.",
+         [("resolution", "harbour council", None)]),
+        ("The bill passed the Senate on Monday.", []),
+        ("Ilse Varga posted a photo of the signed lease on Instagram on Friday.", [("social_post", "Ilse Varga", None)]),
+        ("Writing on Facebook, Ilse Varga apologised for the queues.", [("social_post", "Ilse Varga", None)]),
     ],
 )
 def test_statements_given_court_papers_read_and_records_released(body, expected, gaz):

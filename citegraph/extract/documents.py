@@ -199,7 +199,7 @@ def _post_acts(cues: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
     """
     platform = rf"(?P<platform>{alternation(cues['posting_platforms'])})(?![\w-]|['’]s\b)"
     verb = rf"(?P<verb>(?i:{alternation(cues['posting_verbs'])}))"
-    filler = r"(?:\s+(?!on\b|to\b|via\b)[\w'’-]+){0,4}?"
+    filler = r"(?:\s+(?!on\b|to\b|via\b)[\w'’-]+){0,6}?"  # "posted a photo of the signed contract on Instagram"
     owner = r"(?:(?:his|her|their|its|the|a|an)\s+)?(?:(?:official|personal|verified|own)\s+)?"
     who = r"(?P<who>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})"
     month = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -210,8 +210,8 @@ def _post_acts(cues: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
         rf"\b(?P<verb>(?i:took|taking|take|takes|taken|turned|turning|turn|turns|went|going|goes|gone|returned|returning))\s+to\s+{owner}{platform}",
         # "Noem tweeted", "tweeted Rubio spokesman Alex Conant" (after a quotation), "in a later tweet"
         r"\b(?P<verb>(?i:tweeted|retweeted|tweets(?=\s+(?:that|about|a|an|the|his|her|their|on|in)\b)))\b",
-        # "On Twitter, Dave Schukin explains", "Tuesday, on Twitter, she responded"
-        rf"(?:^|(?<=,\s))(?P<verb>[Oo]n)\s+{platform}\s*,\s*(?:(?:the|a|an)\s+[a-z]+\s+)?(?:{who}|(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey))\s+[a-z]+",
+        # "On Twitter, Dave Schukin explains", "Tuesday, on Twitter, she responded", "Writing on Facebook, X apologised"
+        rf"(?:^|(?<=,\s))(?P<verb>[Oo]n|(?:[Ww]riting|[Pp]osting)\s+on)\s+{platform}\s*,\s*(?:(?:the|a|an)\s+[a-z]+\s+)?(?:{who}|(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey))\s+[a-z]+",
         # "In an Instagram video Thursday, Trump speculated"
         rf"\b(?P<verb>[Ii]n)\s+(?:an?|his|her|their|its)\s+(?:(?:later|earlier|new|separate|subsequent|since-deleted|now-deleted|recent|live)\s+)?{platform}\s+(?:video|post|story|livestream|message|thread|clip|photo|live)\b",
         # "spotted by Mike Rundle on Twitter"
