@@ -82,7 +82,8 @@ class Gazetteer:
         self._by_first = _LazyPatterns(_first_word_tails(self._surfaces))
         self._first_words = frozenset(self._by_first.tails)
         lower_firsts = sorted(w for w in self._first_words if not _CAPITAL_WORD.fullmatch(w))
-        self._lower_firsts = tuple((w, folded_parts(w)) for w in lower_firsts)
+        # (first word, the words of one of its names) for each name: "t-online" is looked for only in a text with "online"
+        self._lower_names = tuple((w, folded_parts(w + tail)) for w in lower_firsts for tail in self._by_first.tails[w])
         self._tlds = _tld_set(self._domains)
         self._templates = {s: _template(entries) for s, entries in self._surfaces.items()}
 
@@ -131,7 +132,8 @@ class Gazetteer:
         word's trie pattern; the few lower-case first words ("dpa", "i")
         are looked for only when they occur in the text. A caller that has
         ``words = text.ascii_words(text)`` (an article body) passes it: the
-        word set then answers which of them occur without scanning ``text``.
+        word set then answers which of their names may occur (every word of
+        the name is in the set) without scanning ``text``.
         """
         mentions = self._domain_mentions(text)
         taken = [(m.start, m.end) for m in mentions]
@@ -142,9 +144,9 @@ class Gazetteer:
             match = by_first[word].match(text, token.start()) if word in firsts else None
             if match:
                 found.append(match.span())
-        for word, parts in self._lower_firsts:
-            if (word in text) if words is None else words.issuperset(parts):
-                found += [m.span() for m in self._by_first[word].finditer(text)]
+        lower = {word for word, parts in self._lower_names if ((word in text) if words is None else words.issuperset(parts))}
+        for word in lower:
+            found += [m.span() for m in self._by_first[word].finditer(text)]
         end = -1
         for start, stop in sorted(found, key=lambda span: (span[0], -span[1])):
             if start < end or (taken and _inside(start, taken)):

@@ -32,7 +32,7 @@ from ..records import Article, Citation, CitationKind, Evidence, Outlet
 from .gazetteer import Gazetteer, Mention
 from .names import outlet_key
 from .patterns import alternation
-from .sentences import Sentence, ascii_words, folded_parts
+from .sentences import Sentence, ascii_words, folded, folded_parts
 
 _WINDOW = 160  # characters of context looked at on each side of a mention
 _SHORT, _MEDIUM = 60, 100  # enough for the longest veto ("photo courtesy of the") and "Name Surname of the"
@@ -289,13 +289,12 @@ class OutletFinder:
         for sent, group in _by_sentence(candidates, sents, starts):
             if self.cues.teaser.search(sent.text):
                 continue
-            quoted = _quoted_spans(body, sent)
             for chain in _chains(group, body):
                 cue = self._cue(body, sent, chain[0].start, chain[-1].end)
                 if cue is None:
                     continue
-                if quoted and self.cues.noun_word.fullmatch(cue) and any(
-                        s <= chain[0].start and chain[-1].end <= e for s, e in quoted):
+                if self.cues.noun_word.fullmatch(cue) and any(
+                        s <= chain[0].start and chain[-1].end <= e for s, e in _quoted_spans(body, sent)):
                     continue  # a product named in someone's quoted words ("... end up as a CNN cover story")
                 evidence = Evidence(sent.text, sent.start, sent.end, "body")
                 for cand in chain:
@@ -382,11 +381,11 @@ class OutletFinder:
     def _named_matches(self, body: str) -> Iterator[re.Match[str]]:
         """Matches of ``named_outlet``, tried only just before a "called" / "named" / "known as" (fast: the
         pattern opens with a long case-free alternation, slow to try at every position of a body)."""
-        if not any(word in body for word in _NAMING_WORDS):
+        if ascii_words(body).isdisjoint(_NAMING_BYTES) or not any(word in body for word in _NAMING_WORDS):
             return
         nouns = self.cues.naming_nouns
         end = 0
-        for verb in _NAMING_VERB.finditer(body):
+        for verb in _naming_verbs(body):
             if verb.start() < end:
                 continue
             before = body[max(0, verb.start() - 40) : verb.start()].casefold().split()[-3:]
@@ -483,7 +482,7 @@ class OutletFinder:
     def _venue(self, left: str, sent: Sentence) -> str | None:
         """ "questioned about it on ABC News", "On CNN Tuesday, his wife called for ...": the broadcast
         that carried someone's words is a source, when the sentence reports words."""
-        on = _ON.search(left)
+        on = _ON.search(left) if left.rstrip().endswith(("on", "On", "the")) else None  # how _ON can end, a cheap test
         if on is None:
             return None
         opening = left.strip().lower() == "on"
@@ -594,7 +593,7 @@ class OutletFinder:
     def _source_list_hits(self, body: str) -> list[_Hit]:
         """The entries of a "Sources" list closing the article, as wikis write them: each a line
         '"Title" — Outlet, August 15, 2008'. Only lines of that form, right after the heading, count."""
-        heading = _SOURCES_HEADING.search(body)
+        heading = None if ascii_words(body).isdisjoint(_HEADING_WORDS) else _SOURCES_HEADING.search(body)
         if heading is None:
             return []
         hits = []
@@ -625,6 +624,7 @@ class OutletFinder:
 # ---------------------------------------------------------------- helpers
 
 _SOURCES_HEADING = re.compile(r"(?m)^(?:Sources|References)[ \t]*:?[ \t]*$")
+_HEADING_WORDS = frozenset((b"sources", b"references"))  # a body without either word has no such heading
 _LINE = re.compile(r"(?m)^[^\n]*\S[^\n]*$")
 # '"Title" — Outlet, August 15, 2008' (the date may be left out): the title's closing quote, a dash, a name,
 # an optional date
@@ -633,7 +633,26 @@ _SOURCE_ENTRY = re.compile(
     r"|\d{4}-\d{2}-\d{2}))?\s*$")
 _NAMING_VERB = re.compile(r"(?i)\s(?:called|named|known\s+as)\s")
 _NAMING_WORDS = ("called", "named", "known", "Called", "Named", "Known", "CALLED", "NAMED", "KNOWN")
+_NAMING_BYTES = frozenset(w.encode() for w in _NAMING_WORDS[:3])  # _NAMING_VERB matches only where one is a word
 _NAMED_BEFORE = 60  # characters an outlet noun phrase may take before "called"
+
+
+def _naming_verbs(body: str) -> Iterator[re.Match[str]]:
+    """``_NAMING_VERB.finditer(body)``, the pattern tried only where the folded body has one of its words
+    (a case-free pattern tried at every space of a body is slow)."""
+    low = folded(body)
+    starts = []
+    for word in _NAMING_WORDS[:3]:
+        at = low.find(word, 1)
+        while at >= 0:
+            starts.append(at - 1)  # the space before it
+            at = low.find(word, at + 1)
+    end = 0
+    for start in sorted(starts):
+        match = _NAMING_VERB.match(body, start) if start >= end else None
+        if match:
+            end = match.end()
+            yield match
 
 
 @functools.lru_cache(maxsize=4096)

@@ -52,7 +52,7 @@ def _closes_abbreviation(token: str) -> bool:
     if token in _ABBREVIATIONS:
         return True
     # Single initials ("John F. Kennedy") and dotted acronyms ("U.S.").
-    return (len(token) == 1 and token.isalpha()) or _DOTTED.fullmatch(token) is not None
+    return (len(token) == 1 and token.isalpha()) or ("." in token and _DOTTED.fullmatch(token) is not None)
 
 
 _LONGEST_WORD = 64  # a longer word closes no abbreviation: looking further back made a long one quadratic

