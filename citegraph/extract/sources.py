@@ -814,23 +814,31 @@ class _NameIndex:
         self.body = body
         self.lex = lex
         self._words: dict[str, list[int]] | None = None  # each run of letters and digits -> where it stands
-        self._names: dict[str, tuple[list[int], list[str]]] = {}  # surname -> (offsets, the full names there)
+        self._names: dict[str, _Places] = {}
 
     def lookup(self, surname: str, pos: int) -> str | None:
         """The full name ending in ``surname`` last written before ``pos`` (else the first after).
 
-        Each surname's places are read once per body, so a long article
-        citing one name thousands of times stays linear; past
-        ``_SEARCHED_SURNAMES`` surnames they come from an index of the
-        body's words (made once), not a search of the body each.
+        Each surname's places are found once per body and read in order,
+        each at most once and only as far as a look-up needs (a name's
+        later mentions mostly never), so a long article citing one name
+        thousands of times stays linear; past ``_SEARCHED_SURNAMES``
+        surnames they come from an index of the body's words (made once),
+        not a search of the body each.
         """
-        if surname not in self._names:
-            found = ((at, self._full_name_at(at, surname)) for at in self._places(surname))
-            places = [(at, name) for at, name in found if name]
-            self._names[surname] = ([at for at, _ in places], [name for _, name in places])
-        offsets, names = self._names[surname]
-        i = bisect.bisect_left(offsets, pos)
-        return names[i - 1] if i else names[0] if names else None
+        places = self._names.get(surname)
+        if places is None:
+            places = self._names[surname] = _Places(self._places(surname))
+        # read every place before pos, and on until a full name is found
+        while places.read < len(places.offsets) and (places.offsets[places.read] < pos or not places.names):
+            at = places.offsets[places.read]
+            places.read += 1
+            name = self._full_name_at(at, surname)
+            if name:
+                places.named.append(at)
+                places.names.append(name)
+        i = bisect.bisect_left(places.named, pos)
+        return places.names[i - 1] if i else places.names[0] if places.names else None
 
     def _places(self, surname: str) -> list[int]:
         """Where ``surname`` starts after a character that is not a letter or digit."""
@@ -858,6 +866,16 @@ class _NameIndex:
             return None  # no capitalised word right before: cheap tests first, then the name runs
         runs = _name_runs(words[-4:] + [surname], self.lex)
         return " ".join(_person_name(runs[-1])) if runs and runs[-1][-1] == surname else None
+
+
+@dataclass
+class _Places:
+    """Where a surname stands in a body: ``read`` of them read so far, and the full names found there."""
+
+    offsets: list[int]
+    read: int = 0
+    named: list[int] = field(default_factory=list)  # the offsets read that end a full name
+    names: list[str] = field(default_factory=list)
 
 
 def _name_runs(words: list[str], lex: Lexicon) -> list[list[str]]:
