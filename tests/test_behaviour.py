@@ -50,7 +50,7 @@ FLOORS = {
     "longest_name": 0.98,  # 50/51
     "not_cited_page": 1.00,  # 50/50
     "not_cited_roles": 0.88,  # 48/54
-    "two_attributions": 0.84,  # 44/52
+    "two_attributions": 1.0,  # 52/52
     "unknown_outlets": 1.0,  # 55/55
     "via": 1.0,  # 50/50
 }

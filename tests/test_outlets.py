@@ -256,6 +256,10 @@ def test_a_closing_sources_list_cites_its_outlets():
         # a journalist's job, with no speech: "the claims" is a noun, not a verb of speech
         ("According to the suit, Axios reporter Dana Quill knew that the claims were false.", []),
         ("Axios reporter Dana Quill said the claims were false.", ["Axios"]),
+        # an outlet that confirmed what another reported; a person cited with their employer named
+        ("The sale was first reported by Semafor and later confirmed by The Atlantic.", ["Semafor", "The Atlantic"]),
+        ("Semafor reported, citing a former editor at The Atlantic, that the sale had stalled.", ["Semafor"]),
+        ("The figures were confirmed by the harbour board.", []),
         ("Seaside Radio DJ Pete Morrow said the show would end.", []),
         ("The Oakhurst Clarion was sold to a hedge fund last year.", []),
     ],

@@ -462,6 +462,8 @@ class OutletFinder:
             return " ".join((match.group("cue") or match.group("noun_cue") or match.group("inverted")).split())
         near = left[-_MEDIUM:]
         match = self.cues.before_person.search(near)
+        if match and _CITING_BEFORE.search(near, 0, match.start()):
+            return None  # "Reuters reported, citing a former producer at X": the person is cited; X employs them
         if match:  # "the anchor for Univision said"; without speech a job, not a source ("a co-host of the X podcast")
             speech = self._speech(left[: len(left) - len(near) + match.start()]) or self._speech(right)
             return " ".join((match.group("cue") or "of").split()) if speech else None
@@ -736,6 +738,7 @@ def _name_after(body: str, pos: int) -> bool:
 # ", a local news website," before an outlet noun: the apposition that names what the name before it is
 _APPOSED_BEFORE = re.compile(r"[\w.]\s*,\s*(?:a|an|the|A|An|The)\s+(?:[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"\S+")
+_CITING_BEFORE = re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:an?|the|one|two|three|several)\s+)?(?:[\w-]+\s+){0,2}$")
 _DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|these|those|such|his|her|their|its|our|your|my)\s+$")
 _GOES_ON = re.compile(r"[\w'’-]|\s+(?:(?:of|de|for|on)\s+)?[A-Z]")  # a name goes on past its last word
 _DESCRIBED = re.compile(r"[A-Z][\w'’]*-[a-z][\w-]*")  # "London-based", "China-published": a description
