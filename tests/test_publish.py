@@ -111,17 +111,23 @@ class Kills:
         return label
 
 
-def test_a_build_killed_at_each_publish_step_leaves_one_whole_build(tmp_path):
-    """The seeds: OUT holds the previous build, the next build (killed between every link and rename of the
-    publish step) holds the new one, and the build after is a clean one's bytes."""
+def _seeds_built_then_one_removed(tmp_path):
+    """OUT built from the seeds, then one seed removed: (OUT, the next build's options, a clean build of
+    the four left, a copy of OUT as the previous build left it)."""
     inputs, out = copy_seeds(tmp_path / "in"), tmp_path / "out"
     assert run(BuildOptions(inputs=(inputs,), out=out, jobs=1)) == 0
     (inputs / "000_d868355d3de1eb99.txt").unlink()
-    options = BuildOptions(inputs=(inputs,), out=out, jobs=1)
     clean = tmp_path / "clean"
     assert run(BuildOptions(inputs=(inputs,), out=clean, jobs=1)) == 0
     snapshot = tmp_path / "snapshot"
     shutil.copytree(out, snapshot, symlinks=True)
+    return out, BuildOptions(inputs=(inputs,), out=out, jobs=1), clean, snapshot
+
+
+def test_a_build_killed_at_each_publish_step_leaves_one_whole_build(tmp_path):
+    """The seeds: OUT holds the previous build, the next build (killed between every link and rename of the
+    publish step) holds the new one, and the build after is a clean one's bytes."""
+    out, options, clean, snapshot = _seeds_built_then_one_removed(tmp_path)
     previous = output_bytes(out)
     labels = checkpoints(options, tmp_path / "trace")
     kills = Kills(out, [previous, output_bytes(clean)], tmp_path / "trace")
@@ -179,14 +185,7 @@ def test_a_thousand_article_build_killed_at_over_a_hundred_points(tmp_path):
 def test_without_renameat2_a_killed_publish_is_put_back(tmp_path):
     """Where the two folders cannot be swapped in one call, OUT is renamed aside, then the new build renamed in:
     the next build puts a killed swap back and is a clean one's bytes."""
-    inputs, out = copy_seeds(tmp_path / "in"), tmp_path / "out"
-    assert run(BuildOptions(inputs=(inputs,), out=out, jobs=1)) == 0
-    (inputs / "000_d868355d3de1eb99.txt").unlink()
-    options = BuildOptions(inputs=(inputs,), out=out, jobs=1)
-    clean = tmp_path / "clean"
-    assert run(BuildOptions(inputs=(inputs,), out=clean, jobs=1)) == 0
-    snapshot = tmp_path / "snapshot"
-    shutil.copytree(out, snapshot, symlinks=True)
+    out, options, clean, snapshot = _seeds_built_then_one_removed(tmp_path)
     trace = tmp_path / "trace"
     assert run(options, trace=trace, no_exchange=True) == 0
     labels = [line.split("\t", 1)[1] for line in trace.read_text(encoding="utf-8").splitlines()]

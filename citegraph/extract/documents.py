@@ -944,13 +944,10 @@ def _two_outlets(ctx: _Context, piece: str) -> bool:
     for m in _PAIRED.finditer(piece):
         left, right = m.group("left").split(), m.group("right").split()
         sides = ([" ".join(left[k:]) for k in range(len(left))], [" ".join(right[:k]) for k in range(len(right), 0, -1)])
-        if all(any(_names_outlet(ctx, side) for side in options) for options in sides):
+        if all(any(_whole(side, m.start, m.end) for side in options for m in ctx.gazetteer.find_mentions(side))
+               for options in sides):
             return True
     return False
-
-
-def _names_outlet(ctx: _Context, words: str) -> bool:
-    return any(m.start == 0 and m.end == len(words) for m in ctx.gazetteer.find_mentions(words))
 
 
 def _whole(piece: str, start: int, end: int) -> bool:
@@ -1324,8 +1321,7 @@ def _same_author(a: str, b: str) -> bool:
 
 def _conflicts(m: _Mention, doc: _Doc) -> bool:
     """True when the mention names something the document's label contradicts (Oman vs Cairo)."""
-    mine = {t.lower() for t in _proper_tokens(m.label + " " + (m.issuer or ""))} - _GENERIC
-    theirs = {t.lower() for t in _proper_tokens(doc.words())} - _GENERIC
+    mine, theirs = _distinct_names(m.label + " " + (m.issuer or "")), _distinct_names(doc.words())
     return bool(mine and theirs and not mine & theirs)
 
 

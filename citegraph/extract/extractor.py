@@ -48,7 +48,6 @@ class Extractor:
         found += find_sources(article, sents, names)
         return merge(found)
 
-
     def _via_outlets(self, article: Article, outlets: list[Citation], documents: list[Citation]) -> list[Citation]:
         """The outlet a document came through is cited too, on the document's evidence, when the outlet finder
         left it out: a poll or study it made ("a new Guardian poll found": a name the finder would not take

@@ -304,8 +304,8 @@ class OutletFinder:
 
     def _candidates(self, body: str, mentions: list[Mention]) -> Iterator[_Candidate]:
         discovered = list(self._discover(body))
-        not_outlets: list[tuple[int, int]] = []
-        discovered += self._headed(body, mentions, [(d.start, d.end) for d in discovered], not_outlets)
+        headed, not_outlets = self._headed(body, mentions, [(d.start, d.end) for d in discovered])
+        discovered += headed
         taken = [(d.start, d.end) for d in discovered]
         yield from discovered
         for m in mentions:
@@ -325,8 +325,8 @@ class OutletFinder:
                 known = self.gazetteer.lookup(name)
                 yield _Candidate(match.start(), match.end(), (known,) if known else (), False, name)
 
-    def _headed(self, body: str, mentions: list[Mention], taken: list[tuple[int, int]],
-                not_outlets: list[tuple[int, int]]) -> list[_Candidate]:
+    def _headed(self, body: str, mentions: list[Mention],
+                taken: list[tuple[int, int]]) -> tuple[list[_Candidate], list[tuple[int, int]]]:
         """Names no gazetteer knows that end (or open) as outlets' names do: "the Harbour Gazette",
         "the Freedonia Broadcasting Corporation", "Radio Calvera" (``name_heads``, ``name_openers``).
 
@@ -334,10 +334,13 @@ class OutletFinder:
         the gazetteer's mention stands; only an ambiguous short form gives way, as "Telegraph" in "the
         Weekend Telegraph"), one that goes on ("the Millbrook Courier Service", "the Medical Journal of
         Australia") and a person's ("Emily Post, who ...") are left out. A scholarly journal's name
-        (``not_outlet_words``) goes to ``not_outlets``: no ambiguous short form inside it is an outlet.
-        Like every candidate, a name found here is cited only in a citation frame.
+        (``not_outlet_words``) is returned apart, as a span where no ambiguous short form is an outlet.
+        Like every candidate, a name found here is cited only in a citation frame. ``taken`` (the spans
+        already discovered) is not changed.
         """
         found: list[_Candidate] = []
+        not_outlets: list[tuple[int, int]] = []
+        taken = list(taken)
         for head in self._heads(body):
             before = self.cues.headed_before.search(body, max(0, head.start() - _NAMED_BEFORE), head.start())
             if before is not None and head.group() in self.cues.heads:
@@ -368,7 +371,7 @@ class OutletFinder:
                 continue
             taken.append((start, end))
             found.append(_Candidate(start, end, (), False, name))
-        return found
+        return found, not_outlets
 
     def _heads(self, body: str) -> list[re.Match[str]]:
         """Where the words of ``name_heads`` and ``name_openers`` stand in ``body``, in order; each searched
@@ -743,11 +746,12 @@ _DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|these|those|such|his|her|their|
 _GOES_ON = re.compile(r"[\w'’-]|\s+(?:(?:of|de|for|on)\s+)?[A-Z]")  # a name goes on past its last word
 _DESCRIBED = re.compile(r"[A-Z][\w'’]*-[a-z][\w-]*")  # "London-based", "China-published": a description
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sen|Rep|Gov)\.?\s+$")
+_AFTER_A_PERSON = re.compile(r"\s*,?\s+who\b|\s*,\s*\d{1,3}\s*,")  # "Emily Post, who", "Emily Post, 54,"
 
 
 def _person_like(body: str, start: int, end: int, last: str) -> bool:
     """Whether a name shaped like an outlet's is written as a person's: "Emily Post, who ...", "Ms. Post"."""
-    if re.match(r"\s*,?\s+who\b|\s*,\s*\d{1,3}\s*,", body[end : end + 12]) or _TITLED.search(body, max(0, start - 8), start):
+    if _AFTER_A_PERSON.match(body[end : end + 12]) or _TITLED.search(body, max(0, start - 8), start):
         return True
     return re.search(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+{re.escape(last)}\b", body) is not None
 
