@@ -35,21 +35,21 @@ FLOORS = {
     "doc_letter": 0.95,  # 21/22
     "doc_memo_cable": 0.95,  # 23/24
     "doc_messages": 0.92,  # 23/25
-    "doc_poll": 0.84,  # 32/38
+    "doc_poll": 1.0,  # 38/38
     "doc_resolution": 1.0,  # 24/24
     "doc_social_post": 1.0,  # 40/40
     "doc_statement": 0.96,  # 26/27
     "doc_study_data": 0.89,  # 33/37
-    "frames_abbreviations": 0.94,  # 50/53
-    "frames_foreign": 0.94,  # 53/56
-    "frames_multiword": 0.94,  # 53/56
-    "frames_plain": 0.94,  # 53/56
-    "frames_wordlike": 0.89,  # 52/58
+    "frames_abbreviations": 1.0,  # 53/53
+    "frames_foreign": 1.0,  # 56/56
+    "frames_multiword": 1.0,  # 56/56
+    "frames_plain": 1.0,  # 56/56
+    "frames_wordlike": 1.0,  # 58/58
     "generic_words": 0.97,  # 33/34
     "local_stations": 0.94,  # 49/52
     "longest_name": 0.98,  # 50/51
     "not_cited_page": 1.00,  # 50/50
-    "not_cited_roles": 0.88,  # 48/54
+    "not_cited_roles": 1.0,  # 54/54
     "two_attributions": 1.0,  # 52/52
     "unknown_outlets": 1.0,  # 55/55
     "via": 1.0,  # 50/50

@@ -289,6 +289,17 @@ def _found(body: str, gaz: Gazetteer) -> list[tuple[str, str | None, str | None]
         ("According to data from the Labor Department, hiring slowed in March.",
          [("report", "Labor Department", None)]),
         ("The lender said in a note to investors that rates would stay high.", [("report", "lender", None)]),
+        # an outlet's poll named by its possessive or with modifiers first; the outlet is its via, not its issuer
+        ("Sky News's latest poll puts the mayor six points ahead.", [("report", None, "Sky News")]),
+        ("Ipsos's latest poll gives the mayor a narrow lead.", [("report", "Ipsos", None)]),
+        ("The mayor trails by six points, a new Bloomberg poll shows.", [("report", None, "Bloomberg News")]),
+        ("According to the latest Washington Post survey, most commuters drive to work.",
+         [("report", None, "The Washington Post")]),
+        ("Early polls showed him ahead.", []),
+        # an outlet that reports is no document; a job named after research or a poll is none either
+        ("Reuters reports that the mill will close.", []),
+        ("Dr Lena Ortiz, a Harbour Institute research fellow, said the data were clear.", []),
+        ("Sam Reid, the Marist poll director, said turnout was key.", []),
     ],
 )
 def test_polls_studies_and_data_are_reports(body, expected, gaz):

@@ -278,8 +278,39 @@ def test_the_outlet_a_document_came_through_is_cited():
     article = Article(id="t.txt", title="", body="Most drivers back the toll, a new Guardian poll found.")
     found = {(c.kind.value, c.name, c.via) for c in Extractor(Gazetteer.load()).extract(article)}
     assert ("outlet", "The Guardian", None) in found and ("document", "new Guardian poll", "The Guardian") in found
+    # a poll two outlets made has no one via, and cites both, the one the finder would not take alone too
+    article = Article(id="t.txt", title="", body="A new Sky News/Guardian poll found that most drivers back the toll.")
+    found = {(c.kind.value, c.name, c.via) for c in Extractor(Gazetteer.load()).extract(article)}
+    assert {("outlet", "Sky News", None), ("outlet", "The Guardian", None)} <= found
+    assert ("document", "new Sky News/Guardian poll", None) in found
 
 
 def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
     """"Journal" alone may be The Wall Street Journal's short form; inside a scholarly journal's name it is not."""
     assert _cited_in_text("The move follows a Northern Medical Journal article that claimed files were lost.") == []
+
+
+@pytest.mark.parametrize(
+    "text, cited",
+    [
+        # words given to an outlet: "admitted to X", "acknowledging to X"
+        ("The harbour master admitted to Reuters that the cranes had been idle for a month.", ["Reuters"]),
+        ("Confiding to The Independent that the talks had stalled, the envoy left early.", ["The Independent"]),
+        ("Viewers complained to the BBC about the programme.", []),
+        # a name that is also a word or a surname, in a frame only a publication fits
+        ("Wired, quoting two engineers at the plant, said the reactor would restart in June.", ["Wired"]),
+        ("As Wired noted in its review, the battery drains quickly.", ["Wired"]),
+        ("As time passed, the crowd grew.", []),
+        ("Michael Bloomberg spoke first. Bloomberg, citing his own polls, said he would run.", []),
+        # a journalist's words given to another outlet cite that outlet, not the employer
+        ("Tomas Ferreira, a columnist for The Guardian, said in an interview with Reuters that he would retire.",
+         ["Reuters"]),
+        ("The Sky News presenter, who grew up in the town, told the BBC that the flooding was the worst she had seen.",
+         ["BBC News"]),
+        ("Tomas Ferreira, a columnist for The Guardian, said the column would end.", ["The Guardian"]),
+        ("The Sky News presenter told reporters the road was closed.", ["Sky News"]),
+    ],
+)
+def test_words_given_to_an_outlet_and_frames_of_a_publication(text, cited):
+    """Invented sentences (none from a labelled set)."""
+    assert _cited_in_text(text) == cited

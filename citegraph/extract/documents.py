@@ -463,8 +463,8 @@ def _premods(left: str, vocab: DocumentVocabulary) -> tuple[str, str, str, int]:
         if low.endswith(("'s", "’s", "s'", "s’")):
             det, possessor = "poss", _possessor(tokens, i)
             break
-        if low in vocab.verbs or not _is_modifier(tok, low):
-            break
+        if low in vocab.verbs and not (tok[:1].isupper() and i > 0) or not _is_modifier(tok, low):
+            break  # a verb, but not a capitalised word inside the sentence ("the Washington Post poll")
         mods.append(tokens[i])
         i -= 1
     if det == "none":
@@ -827,12 +827,12 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # part of a name or a title: "Drudge Report", "Rules Report"
     if noun[:1].isupper() and tv.outlet_via and (mods and det == "none" or not mods and not _ISSUER_NEXT.match(right)):
         return None  # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word
-    if tv.not_issuers and mods and " ".join(mods.lower().split()) in tv.not_issuers:
-        return None  # "Republican polls": a kind of poll, no pollster
+    if tv.not_issuers and mods and not possessor and " ".join(mods.lower().split()) in tv.not_issuers:
+        return None  # "Republican polls": a kind of poll, no pollster ("Gallup's latest poll" has one)
     if _cancelled(tv, left, right) and not _OF_OWN.match(right):
         return None
-    if det == "none" and not mods and _VERB_USE.match(right) and key in _VERB_NOUNS:
-        return None  # "the inspectors report to the minister": a verb
+    if det == "none" and _VERB_USE.match(right) and key in _VERB_NOUNS and (not mods or _an_outlet(ctx, mods)):
+        return None  # "the inspectors report to the minister", "Bloomberg reports that": a verb
     if _SINGLE_LETTER.match(right) and key in ("letter", "letters"):
         return None  # "the letter A"
     if _WISHED.search(left[max(0, np_start - 80) : np_start]):
@@ -912,10 +912,10 @@ def _outlet_made(ctx: _Context, r: _Reading) -> str:
     Returns the cue, or "" when no outlet made it.
     """
     named = {}
-    for piece in filter(None, (r.mods, r.possessor, r.obj)):
+    for piece in filter(None, (_without_modifiers(r.mods, r.tv.cue_modifiers), r.possessor, r.obj)):
         for m in ctx.gazetteer.find_mentions(piece):
-            # a name that is also a word counts only as the whole of the piece ("a Bloomberg poll"),
-            # never inside another name ("figures from the Office for National Statistics")
+            # a name that is also a word counts only as the whole of the piece ("a Bloomberg poll", "a new
+            # Bloomberg poll"), never inside another name ("figures from the Office for National Statistics")
             if not m.ambiguous or _whole(piece, m.start, m.end):
                 named.setdefault(m.outlet.name, _as_written(m, m.outlet))
     if r.outlet_author is not None and r.outlet_author.name not in named:
@@ -927,12 +927,35 @@ def _outlet_made(ctx: _Context, r: _Reading) -> str:
     joint = "joint" in r.mods.lower().split() or any(_two_outlets(ctx, piece or "") for piece in (r.mods, r.obj))
     if len(named) == 1 and not r.via and not joint:
         r.via = next(iter(named.values()))
-    if r.issuer and ctx.outlet(r.issuer) is not None and not joint:
-        r.issuer = None
+    if r.issuer and _names_outlet(ctx, r.issuer, r.via) and not joint:
+        r.issuer = None  # "Bloomberg's latest poll": the outlet is its via, not its issuer
     if (len(named) > 1 or joint) and not r.issuer:
         r.issuer = r.lead or r.obj or None
     r.cue_if_none(r.prep or r.key)
     return r.prep or r.key
+
+
+def _an_outlet(ctx: _Context, piece: str) -> bool:
+    """Is ``piece`` all an outlet's name, one that is also a word included ("Bloomberg")?"""
+    return any(_whole(piece, m.start, m.end) for m in ctx.gazetteer.find_mentions(piece))
+
+
+def _names_outlet(ctx: _Context, piece: str, via: str | None) -> bool:
+    """Is ``piece`` an outlet's name: an unambiguous one, or one that is also a word ("Bloomberg") when it names
+    the outlet ``via`` (a poll's via: "Bloomberg's latest poll" was made by Bloomberg News, no other issuer)?"""
+    if ctx.outlet(piece) is not None:
+        return True
+    made_by = ctx.outlet(via) if via else None
+    return made_by is not None and any(_whole(piece, m.start, m.end) and made_by in m.candidates
+                                       for m in ctx.gazetteer.find_mentions(piece))
+
+
+def _without_modifiers(mods: str, modifiers: frozenset[str]) -> str:
+    """``mods`` without its leading cue modifiers: "new Bloomberg" -> "Bloomberg"."""
+    words = mods.split()
+    while words and words[0].lower() in modifiers:
+        words.pop(0)
+    return " ".join(words)
 
 
 _PAIRED = re.compile(r"(?P<left>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)\s*/\s*(?P<right>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)")
@@ -971,7 +994,7 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
         r.cue_if_none(via_verb)
     lead = r.lead
     if not r.issuer and lead and not _is_platform(ctx, lead) and tv.doc_type is not DocType.SOCIAL_POST \
-            and not (tv.outlet_via and ctx.outlet(lead) is not None):
+            and not (tv.outlet_via and _names_outlet(ctx, lead, r.via)):
         r.issuer = None if lead.lower().rstrip(".") in _DATE_WORDS else lead
     if r.cued:
         return

@@ -57,20 +57,38 @@ class Extractor:
         publisher = self.outlets.publisher_of(article)
         added: dict[str, Citation] = {}
         for doc in documents:
-            if not doc.via:
-                continue
-            outlet = self.gazetteer.lookup(doc.via)
-            name = outlet.name if outlet else doc.via
-            key = outlet_key(name)
-            if key in cited or key in added or (outlet is None and outlet_key(doc.via) in cited):
-                continue
-            if outlet is not None and doc.doc_type is not DocType.REPORT and not any(
-                    m.outlet == outlet and not m.ambiguous for e in doc.evidence for m in self.gazetteer.find_mentions(e.text)):
-                continue  # "provided to The Post", "letters to the Hill": a short form the outlet finder did not take
-            added[key] = Citation(article=article.id, kind=CitationKind.OUTLET, name=name, cue="via " + doc.doc_type.value,
-                                  evidence=doc.evidence, discovered=outlet is None,
-                                  self_citation=publisher is not None and outlet == publisher)
+            for made_by, cue in self._makers(doc):
+                outlet = self.gazetteer.lookup(made_by)
+                name = outlet.name if outlet else made_by
+                key = outlet_key(name)
+                if key in cited or key in added or (outlet is None and outlet_key(made_by) in cited):
+                    continue
+                if outlet is not None and doc.doc_type is not DocType.REPORT and not any(
+                        m.outlet == outlet and not m.ambiguous for e in doc.evidence for m in self.gazetteer.find_mentions(e.text)):
+                    continue  # "provided to The Post", "letters to the Hill": a short form the outlet finder did not take
+                added[key] = Citation(article=article.id, kind=CitationKind.OUTLET, name=name, cue=cue,
+                                      evidence=doc.evidence, discovered=outlet is None,
+                                      self_citation=publisher is not None and outlet == publisher)
         return list(added.values())
+
+    def _makers(self, doc: Citation) -> list[tuple[str, str]]:
+        """The outlets a document came through or was made by, each with the cue that cites it: its via, or
+        each outlet of a report made jointly ("a new Washington Post/Guardian poll": issuer
+        "Washington Post/Guardian", no one via)."""
+        if doc.via:
+            return [(doc.via, "via " + doc.doc_type.value)]
+        if doc.doc_type is not DocType.REPORT or "/" not in (doc.issuer or ""):
+            return []
+        makers = []
+        for side in (part.strip() for part in doc.issuer.split("/")):
+            named = [m.outlet.name for m in self.gazetteer.find_mentions(side) if _all_of(side, m.start, m.end)]
+            makers += [(name, "joint " + doc.doc_type.value) for name in named[:1]]
+        return makers if len(makers) > 1 else []
+
+
+def _all_of(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is all of ``text`` but a leading "the"."""
+    return text[:start].strip().casefold() in ("", "the") and not text[end:].strip()
 
 
 def merge(citations: Iterable[Citation]) -> list[Citation]:

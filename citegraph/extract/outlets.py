@@ -460,7 +460,8 @@ class OutletFinder:
         match = self.cues.before.search(left)
         if match and match.group("noun_cue") and self.cues.person_noun.fullmatch(match.group("noun_cue")):
             speech = self._speech(left[: match.start()]) or self._speech(right)
-            return match.group("noun_cue") if speech else None  # without speech "a columnist for X" is a job
+            # without speech "a columnist for X" is a job; with words told to another outlet, that outlet is cited
+            return match.group("noun_cue") if speech and not self._told_another(right) else None
         if match:
             return " ".join((match.group("cue") or match.group("noun_cue") or match.group("inverted")).split())
         near = left[-_MEDIUM:]
@@ -469,7 +470,7 @@ class OutletFinder:
             return None  # "Reuters reported, citing a former producer at X": the person is cited; X employs them
         if match:  # "the anchor for Univision said"; without speech a job, not a source ("a co-host of the X podcast")
             speech = self._speech(left[: len(left) - len(near) + match.start()]) or self._speech(right)
-            return " ".join((match.group("cue") or "of").split()) if speech else None
+            return " ".join((match.group("cue") or "of").split()) if speech and not self._told_another(right) else None
         match = self.cues.after.match(right)
         if not match:
             return self._venue(left, sent) or self._listed_cue(left, right)
@@ -479,10 +480,19 @@ class OutletFinder:
             return " ".join(match.group("verb").split())
         noun = (match.group("noun") or "").casefold()
         needs_speech = match.group("person") or self.cues.person_noun.fullmatch(noun) or noun in _PROGRAMMES
-        if needs_speech and not self._speech(right[match.end() :]):
+        if needs_speech and (not self._speech(right[match.end() :]) or self._told_another(right[match.end() :])):
             # "criticised the rivalry on GMTV's Sunday Programme": a programme that carried the words said
             return self._venue(left, sent) if noun in _PROGRAMMES else None
         return " ".join((match.group("noun") or match.group("person") or "").split())
+
+    def _told_another(self, right: str) -> bool:
+        """Did the journalist's words go to an outlet named after them ("a columnist for CNN, said in an
+        interview with NPR", "The CNN anchor ... told Axios")? Then that outlet is cited, not the employer."""
+        for told in _TOLD_TO.finditer(right):
+            rest = right[told.end() : told.end() + 80]
+            if any(m.start <= 4 for m in self.gazetteer.find_mentions(rest)):
+                return True
+        return False
 
     def _venue(self, left: str, sent: Sentence) -> str | None:
         """ "questioned about it on ABC News", "On CNN Tuesday, his wife called for ...": the broadcast
@@ -527,12 +537,15 @@ class OutletFinder:
     def _strong(self, cue: str, cand: _Candidate, evidence: Evidence) -> bool:
         """A cue that fits an outlet and hardly a person or a word ("according to", "reported", "a poll"),
         around a capitalised name that is not a person's surname in this article."""
-        if cue.casefold() in self.cues.weak_cues or evidence.field != "body" or evidence.text.isupper():
+        if evidence.field != "body" or evidence.text.isupper():
             return False
         name = _LEADING_THE.sub("", cand.name)
         if not name[:1].isupper():
             return False
         after = evidence.text[max(0, cand.end - evidence.start):].lstrip(" ")
+        if cue.casefold() in self.cues.weak_cues and not (
+                _CITING_NEXT.match(after) or _AS_BEFORE.search(evidence.text, 0, max(0, cand.start - evidence.start))):
+            return False  # "Variety, citing sources, said", "As Variety noted,": frames of a publication
         if after[:1].isupper() and not after.startswith(("I ", "A ")):
             return False  # the start of a longer name: "the Independent Party", "Time Warner"
         if self._surnames is None:
@@ -742,6 +755,11 @@ def _name_after(body: str, pos: int) -> bool:
 _APPOSED_BEFORE = re.compile(r"[\w.]\s*,\s*(?:a|an|the|A|An|The)\s+(?:[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"\S+")
 _CITING_BEFORE = re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:an?|the|one|two|three|several)\s+)?(?:[\w-]+\s+){0,2}$")
+_TOLD_TO = re.compile(r"\b(?i:told|tells|telling|(?:said|says|speaking|spoke|talking|talked)\s+(?:to|with)"
+                      r"|(?:said\s+)?in\s+an\s+interview\s+with|in\s+comments\s+to|in\s+a\s+statement\s+to)\s+")
+# "Bloomberg, citing people familiar with the matter, said"; not "Bloomberg, citing his own polls" (a person)
+_CITING_NEXT = re.compile(r",\s*(?i:citing|quoting)\s+(?!(?i:his|her|their|my|our)\s)")
+_AS_BEFORE = re.compile(r"(?:^|[,;:(—–]\s*)[Aa]s\s+$")  # "As Variety noted last week," ", as Bloomberg reported,"
 _DETERMINER_BEFORE = re.compile(r"\b(?i:the|a|an|these|those|such|his|her|their|its|our|your|my)\s+$")
 _GOES_ON = re.compile(r"[\w'’-]|\s+(?:(?:of|de|for|on)\s+)?[A-Z]")  # a name goes on past its last word
 _DESCRIBED = re.compile(r"[A-Z][\w'’]*-[a-z][\w-]*")  # "London-based", "China-published": a description
