@@ -300,6 +300,12 @@ def _found(body: str, gaz: Gazetteer) -> list[tuple[str, str | None, str | None]
         ("Reuters reports that the mill will close.", []),
         ("Dr Lena Ortiz, a Harbour Institute research fellow, said the data were clear.", []),
         ("Sam Reid, the Marist poll director, said turnout was key.", []),
+        ("The wardens report to the harbour master.", []),
+        ("The wardens' report to the harbour master said the pier was unsafe.", [("report", "wardens", None)]),
+        # a document not yet published is not cited
+        ("The statistics office will publish its next inflation figures on Monday.", []),
+        ("The council is due to release a report on the floods in May.", []),
+        ("The council released a report on Monday showing the floods cost millions.", [("report", "council", None)]),
     ],
 )
 def test_polls_studies_and_data_are_reports(body, expected, gaz):
@@ -404,6 +410,16 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("The bill passed the Senate on Monday.", []),
         ("Ilse Varga posted a photo of the signed lease on Instagram on Friday.", [("social_post", "Ilse Varga", None)]),
         ("Writing on Facebook, Ilse Varga apologised for the queues.", [("social_post", "Ilse Varga", None)]),
+        # "of the call" between a document and its verb; an account of a call is a statement
+        ("The transcript of the hearing shows that the witness changed her account.", [("other", None, None)]),
+        ("A Downing Street readout of the meeting said the two leaders agreed on tariffs.",
+         [("statement", "Downing Street", None)]),
+        ("A study of the Confederate States took the festival's top prize.", []),  # a film: "States" is no verb
+        # a coordinated subject issues separate statements, a name last too
+        ("The nurses' union and the Pellona Health Board issued separate statements on Friday.",
+         [("statement", "nurses' union", None), ("statement", "Pellona Health Board", None)]),
+        # an idiom with a court noun
+        ("The quarrel will be judged in the court of public opinion.", []),
     ],
 )
 def test_statements_given_court_papers_read_and_records_released(body, expected, gaz):

@@ -294,7 +294,9 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         author_verbs=_lower_set(cues["author_verbs"]),
         speech_words=_lower_set(cues["doc_speech"]),
         doc_verb_before=re.compile(rf"\b(?P<verb>{alternation(cues['doc_verbs'] + cues['author_verbs'], lower=True)})\s+(?:(?:a\s+)?copy\s+of\s+)?$", flags),
-        speech_after=re.compile(rf"^\s*,?\s*(?:also\s+|further\s+|further\s+)?(?P<verb>{alternation(cues['doc_speech'], lower=True)})\b", flags),
+        speech_after=re.compile(  # "the transcript of the call shows", "the statement also said"
+            rf"^(?:\s+of\s+(?:the|a|an|this|that|his|her|their|its)\s+(?-i:[a-z])[\w-]*)?\s*,?\s*(?:also\s+|further\s+)?"
+            rf"(?P<verb>{alternation(cues['doc_speech'], lower=True)})\b", flags),
         post_re=re.compile(
             rf"^\s*,?\s*(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?"
             rf"(?P<prep>{alternation(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in'], lower=True)})\s+",
@@ -596,12 +598,18 @@ _OPENERS = frozenset(
 _PRONOUNS = frozenset("i we you he she it they who this that one its his her their our".split())
 
 
+_AND_BEFORE = re.compile(r"\s(?:and|&)\s+(?:the\s+)?$")
+
+
 def _name_before(text: str) -> str | None:
     """The proper name (or short noun phrase) that ends ``text``: the subject before a verb."""
     text = text.rstrip()
     clause = _CLAUSE_BREAK.split(text)[-1].strip()
     for m in _CAPS_RUN.finditer(clause):
         if m.end() == len(clause):
+            if _AND_BEFORE.search(clause, 0, m.start()) and len(clause.split()) <= 10 and \
+                    clause.split()[0].lower() in ("the", "a", "an"):
+                return clause  # "The drivers' union and the Pellona Rail Board": both are its subject
             words = m.group().split()
             while words and (words[0].lower() in _STOP or words[0].lower() in _OPENERS or words[0].lower() in _PRONOUNS):
                 words.pop(0)  # "But Mr Crosby", "While Trump", "Its executive board"
@@ -831,8 +839,9 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # "Republican polls": a kind of poll, no pollster ("Gallup's latest poll" has one)
     if _cancelled(tv, left, right) and not _OF_OWN.match(right):
         return None
-    if det == "none" and _VERB_USE.match(right) and key in _VERB_NOUNS and (not mods or _an_outlet(ctx, mods)):
-        return None  # "the inspectors report to the minister", "Bloomberg reports that": a verb
+    if _VERB_USE.match(right) and key in _VERB_NOUNS and (
+            det == "none" and (not mods or _an_outlet(ctx, mods)) or det == "def" and _PLURAL_WORD.fullmatch(mods)):
+        return None  # "inspectors report to the minister", "The inspectors report to", "Bloomberg reports that": verbs
     if _SINGLE_LETTER.match(right) and key in ("letter", "letters"):
         return None  # "the letter A"
     if _WISHED.search(left[max(0, np_start - 80) : np_start]):
@@ -843,6 +852,7 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
 
 
 _OF_OWN = re.compile(r"\s+of\s+(?:its|his|her|their|our)\s+own\b", re.IGNORECASE)
+_PLURAL_WORD = re.compile(r"[a-z]+[^s\W]s")  # one lower-case plural word: "inspectors"
 _VERB_USE = re.compile(r"\s+(?:to|back|that|directly)\b")
 _VERB_NOUNS = frozenset({"report", "reports", "poll", "polls", "study", "cable", "post", "posts", "text", "texts"})
 _SINGLE_LETTER = re.compile(r"\s+[A-Z](?![\w.])")
@@ -857,7 +867,8 @@ _WISHED = re.compile(
                   + [verb + " for" for verb in "called calls calling asked asks asking wait waiting pressed pushed pushing".split()])
     + rf"|{alternation('yet declined refused failed decline refuse refuses declines'.split())}\s+to\s+\w+"
     + rf"|{alternation('did does do would will could has have had'.split())}\s*n[o']t\s+\w+"
-    + rf"|never\s+\w+|no\s+{alternation('such formal written public official'.split())})"
+    + rf"|never\s+\w+|no\s+{alternation('such formal written public official'.split())}"
+    + r"|(?:will|(?:is|are)\s+(?:due|expected|set)\s+to|plans?\s+to)\s+(?:publish|release|issue|unveil|send)(?:\s+(?:its|their|his|her|next))*)"
     r"\s+(?:for\s+)?(?:(?:a|an|the|any)\s+)?$",
     re.IGNORECASE)
 _ISSUER_NEXT = re.compile(r"\s+(?:by|from|of|conducted|published|released|commissioned)\b")
