@@ -418,6 +418,12 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         # a coordinated subject issues separate statements, a name last too
         ("The nurses' union and the Pellona Health Board issued separate statements on Friday.",
          [("statement", "nurses' union", None), ("statement", "Pellona Health Board", None)]),
+        # a document named by where it was sent from, or by the people it passed between
+        ("A memo sent from the harbour authority on Monday warns of cracks in the pier.",
+         [("memo", "harbour authority", None)]),
+        ("Voicemails between the two brokers, released by the regulator, show that they fixed the price.",
+         [("other", None, None)]),
+        ("The gap between the two statements is small.", []),
         # an idiom with a court noun
         ("The quarrel will be judged in the court of public opinion.", []),
     ],

@@ -299,7 +299,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
             rf"(?P<verb>{alternation(cues['doc_speech'], lower=True)})\b", flags),
         post_re=re.compile(
             rf"^\s*,?\s*(?:(?:was|were|is|are|has\s+been|had\s+been)\s+)?"
-            rf"(?P<prep>{alternation(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in'], lower=True)})\s+",
+            rf"(?P<prep>{alternation(cues['issuer_preps'] + ['to', 'addressed to', 'sent to', 'on', 'about', 'calling for', 'calling on', 'demanding', 'urging', 'condemning', 'against', 'in', 'between'], lower=True)})\s+",
             flags,
         ),
         according_before=re.compile(rf"\b(?P<cue>{alternation(cues['according'], lower=True)})\s+$", flags),
