@@ -424,6 +424,11 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("Voicemails between the two brokers, released by the regulator, show that they fixed the price.",
          [("other", None, None)]),
         ("The gap between the two statements is small.", []),
+        # a paper named by the journal it was published in
+        ("Geologists reported in Nature on Wednesday that the fault had moved.", [("report", None, None)]),
+        ("The team described its results in the journal Marine Ecology Progress that week.", [("report", None, None)]),
+        ("The seeds were found in Nature Park 4, near the lake.", []),
+        ("She wrote in The Wall Street Journal that rates would rise.", []),
         # an idiom with a court noun
         ("The quarrel will be judged in the court of public opinion.", []),
     ],

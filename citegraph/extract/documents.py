@@ -161,6 +161,8 @@ class DocumentVocabulary:
     platform_head_words: frozenset[bytes]  # words of platform names and posting verbs ("wrote on X", "tweeted")
     post_acts: tuple[re.Pattern[str], ...]  # a post named by what its author did: "wrote on X", "tweeted", "took to Instagram"
     platform_firsts: tuple[str, ...]  # the first word of each posting platform, as written: a post act that names one needs it
+    paper_act: re.Pattern[str]  # a paper named by the act of publishing it in a journal: "reported in Science"
+    journal_words: tuple[str, ...]  # a sentence may hold a paper act only if it has one of these
     skip_line: re.Pattern[str]
     caption_markers: re.Pattern[str]
     not_determiners: frozenset[str]
@@ -224,6 +226,19 @@ def _post_acts(cues: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
         # markup of an embedded tweet in a text: <tweet author="@handle" ...>
         r"(?P<verb><tweet)\b[^>]*\bauthor=\"@?(?P<handle>[\w.]{1,40})\"",
     ))
+
+
+def _paper_act(cues: dict[str, Any]) -> re.Pattern[str]:
+    """ "Researchers reported in Science that", "the team wrote on Monday in the journal Nature", "published
+    their findings in The Lancet": a paper, named by the journal it was published in (``journal``)."""
+    verb = rf"(?P<verb>(?i:{alternation(cues['paper_verbs'])}))"
+    when = r"(?:\s+(?:on\s+)?(?:[A-Z][a-z]+day|last\s+\w+|this\s+\w+|earlier\s+this\s+\w+))?"
+    what = r"(?:\s+(?:their|the|its|his|her|these|those)\s+(?:[\w-]+\s+)?(?:findings|results|study|paper|research|analysis|work|data))?"
+    kind = r"(?:(?:medical|scientific|academic|peer-reviewed|science)\s+)?"
+    titled = r"[A-Z][\w&.'’-]*(?:\s+(?:of|the|and|for|in|on|&)?\s*[A-Z][\w&.'’-]*){0,6}"
+    named = rf"(?:[Tt]he\s+)?(?P<journal>{alternation(cues['journals'])})(?![\w-]|\s+[A-Z])"
+    generic = rf"(?:the\s+|a\s+)?{kind}journal\s+(?P<titled>{titled})"
+    return re.compile(rf"\b{verb}{when}{what}{when}\s+in\s+(?:{named}|{generic})")
 
 
 def _minimal(words: set[str]) -> frozenset[str]:
@@ -314,6 +329,8 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         platform_head_words=_platform_words(cues),
         post_acts=_post_acts(cues),
         platform_firsts=tuple(sorted({(p.split() or [""])[0] for p in cues["posting_platforms"]})),  # "" is in every text
+        paper_act=_paper_act(cues),
+        journal_words=tuple(sorted({j.split()[0] for j in cues["journals"]} | {"journal"})),
         platform_re=re.compile(rf"(?<![\w-])(?:{alternation(cues['platforms'])})(?![\w-])"),
         caption_markers=re.compile("|".join(re.escape(m) for m in cues["caption_markers"])),
         not_determiners=_lower_set(cues["not_determiners"]),
@@ -1463,6 +1480,17 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | No
     )
 
 
+def _paper(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
+    """A paper named by the act of publishing it (``vocab.paper_act``): "researchers reported in Science"."""
+    sent = ctx.sents[i]
+    written = match.group(0)[match.group(0).rfind(" in ") + 4 :].rstrip(".")  # "Science", "the journal Nature"
+    return _Mention(
+        vocab=ctx.vocab.by_noun["paper"], noun="paper", sent=i, evidence=Evidence(sent.text, sent.start, sent.end),
+        det="act", mods="", post=f"in {written}", issuer=None, via=None, cue=f"{match.group('verb').lower()} in",
+        cued=True, speaks=False, named=True, plural=False,
+    )
+
+
 _MAX_SENTENCE = 1500  # characters; longer "sentences" (lists, hostile input) are cut at spaces
 _MAX_NOUNS = 12  # document nouns read per sentence
 
@@ -1536,11 +1564,14 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     ctx = _Context(article, sents, gazetteer, vocab)
     found: list[tuple[int, int, _Mention]] = []
     candidates, platform = _candidates(article.body, sents, vocab)
-    for i in candidates:
+    journals = [w for w in vocab.journal_words if w in article.body]
+    papers = {i for i, sent in enumerate(sents) if any(w in sent.text for w in journals)} if journals else set()
+    for i in sorted(papers.union(candidates)) if papers else candidates:
         sent = sents[i]
         matches = list(itertools.islice(vocab.noun_re.finditer(fold(sent.text)), _MAX_NOUNS))
         posts = _acts(vocab, sent.text) if i in platform else []
-        if not (matches or posts) or not (posts or _is_article_text(_line_of(article.body, sent), vocab)):
+        published = list(vocab.paper_act.finditer(sent.text)) if i in papers else []
+        if not (matches or posts or published) or not (posts or _is_article_text(_line_of(article.body, sent), vocab)):
             continue
         acts = [(m.start(), act) for m in posts if (act := _platform_post(ctx, i, m)) is not None]
         taken = [(m.start(), m.end()) for m in posts]
@@ -1552,6 +1583,8 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
                                             and mention.det in ("indef", "none")):
                 found += [(i, match.start(), each) for each in _each_issuer(mention)]
         found += [(i, start, m) for start, m in acts]
+        if published and not any(f[0] == i and f[2].vocab.doc_type is DocType.REPORT for f in found):
+            found += [(i, m.start(), _paper(ctx, i, m)) for m in published]  # "a study published in Nature": read
     docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
     log.debug("%s: %d document mention(s), %d document(s)", article.id, len(found), len(docs))
