@@ -429,6 +429,22 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("The team described its results in the journal Marine Ecology Progress that week.", [("report", None, None)]),
         ("The seeds were found in Nature Park 4, near the lake.", []),
         ("She wrote in The Wall Street Journal that rates would rise.", []),
+        # a statement issued by someone named is theirs, not one mentioned before by no one named
+        ("The decision drew a sharp reply: the ferry line's parent said in a statement that it regretted the delay. "
+         "Hours later the Pellona Harbour Board issued a statement saying the port would reopen.",
+         [("statement", "ferry line's parent", None), ("statement", "Pellona Harbour Board", None)]),
+        ("The ferry line, founded in 1990, said in a statement that sailings would stop. Hours later the Pellona "
+         "Harbour Board issued a statement saying the port would reopen.",
+         [("statement", None, None), ("statement", "Pellona Harbour Board", None)]),
+        # the speaker named beside a description: a name set off by commas, not a job or a description
+        ("The ferry operator's parent, the Pellona Shipping Group, said in a statement that it regretted the delay.",
+         [("statement", "Pellona Shipping Group", None)]),
+        ("Ines Alder, a spokeswoman for the Pellona Shipping Group, said in a statement that the ships were safe.",
+         [("statement", "Ines Alder", None)]),
+        ("Senator Ruth Okafor, a Pellona Democrat, said in a statement that the port must reopen.",
+         [("statement", "Senator Ruth Okafor", None)]),
+        # a pronoun names no issuer
+        ("In a survey, it found that fares had doubled.", [("report", None, None)]),
         # an idiom with a court noun
         ("The quarrel will be judged in the court of public opinion.", []),
     ],

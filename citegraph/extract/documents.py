@@ -621,6 +621,14 @@ _AND_BEFORE = re.compile(r"\s(?:and|&)\s+(?:the\s+)?$")
 def _name_before(text: str) -> str | None:
     """The proper name (or short noun phrase) that ends ``text``: the subject before a verb."""
     text = text.rstrip()
+    if text.endswith(","):  # "NatWest's parent, the Royal Bank of Scotland Group, said": the name set off
+        *before, apposed = _CLAUSE_BREAK.split(text[:-1])
+        apposed = re.sub(r"^(?i:the)\s+", "", apposed.strip())  # all of it a name, after a common noun: not
+        # "Mellody, a spokeswoman for the Democratic National Convention," (her job), "Maxine Waters, a California
+        # Democrat," (a description), "in Greenbelt, Maryland," (a place)
+        if before and re.search(r"\b[a-z][\w’']*\s*$", before[-1]) and apposed.lower() not in _PRONOUNS \
+                and any(m.span() == (0, len(apposed)) for m in _CAPS_RUN.finditer(apposed)):
+            return apposed
     clause = _CLAUSE_BREAK.split(text)[-1].strip()
     for m in _CAPS_RUN.finditer(clause):
         if m.end() == len(clause):
@@ -646,6 +654,8 @@ def _subject_after(text: str, vocab: DocumentVocabulary) -> str | None:
     if not m:
         return None
     subj = m.group("subj").strip()
+    if subj.split()[0].lower() in _PRONOUNS:
+        return None  # "In a survey, it found that fares had doubled": no name
     return subj if len(subj.split()) <= 16 else None
 
 
@@ -1068,6 +1078,8 @@ def _clean_issuer(ctx: _Context, r: _Reading) -> str | None:
         before = r.left + " " + (ctx.sents[r.i - 1].text if r.i else "")
         issuer = _resolve_pronoun(issuer, before, ctx.vocab)
     issuer = _ARTICLE.sub("", issuer.strip(" ,"))
+    if issuer.lower() in _PRONOUNS:
+        return None  # "In an early-October poll, she led": a pronoun names no one here
     return _TRAILING_DATE.sub("", issuer) or None
 
 
@@ -1312,6 +1324,11 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
                   and not any(x.det == "embed" for x in d.mentions)
                   and (d.last_sent >= m.sent - 5 or _quotes_from(d, m.evidence.text))]
         return recent[-1] if recent else None
+    if m.det == "indef" and m.issuer and not m.plural and m.vocab.doc_type in _SPOKEN:
+        # "the Russian Embassy issued a statement" after another statement: a new one, or its issuer's own
+        same = [d for d in same if d.issuer and _overlap(d.issuer, m.issuer)]
+        if not same:
+            return None
     for doc in same:
         if doc.label.lower() == m.label.lower() and not (doc.issuer and m.issuer and not _overlap(doc.issuer, m.issuer)):
             return doc  # "records show ... records show": one set of records
