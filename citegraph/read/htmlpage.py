@@ -135,8 +135,8 @@ def parse_html(html: str, url: str | None = None) -> Article:
 
 # Embedded social posts: the blockquote a platform's embed code leaves in a page (its script never runs here).
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed", "threads-post")
-_EMBEDS = etree.XPath(" | ".join(f"//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]"
-                                 for c in _EMBED_CLASSES))
+_EMBEDS = etree.XPath("//blockquote[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+                                                   for c in _EMBED_CLASSES) + "]")  # one pass over the page
 
 
 def _unwrap_embedded_posts(tree: Any) -> None:
