@@ -140,7 +140,7 @@ def _long_lines(text: str, rules: PageRules) -> tuple[list[str], list[str]]:
     once a bullet is taken off, and no Markdown marks (so its ``Line`` would be too)."""
     short, long = [], []
     for raw in text.splitlines():
-        if "#" not in raw and "*" not in raw and "_" not in raw and len(raw.split()) > _LONG_WORDS + 1:
+        if "#" not in raw and "*" not in raw and "_" not in raw and len(raw.split(None, _LONG_WORDS + 1)) > _LONG_WORDS + 1:
             long.append(raw)
         elif raw and not raw.isspace():
             short.append(raw)
