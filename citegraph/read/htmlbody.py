@@ -113,9 +113,12 @@ def extract_body(root: Any) -> Body:
     rules = load_body_rules()
     tree = _walk(root, rules)
     blocks = tree.blocks
-    real = _real_furniture(blocks, rules)
     for block in blocks:
-        block.kind = _kind(block, rules, real)
+        block.kind = _raw_kind(block, rules)
+    real = _real_furniture(blocks)
+    for block in blocks:
+        if block.furniture and not real.isdisjoint(block.furniture):
+            block.kind = "bad"
     _mark_teasers(tree)
     container = _container(tree)
     if container < 0:
@@ -228,8 +231,9 @@ def _prose(block: _Block) -> int:
     return size
 
 
-def _real_furniture(blocks: list[_Block], rules: BodyRules) -> set[int]:
-    """Furniture-named elements that hold under ``_FURNITURE_SHARE`` of the page's prose.
+def _real_furniture(blocks: list[_Block]) -> set[int]:
+    """Furniture-named elements that hold under ``_FURNITURE_SHARE`` of the page's prose
+    (the good blocks, as ``_raw_kind`` classed them).
 
     A page's ``<body class="has-sidebar">`` or an article wrapper named
     "post-share-container" holds the article itself: its name is not trusted.
@@ -237,20 +241,15 @@ def _real_furniture(blocks: list[_Block], rules: BodyRules) -> set[int]:
     prose: dict[int, int] = {}
     total = 0
     for block in blocks:
-        size = _prose(block) if _raw_kind(block, rules) == "good" else 0
+        size = _prose(block) if block.kind == "good" else 0
         total += size
         for el in block.furniture:
             prose[el] = prose.get(el, 0) + size
     return {el for el, size in prose.items() if size < _FURNITURE_SHARE * total}
 
 
-def _kind(block: _Block, rules: BodyRules, furniture: set[int]) -> str:
-    if block.furniture and not furniture.isdisjoint(block.furniture):
-        return "bad"
-    return _raw_kind(block, rules)
-
-
 def _raw_kind(block: _Block, rules: BodyRules) -> str:
+    """A block's kind from its own text; a block under real page furniture is then bad (``extract_body``)."""
     chars = len(block.text)
     share = block.link_chars / chars if chars else 1.0
     if share > _BAD_LINK_SHARE:

@@ -135,8 +135,8 @@ def parse_html(html: str, url: str | None = None) -> Article:
 
 # Embedded social posts: the blockquote a platform's embed code leaves in a page (its script never runs here).
 _EMBED_CLASSES = ("twitter-tweet", "twitter-video", "instagram-media", "tiktok-embed", "bluesky-embed", "threads-post")
-_EMBEDS = etree.XPath(" | ".join(f"//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]"
-                                 for c in _EMBED_CLASSES))
+_EMBEDS = etree.XPath("//blockquote[" + " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
+                                                   for c in _EMBED_CLASSES) + "]")  # one pass over the page
 
 
 def _unwrap_embedded_posts(tree: Any) -> None:
@@ -312,13 +312,18 @@ def _locate(text: str, offset: int, refs: list[tuple[str, str]]) -> list[Link]:
 # -- captions -------------------------------------------------------------
 
 
+# Figures, figcaptions and the elements whose class names a caption, in document order. The class
+# attributes are searched and their elements taken: libxml2 then tests attributes, not every element.
+_CAPTION_NODES = etree.XPath("//figure | //@class[contains(., 'caption')]/.. | //figcaption")
+
+
 def _captions(tree: Any) -> tuple[tuple[ImageCredit, ...], set[str]]:
     """The page's image credits, and the texts of its captions (to drop from the body).
 
     Credits come from the first ``_MAX_FIGURES`` figures and captions, caption texts from
     the first ``_MAX_CAPTIONS`` captions (``figcaption`` or a class naming a caption).
     """
-    nodes = tree.xpath("//figure | //*[contains(@class, 'caption')] | //figcaption")
+    nodes = _CAPTION_NODES(tree)
     wanted = [i for i, n in enumerate(nodes) if n.tag != "figure" or "caption" in n.get("class", "")]
     wanted = wanted[:_MAX_CAPTIONS]
     end = max(_MAX_FIGURES, wanted[-1] + 1 if wanted else 0)

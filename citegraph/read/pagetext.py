@@ -118,6 +118,8 @@ def is_page_dump(text: str) -> bool:
     """
     rules = load_page_rules()
     short, long = _long_lines(text, rules)
+    if 2 * (len(short) + len(long)) < _PAGE_SIGNALS:  # each line gives at most two signals
+        return False
     lines = split_lines("\n".join(short))
     rules = _narrowed(rules, text, lines)
     signals = 0
@@ -138,7 +140,7 @@ def _long_lines(text: str, rules: PageRules) -> tuple[list[str], list[str]]:
     once a bullet is taken off, and no Markdown marks (so its ``Line`` would be too)."""
     short, long = [], []
     for raw in text.splitlines():
-        if "#" not in raw and "*" not in raw and "_" not in raw and len(raw.split()) > _LONG_WORDS + 1:
+        if "#" not in raw and "*" not in raw and "_" not in raw and len(raw.split(None, _LONG_WORDS + 1)) > _LONG_WORDS + 1:
             long.append(raw)
         elif raw and not raw.isspace():
             short.append(raw)
@@ -164,16 +166,15 @@ def _narrowed(rules: PageRules, text: str, lines: list[Line]) -> PageRules:
     ``boilerplate_any`` is tried on every line, ``boilerplate`` on lines of at most
     ``_LONG_WORDS`` words: a phrase missing from all of those at once is missing from
     each, so lines are classed as with the full rules, with a few C-level searches
-    per text instead of a Python loop over a hundred phrases per line.
+    per text instead of a Python loop over a hundred phrases per line. ``provenance``
+    only overrules those phrases, so it is not searched for in a text that has none.
     """
     folded = text.casefold()
     short = "\n".join(line.text for line in lines if line.words <= _LONG_WORDS).casefold()
-    return replace(
-        rules,
-        boilerplate=tuple(p for p in rules.boilerplate if p in short),
-        boilerplate_any=tuple(p for p in rules.boilerplate_any if p in folded),
-        provenance=tuple(p for p in rules.provenance if p in folded),
-    )
+    boilerplate = tuple(p for p in rules.boilerplate if p in short)
+    boilerplate_any = tuple(p for p in rules.boilerplate_any if p in folded)
+    provenance = tuple(p for p in rules.provenance if p in folded) if boilerplate or boilerplate_any else ()
+    return replace(rules, boilerplate=boilerplate, boilerplate_any=boilerplate_any, provenance=provenance)
 
 
 @lru_cache(maxsize=4)

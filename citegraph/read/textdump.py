@@ -76,26 +76,25 @@ def parse_text(text: str, name: str = "") -> Article:
 
 def plain_body_offset(text: str) -> int:
     """Where the body of a plain text starts: after the title line, blank lines and a dateline."""
-    title_end, date_end, _ = _plain_layout(text)
-    return date_end if date_end else title_end
+    return _plain_layout(text)[0]
 
 
-def _plain_layout(text: str) -> tuple[int, int, str | None]:
-    """(end of title line and blanks, end of dateline and blanks or 0, the dateline's date)."""
+def _plain_layout(text: str) -> tuple[int, str | None]:
+    """(where the body starts: after the title line, blanks, and a dateline and blanks; the dateline's date)."""
     match = re.match(r"\s*[^\n]*\n?\s*", text)
     title_end = match.end() if match else 0
     line = re.match(r"([^\n]*)\n?\s*", text[title_end:])
     date = iso_date(line.group(1)) if line and _DATELINE.match(line.group(1).strip()) else None
-    return title_end, (title_end + line.end() if date else 0), date
+    return (title_end + line.end() if date else title_end), date
 
 
 def _parse_plain(text: str, name: str) -> Article:
     stripped = text.strip()
     title = stripped.split("\n", 1)[0].strip()
-    _, _, dateline = _plain_layout(text)
+    start, dateline = _plain_layout(text)
     found = _FILENAME_DATE.search(name)
     published = dateline or (iso_date(found.group(1)) if found else None)
-    return Article(id="", title=title, body=text[plain_body_offset(text) :].rstrip(), published=published)
+    return Article(id="", title=title, body=text[start:].rstrip(), published=published)
 
 
 # -- page dumps -----------------------------------------------------------
