@@ -136,6 +136,20 @@ def test_recently_modified_files_are_hashed_even_when_stat_matches(tmp_path: Pat
     assert store_module._compare(stale_row, state, last_scan=state.mtime_ns + 10**10) == "same"
 
 
+def test_the_window_of_recent_files_follows_the_timestamps_tick(tmp_path: Path) -> None:
+    """A whole-second mtime (FAT, HFS+) may hide a change for up to two seconds; a sub-second one for milliseconds."""
+    path = tmp_path / "a.txt"
+    shutil.copy2(sorted(DATA.glob("*.txt"))[0], path)
+    stale = "0" * 64  # a recorded hash of other content: only hashing finds the change
+    for mtime, scanned_after, verdict in [(1_700_000_000_000_000_000, 10**9, "read"),  # whole seconds: 1 s is close
+                                          (1_700_000_000_123_456_789, 10**9, "same"),  # sub-second: 1 s is long
+                                          (1_700_000_000_123_456_789, 5 * 10**7, "read")]:  # but 50 ms is close
+        os.utime(path, ns=(mtime, mtime))
+        state = _state(path, "a.txt")
+        row = ("a.txt", 0, state.size, state.mtime_ns, stale)
+        assert store_module._compare(row, state, last_scan=mtime + scanned_after) == verdict
+
+
 def test_a_file_that_is_not_sqlite_is_moved_aside_and_the_store_made_anew(tmp_path: Path) -> None:
     bogus = tmp_path / "citegraph.sqlite"
     text = sorted(DATA.glob("*.txt"))[0].read_bytes()

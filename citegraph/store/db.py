@@ -47,8 +47,17 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2  # 2: articles.byline, so that the graph stages load headers without bodies
 STORE_NAME = "citegraph.sqlite"
 # Files whose mtime is this close to the last scan are hashed even when their
-# size and mtime match: they may have changed again within the clock's tick.
+# size and mtime match: they may have changed again within the timestamp's tick.
+# Whole-second timestamps (FAT's tick is two seconds, HFS+ and some network
+# shares one) get the wide window; sub-second ones (ext4, XFS, btrfs, APFS,
+# NTFS: a tick of a few milliseconds at most) the narrow one.
 _RACY_NS = 2_000_000_000
+_RACY_FINE_NS = 100_000_000
+
+
+def _racy_window(mtime_ns: int) -> int:
+    """How close to a scan a file with this mtime must be to be hashed anyway (see ``_RACY_NS``)."""
+    return _RACY_NS if mtime_ns % 1_000_000_000 == 0 else _RACY_FINE_NS
 SEAL_FORMAT = "citegraph-store-seal-1"
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _TABLES = frozenset({"meta", "files", "articles", "citations", "skips"})
@@ -362,10 +371,9 @@ class Store:
         known = {_path(row[0]): row for row in rows}
         to_read: list[FileState] = []
         touched: list[FileState] = []
-        settled = last_scan - _RACY_NS
         for state in found:
             old = known.get(state.path)
-            if old is not None and old[1:5] == state[1:5] and old[4] < settled and state.size >= 0:
+            if old is not None and old[1:5] == state[1:5] and old[4] < last_scan - _racy_window(old[4]) and state.size >= 0:
                 continue  # same place, order and stat, changed long before the last scan: the same file
             verdict = _compare(old[1:] if old else None, state, last_scan)
             if verdict == "read":
@@ -630,7 +638,7 @@ def _compare(old: tuple | None, state: FileState, last_scan: int) -> str:
     _, ord_, size, mtime_ns, sha = old
     if size != state.size:
         return "read"
-    racy = mtime_ns >= last_scan - _RACY_NS
+    racy = mtime_ns >= last_scan - _racy_window(mtime_ns)
     if mtime_ns != state.mtime_ns or racy:
         if _safe_hash(state.path) != sha:
             return "read"
