@@ -43,6 +43,9 @@ import psutil
 import machine  # benchmarks/machine.py: how fast the machine is right now
 
 REPO = Path(__file__).resolve().parents[1]
+# The citegraph measured is this checkout's, in the builds (run from REPO: ``python -m`` looks in the current
+# folder first) and in the stage split (imported here), whatever is installed and wherever this is run from.
+sys.path.insert(0, str(REPO))
 CORPORA = REPO.parent / "shared" / "corpora"
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz")
 
@@ -124,7 +127,7 @@ def timed_build(corpus: Path, out: Path, jobs: int, sample: bool = False) -> tup
     cpu = _children_cpu()
     cmd = [sys.executable, "-m", "citegraph.cli", "build", str(corpus), "--out", str(out), "--jobs", str(jobs), "--no-progress"]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
     sampler = PeakMemory(proc.pid) if sample else None
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - start
