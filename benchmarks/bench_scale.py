@@ -240,7 +240,7 @@ def main() -> None:
     if not CORPORA.is_dir():
         raise SystemExit(f"{CORPORA} is absent: the benchmark needs ../shared/corpora beside the repo")
     pool = source_pool()
-    work = args.work or Path(tempfile.mkdtemp(prefix="citegraph-bench-"))
+    work = (args.work or Path(tempfile.mkdtemp(prefix="citegraph-bench-"))).resolve()  # the builds run in REPO
     print(f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.1f} GiB; "
           f"{len(pool)} source articles; scratch {work}", flush=True)
     rows = []
