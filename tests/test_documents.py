@@ -445,6 +445,10 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
          [("statement", "Senator Ruth Okafor", None)]),
         # a pronoun names no issuer
         ("In a survey, it found that fares had doubled.", [("report", None, None)]),
+        # a post named by its author's act with no platform named; "to the letter" as an idiom
+        ("The clip Ilse Varga shared showed the queue at the quay.", [("social_post", "Ilse Varga", None)]),
+        ("The crew carried out the captain's orders to the letter, the inquiry found.", []),
+        ("The harbour master replied to the letter on Monday.", [("letter", None, None)]),
         # an idiom with a court noun
         ("The quarrel will be judged in the court of public opinion.", []),
     ],

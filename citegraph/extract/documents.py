@@ -219,6 +219,8 @@ def _post_acts(cues: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
         rf"(?:^|(?<=,\s))(?P<verb>[Oo]n|(?:[Ww]riting|[Pp]osting)\s+on)\s+{platform}\s*,\s*(?:(?:the|a|an)\s+[a-z]+\s+)?(?:{who}|(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey))\s+[a-z]+",
         # "In an Instagram video Thursday, Trump speculated"
         rf"\b(?P<verb>[Ii]n)\s+(?:an?|his|her|their|its)\s+(?:(?:later|earlier|new|separate|subsequent|since-deleted|now-deleted|recent|live)\s+)?{platform}\s+(?:video|post|story|livestream|message|thread|clip|photo|live)\b",
+        # "the photo Trump posted", "a video the mayor shared": a post named by its author's act, no platform named
+        rf"\b(?:[Tt]he|[Aa]n?)\s+(?:photo|photograph|picture|image|video|clip|meme)\s+{who}\s+(?P<verb>posted|tweeted|retweeted|shared)\b",
         # "spotted by Mike Rundle on Twitter"
         rf"\b(?P<verb>(?i:spotted|noticed|flagged|shared|posted|pointed out))\s+by\s+{who}\s+(?:on|via)\s+{platform}",
         # an embedded post's signature: "— Jane Doe (@janedoe) November 18, 2019"
@@ -873,11 +875,17 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # "the letter A"
     if _WISHED.search(left[max(0, np_start - 80) : np_start]):
         return None  # "we need a full report", "has yet to release a statement": no document (yet)
+    if key == "letter" and _TO_THE_LETTER.search(left) and _CLAUSE_END.match(right):
+        return None  # "He followed the instructions to the letter.": an idiom
     if key in tv.vote_nouns and not (tv.vote_issuers and tv.vote_issuers.search(mods)):
         return None
     return _Reading(i, text, (match.start(), match.end()), noun, key, tv, det, mods, possessor, np_start)
 
 
+_TO_THE_LETTER = re.compile(r"\b(?:follow\w*|obey\w*|implement\w*|appl(?:y|ied|ies|ying)|observ\w*|execut\w*"
+                            r"|carr(?:y|ied|ies|ying)\s+out|stuck|stick\w*|adher\w*)(?:\s+[\w'’-]+){0,4}?\s+to\s+the\s+$",
+                            re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)\"”’]|$)")
 _OF_OWN = re.compile(r"\s+of\s+(?:its|his|her|their|our)\s+own\b", re.IGNORECASE)
 _PLURAL_WORD = re.compile(r"[a-z]+[^s\W]s")  # one lower-case plural word: "inspectors"
 _VERB_USE = re.compile(r"\s+(?:to|back|that|directly)\b")
@@ -1481,7 +1489,7 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | No
         issuer = f"{issuer} (@{handle})" if issuer else f"@{handle}"
     return _Mention(
         vocab=tv,
-        noun="tweet" if not platform and not handle else "post",
+        noun="post" if platform or handle or match.group("verb") in ("posted", "shared") else "tweet",
         sent=i,
         evidence=evidence,
         det="embed" if handle else "another" if _AGAIN.search(sent.text, max(0, match.start() - 40), match.end()) else "act",
