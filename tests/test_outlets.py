@@ -309,6 +309,11 @@ def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
          ["BBC News"]),
         ("Tomas Ferreira, a columnist for The Guardian, said the column would end.", ["The Guardian"]),
         ("The Sky News presenter told reporters the road was closed.", ["Sky News"]),
+        # a Sunday title is its own paper, not the longer name of its weekday sister
+        ("The Sunday Times broke the story of the merger; The Times reported on Monday that the talks had stalled.",
+         ["The Sunday Times", "The Times"]),
+        ("The New York Times broke the story of the merger; the Times said on Monday that it had two sources.",
+         ["The New York Times"]),
     ],
 )
 def test_words_given_to_an_outlet_and_frames_of_a_publication(text, cited):

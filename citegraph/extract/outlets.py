@@ -559,7 +559,8 @@ class OutletFinder:
         for name in in_play:
             outlet = self.gazetteer.lookup(name)
             names = (outlet.name, *outlet.aliases) if outlet else ()
-            if words and any(n.casefold().split()[-len(words) :] == words and len(n.split()) > len(words) for n in names):
+            if words and any(n.casefold().split()[-len(words) :] == words and _LEADING_THE.sub("", n).casefold().split()[: -len(words)]
+                             not in _DAY_TITLES for n in names):
                 found.append(outlet)
         return found
 
@@ -755,6 +756,8 @@ def _name_after(body: str, pos: int) -> bool:
 _APPOSED_BEFORE = re.compile(r"[\w.]\s*,\s*(?:a|an|the|A|An|The)\s+(?:[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"\S+")
 _CITING_BEFORE = re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:an?|the|one|two|three|several)\s+)?(?:[\w-]+\s+){0,2}$")
+# "The Sunday Times" is its own paper, not the longer name of "the Times" (cues.toml: a Sunday title is its own outlet)
+_DAY_TITLES = ([], ["sunday"], ["saturday"], ["weekend"])
 _TOLD_TO = re.compile(r"\b(?i:told|tells|telling|(?:said|says|speaking|spoke|talking|talked)\s+(?:to|with)"
                       r"|(?:said\s+)?in\s+an\s+interview\s+with|in\s+comments\s+to|in\s+a\s+statement\s+to)\s+")
 # "Bloomberg, citing people familiar with the matter, said"; not "Bloomberg, citing his own polls" (a person)
