@@ -1598,6 +1598,7 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
         published = list(vocab.paper_act.finditer(sent.text)) if i in papers else []
         if not (matches or posts or published) or not (posts or _is_article_text(_line_of(article.body, sent), vocab)):
             continue
+        first = len(found)  # this sentence's mentions are found[first:]
         acts = [(m.start(), act) for m in posts if (act := _platform_post(ctx, i, m)) is not None]
         taken = [(m.start(), m.end()) for m in posts]
         for match in matches:
@@ -1608,7 +1609,7 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
                                             and mention.det in ("indef", "none")):
                 found += [(i, match.start(), each) for each in _each_issuer(mention)]
         found += [(i, start, m) for start, m in acts]
-        if published and not any(f[0] == i and f[2].vocab.doc_type is DocType.REPORT for f in found):
+        if published and not any(m.vocab.doc_type is DocType.REPORT for _, _, m in found[first:]):
             found += [(i, m.start(), _paper(ctx, i, m)) for m in published]  # "a study published in Nature": read
     docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
