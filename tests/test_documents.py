@@ -451,6 +451,39 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("The harbour master replied to the letter on Monday.", [("letter", None, None)]),
         # an idiom with a court noun
         ("The quarrel will be judged in the court of public opinion.", []),
+        # a body's finding named by its act: a report by that body, one per body
+        ("The Pellona Trade Office reported last month that exports fell by a fifth.",
+         [("report", "Pellona Trade Office", None)]),
+        ("Separately, the Harbour Development Fund estimates that the quay will cost $40m.",
+         [("report", "Harbour Development Fund", None)]),
+        ("The Pellona Tax Institute estimates that fares will rise. The Pellona Tax Council estimates that they "
+         "will fall.", [("report", "Pellona Tax Institute", None), ("report", "Pellona Tax Council", None)]),
+        ("The Pellona Energy Agency released a report on Monday. The Pellona Energy Agency found that demand fell.",
+         [("report", "Pellona Energy Agency", None)]),
+        ("A survey by the Pellona Institute of Economics found that fares doubled.",
+         [("report", "Pellona Institute of Economics", None)]),
+        ("The Pellona Police Department reported that a man was hurt.", []),
+        ("The Pellona Development Bank has found itself at the centre of the row.", []),
+        ("A spokesman for the Pellona Trade Office reported that exports fell.", []),
+        ('The minister said: "The Pellona Audit Board concluded that the fees were unlawful."', []),
+        ("Yonhap News Agency reported that the talks had ended.", []),
+        # a capitalised document noun before a body's head word is the body's name
+        ("According to the Pellona Statistics Office, exports fell.", []),
+        ("The Mobile Data Association counted 2 billion texts in May.", []),
+        # an expert's writing named by the act of writing it, quoted: an analysis by the writer
+        ('"Loud footsteps upstairs could shake the races below," veteran analyst Carl Brandt wrote this week, '
+         'adding that the race was close.', [("report", "Carl Brandt", None)]),
+        ('"The duty is paid at the border by a broker," Ivo Marsh, a senior fellow at the Pellona Tax Center, '
+         'has written.', [("report", "Ivo Marsh", None)]),
+        ('"Making the fuel would be a stretch for them," Jonas Weir of the Pellona Center for Arms Studies wrote '
+         'in December.', [("report", "Jonas Weir", None)]),
+        ('"We went to a steakhouse downtown that night," Dale wrote.', []),  # no expert: a family's words
+        ('"It is over for the mayor now," economist Carl Brandt wrote in a blog post.',
+         [("social_post", "Carl Brandt", None)]),  # the document its noun names, not a second one
+        ('"It is over for the mayor now," the analyst Carl Brandt wrote in the Pellona Gazette.', []),
+        # "in a public statement" after an opening clause
+        ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
+         [("statement", None, None)]),
     ],
 )
 def test_statements_given_court_papers_read_and_records_released(body, expected, gaz):

@@ -297,6 +297,9 @@ def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
         ("The harbour master admitted to Reuters that the cranes had been idle for a month.", ["Reuters"]),
         ("Confiding to The Independent that the talks had stalled, the envoy left early.", ["The Independent"]),
         ("Viewers complained to the BBC about the programme.", []),
+        # what an outlet documented or uncovered
+        ("The strike led to a string of fines documented by Reuters.", ["Reuters"]),
+        ("The payments, uncovered by The Guardian last year, continued.", ["The Guardian"]),
         # a name that is also a word or a surname, in a frame only a publication fits
         ("Wired, quoting two engineers at the plant, said the reactor would restart in June.", ["Wired"]),
         ("As Wired noted in its review, the battery drains quickly.", ["Wired"]),

@@ -163,6 +163,11 @@ class DocumentVocabulary:
     platform_firsts: tuple[str, ...]  # the first word of each posting platform, as written: a post act that names one needs it
     paper_act: re.Pattern[str]  # a paper named by the act of publishing it in a journal: "reported in Science"
     journal_words: tuple[str, ...]  # a sentence may hold a paper act only if it has one of these
+    finding_act: re.Pattern[str]  # a body's finding named by its act: "the Congressional Budget Office estimated that"
+    finding_heads: tuple[str, ...]  # a sentence may hold a finding act only if it has one of these
+    writing_act: re.Pattern[str]  # an expert's writing named by the act: '"...," analyst Charlie Cook wrote this week'
+    body_after: re.Pattern[str]  # one of them after a capitalised noun: the noun is a body's name ("Statistics Office")
+    finding_not: frozenset[str]  # words of a body whose findings are no report ("Police")
     skip_line: re.Pattern[str]
     caption_markers: re.Pattern[str]
     not_determiners: frozenset[str]
@@ -241,6 +246,37 @@ def _paper_act(cues: dict[str, Any]) -> re.Pattern[str]:
     named = rf"(?:[Tt]he\s+)?(?P<journal>{alternation(cues['journals'])})(?![\w-]|\s+[A-Z])"
     generic = rf"(?:the\s+|a\s+)?{kind}journal\s+(?P<titled>{titled})"
     return re.compile(rf"\b{verb}{when}{what}{when}\s+in\s+(?:{named}|{generic})")
+
+
+def _finding_act(cues: dict[str, Any]) -> re.Pattern[str]:
+    """ "The Congressional Budget Office estimated that", "the World Health Organization reported last year that":
+    a report named by its issuer's act. ``who`` is a body: a name that ends with one of ``finding_heads`` or has an
+    "of ..." tail after one ("the Department of Social Services")."""
+    word = r"[A-Z][\w.&'’-]*"
+    head = rf"(?:{alternation(cues['finding_heads'])})"
+    tail = rf"(?:\s+(?:of|on|for)\s+(?:the\s+)?{word}(?:\s+(?:and\s+|&\s+)?{word}){{0,5}})?"
+    when = (r"(?:\s+(?:(?:last|this|earlier\s+this|late\s+last)\s+(?:year|month|week|spring|summer|fall|autumn|winter)"
+            r"|(?:on\s+)?[A-Z][a-z]+day|in\s+(?:[A-Z][a-z]+|\d{4})))?")
+    verb = rf"(?P<verb>{alternation(cues['finding_verbs'])})"
+    return re.compile(rf"(?<![\w.&'’-])(?P<who>(?:{word}\s+){{0,5}}?{head}{tail})\s+(?:(?:has|have|had)\s+)?(?:also\s+)?{verb}{when}\s+that\b")
+
+
+def _writing_act(cues: dict[str, Any]) -> re.Pattern[str]:
+    """ '"...," veteran analyst Charlie Cook wrote this week', '"...," Howard Gleckman, a senior fellow at the Tax
+    Policy Center, has written', '"...," Jeffrey Lewis of the James Martin Center wrote in December': the writer
+    (``who``) with a word that makes them an expert (``desc``, ``appos``) or the body they are ``of``; the verb ends
+    the clause (not "wrote to", "wrote in the Times", "wrote a book")."""
+    expert = rf"(?:{alternation(cues['writer_words'])})"
+    name = r"[A-Z][\w.'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][\w.'’-]+){1,3}"
+    heads = rf"(?:{alternation(cues['finding_heads'] + ['University', 'College', 'School'])})"
+    when = (r"(?:\s+(?:(?:last|this|earlier\s+this)\s+(?:year|month|week|spring|summer|fall|autumn|winter)"
+            rf"|in\s+(?:{'|'.join(m.title() for m in _MONTHS)}|\d{{4}})|(?:on\s+)?[A-Z][a-z]+day))?")
+    return re.compile(
+        rf"(?:(?P<desc>(?<![\w-]){expert})\s+)?(?P<who>{name}(?:\s+and\s+{name})?)"
+        rf"(?P<of>\s+of\s+(?:[\w.'’-]+\s+){{0,6}}?{heads}\b[^,;\"“”]{{0,60}}?)?"
+        rf"(?:,\s+(?:an?|the)\s+(?P<appos>[^,;\"“”]{{0,40}}?{expert}[^,;\"“”]{{0,80}}),)?"
+        rf"\s+(?:has\s+|have\s+)?(?P<verb>wrote|writes|written){when}(?=\s*[.,;:]|\s+that\b|\s*$)"
+    )
 
 
 def _minimal(words: set[str]) -> frozenset[str]:
@@ -333,6 +369,11 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         platform_firsts=tuple(sorted({(p.split() or [""])[0] for p in cues["posting_platforms"]})),  # "" is in every text
         paper_act=_paper_act(cues),
         journal_words=tuple(sorted({j.split()[0] for j in cues["journals"]} | {"journal"})),
+        finding_act=_finding_act(cues),
+        finding_heads=tuple(sorted(cues["finding_heads"])),
+        writing_act=_writing_act(cues),
+        body_after=re.compile(rf"\s+(?:{alternation(cues['finding_heads'])})(?![\w-])"),
+        finding_not=frozenset(cues["finding_not"]),
         platform_re=re.compile(rf"(?<![\w-])(?:{alternation(cues['platforms'])})(?![\w-])"),
         caption_markers=re.compile("|".join(re.escape(m) for m in cues["caption_markers"])),
         not_determiners=_lower_set(cues["not_determiners"]),
@@ -364,7 +405,7 @@ class _Mention:
     noun: str
     sent: int
     evidence: Evidence
-    det: str  # indef | def | pron | poss | another | none
+    det: str  # indef | def | pron | poss | another | none | act | embed | finding
     mods: str  # pre-modifiers, as written
     post: str  # "from the US Embassy in Oman", as written
     issuer: str | None
@@ -521,7 +562,8 @@ _PRONOUN_START = re.compile(r"(?i)^(his|her)\s")
 _STARTS_NUMBER = re.compile(r"(?i)^(?:the\s+)?\d")
 _TOPIC = re.compile(r"\s+(?:on|about|regarding|concerning|over)\s+")
 _POSTED = re.compile(r"\bposted\b", re.IGNORECASE)
-_ONLY_IN = re.compile(r"(?i)^\W*in\s+$")
+# "In a statement, X said", "Discussing his concern in a public statement, X said": the opening words of the sentence
+_ONLY_IN = re.compile(r"(?i)^\W*(?:[a-z]+ing\s+[^,;:\"“”]{0,60}?\s+)?in\s+$")
 
 
 def _is_modifier(tok: str, low: str) -> bool:
@@ -862,6 +904,8 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # "any statement"; a verb or a bare word, not a document
     if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION and not tv.outlet_via:
         return None  # part of a name or a title: "Drudge Report", "Rules Report"
+    if noun[:1].isupper() and ctx.vocab.body_after.match(right):
+        return None  # a body's name: "the Pellona Statistics Office", "the Research Council"
     if noun[:1].isupper() and tv.outlet_via and (mods and det == "none" or not mods and not _ISSUER_NEXT.match(right)):
         return None  # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word
     if tv.not_issuers and mods and not possessor and " ".join(mods.lower().split()) in tv.not_issuers:
@@ -1327,6 +1371,13 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
     if m.det == "act":  # "... a controversial post. The government posted a video to X": the same post
         recent = [d for d in same if d.last_sent >= m.sent - 1 and not (d.issuer and m.issuer and not _same_author(d.issuer, m.issuer))]
         return recent[-1] if recent else None
+    if m.det == "finding":  # "the CBO estimated that": the CBO's report named before, else one of its own
+        recent = [d for d in same if d.issuer and _same_body(d.issuer, m.issuer)]
+        return recent[-1] if recent else None
+    if m.det == "indef":  # "a paper" after "the Tax Foundation estimates that": not that body's finding
+        same = [d for d in same if d.mentions[0].det != "finding"]
+        if not same:
+            return None
     if m.det == "embed":  # "Kejriwal turned to Twitter ..." then the tweet itself, embedded
         recent = [d for d in same if d.issuer and m.issuer and _same_author(d.issuer, m.issuer)
                   and not any(x.det == "embed" for x in d.mentions)
@@ -1399,6 +1450,13 @@ def _conflicts(m: _Mention, doc: _Doc) -> bool:
     """True when the mention names something the document's label contradicts (Oman vs Cairo)."""
     mine, theirs = _distinct_names(m.label + " " + (m.issuer or "")), _distinct_names(doc.words())
     return bool(mine and theirs and not mine & theirs)
+
+
+def _same_body(a: str, b: str) -> bool:
+    """Two names of one body: the names of one are all in the other ("Budget Office", "the Congressional Budget
+    Office"), or one abbreviates the other ("CBO"); "the Tax Foundation" is not "the Tax Policy Center"."""
+    mine, theirs = ({t.lower() for t in _proper_tokens(x)} for x in (a, b))
+    return bool(mine and theirs and (mine <= theirs or theirs <= mine)) or _acronym_match(a, b)
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -1516,6 +1574,45 @@ def _paper(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
     )
 
 
+# "a study by the Institute for Statecraft found that": the body is the issuer of a document named before it
+_FINDING_OBJECT = re.compile(r"\b(?i:by|for|of|to|from|with|at|in|on|about|than|like|via|per|told|at)\s+(?:(?:the|a|an)\s+)?(?:[a-z][\w-]*\s+){0,2}$")
+
+
+def _finding(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
+    """A report named by its issuer's act (``vocab.finding_act``): "the Congressional Budget Office estimated that".
+
+    Not when the body is the object of a word before it ("a study by the Institute for Statecraft found that")
+    or the words are quoted ('An IAAF statement said: "The Doping Review Board concluded that ..."': the
+    speaker's claim).
+    """
+    sent = ctx.sents[i]
+    who = _ARTICLE.sub("", match.group("who"))
+    before = sent.text[: match.start()]
+    if ctx.vocab.finding_not.intersection(who.split()) or ctx.outlet(who) is not None \
+            or _FINDING_OBJECT.search(before[-80:]) or before.count('"') % 2 or before.count("“") > before.count("”"):
+        return None
+    return _Mention(
+        vocab=ctx.vocab.by_noun["report"], noun="report", sent=i, evidence=Evidence(sent.text, sent.start, sent.end),
+        det="finding", mods="", post="", issuer=who, via=None, cue=match.group("verb").lower(),
+        cued=True, speaks=False, named=True, plural=False,
+    )
+
+
+def _writing(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
+    """An expert's writing named by the act of writing it (``vocab.writing_act``), quoted in the sentence."""
+    if not (match.group("desc") or match.group("of") or match.group("appos")):
+        return None
+    sent = ctx.sents[i]
+    who = match.group("who")
+    if ctx.outlet(who) is not None:
+        return None
+    return _Mention(
+        vocab=ctx.vocab.by_noun["analysis"], noun="analysis", sent=i, evidence=Evidence(sent.text, sent.start, sent.end),
+        det="finding", mods="", post="", issuer=who, via=None, cue=match.group("verb"),
+        cued=True, speaks=False, named=True, plural=False,
+    )
+
+
 _MAX_SENTENCE = 1500  # characters; longer "sentences" (lists, hostile input) are cut at spaces
 _MAX_NOUNS = 12  # document nouns read per sentence
 
@@ -1591,12 +1688,18 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     candidates, platform = _candidates(article.body, sents, vocab)
     journals = [w for w in vocab.journal_words if w in article.body]
     papers = {i for i, sent in enumerate(sents) if any(w in sent.text for w in journals)} if journals else set()
-    for i in sorted(papers.union(candidates)) if papers else candidates:
+    heads = [w for w in vocab.finding_heads if w in article.body] if " that" in article.body else []
+    findings = {i for i, sent in enumerate(sents) if " that" in sent.text and any(w in sent.text for w in heads)} if heads else set()
+    written = ("wrote" in article.body or "writes" in article.body or "written" in article.body) and _QUOTED.search(article.body)
+    writings = {i for i, sent in enumerate(sents) if ("wr" in sent.text and _QUOTED.search(sent.text))} if written else set()
+    for i in sorted(papers.union(candidates, findings, writings)) if papers or findings or writings else candidates:
         sent = sents[i]
         matches = list(itertools.islice(vocab.noun_re.finditer(fold(sent.text)), _MAX_NOUNS))
         posts = _acts(vocab, sent.text) if i in platform else []
         published = list(vocab.paper_act.finditer(sent.text)) if i in papers else []
-        if not (matches or posts or published) or not (posts or _is_article_text(_line_of(article.body, sent), vocab)):
+        acted = list(vocab.finding_act.finditer(sent.text)) if i in findings else []
+        wrote = list(vocab.writing_act.finditer(sent.text)) if i in writings else []
+        if not (matches or posts or published or acted or wrote) or not (posts or _is_article_text(_line_of(article.body, sent), vocab)):
             continue
         first = len(found)  # this sentence's mentions are found[first:]
         acts = [(m.start(), act) for m in posts if (act := _platform_post(ctx, i, m)) is not None]
@@ -1611,6 +1714,10 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
         found += [(i, start, m) for start, m in acts]
         if published and not any(m.vocab.doc_type is DocType.REPORT for _, _, m in found[first:]):
             found += [(i, m.start(), _paper(ctx, i, m)) for m in published]  # "a study published in Nature": read
+        if acted and not any(m.vocab.doc_type is DocType.REPORT for _, _, m in found[first:]):
+            found += [(i, m.start(), f) for m in acted if (f := _finding(ctx, i, m)) is not None]
+        if wrote and len(found) == first:
+            found += [(i, m.start(), w) for m in wrote if (w := _writing(ctx, i, m)) is not None]
     docs = _link([m for _, _, m in sorted(found, key=lambda f: (f[0], f[1]))])
     _distinct_labels(docs)
     log.debug("%s: %d document mention(s), %d document(s)", article.id, len(found), len(docs))
