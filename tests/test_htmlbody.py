@@ -185,6 +185,24 @@ def test_a_closing_line_crediting_a_linked_source_is_kept():
     assert "Explained" not in _body_text(extract_body(lxml.html.document_fromstring(unlinked)))
 
 
+def test_a_credit_line_of_its_own_after_a_quoted_excerpt_is_kept():
+    """Round-ups quote excerpts and credit each on a line of its own, the name linked: "[Harbour Gazette]".
+    That line is the excerpt's citation; a bracketed headline linked the same way is a teaser, not a credit."""
+    html = """<html><head><title>Reviews</title></head><body><nav><a href='/'>Home</a></nav><article>
+    <p>Here is what the first reviews of the new harbour ferry say, from the papers that rode it first:</p>
+    <blockquote><p>The ferry is quick and quiet, and the crossing that took an hour now takes twenty
+    minutes, though the café on board was closed on our trip.</p></blockquote>
+    <p><strong>[</strong><a href="https://example.org/ferry"><strong>Harbour Gazette</strong></a><strong>]</strong></p>
+    <blockquote><p>It rolls in a swell, and the seats upstairs are hard, but the views of the old pier
+    from the top deck are worth the fare on their own.</p></blockquote>
+    <p>[<a href="https://example.org/pier">Why the old pier is closing for a year</a>]</p>
+    <p>The ferry runs every hour from six in the morning, the harbour board said on Tuesday, and fares
+    will not change until the spring.</p></article></body></html>"""
+    body = _body_text(extract_body(lxml.html.document_fromstring(html)))
+    assert "[Harbour Gazette]" in body
+    assert "old pier is closing" not in body
+
+
 def test_a_line_naming_where_the_piece_comes_from_is_not_furniture():
     """"From the book ... Reprinted by permission ... All rights reserved." ends a book excerpt: the
     article's own provenance, though it holds a phrase of legal footers."""

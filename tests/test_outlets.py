@@ -26,6 +26,9 @@ READABILITY = "readability-testpages/"
 CITED = [
     # (article, phrase in the sentence, outlets it cites)
     ("gum-wikinews/text/GUM_news_questionnaire.txt", "seen by Sky News", {"Sky News"}),
+    # a round-up's credit lines, each on its own after a quoted review, the name linked to the review
+    ("aeb-html/html/680c2848e94a96f961a0964631de94ac572f83c45bfd0bec2deafa893bcfe15c.html.gz", "[The Verge]", {"The Verge"}),
+    ("aeb-html/html/680c2848e94a96f961a0964631de94ac572f83c45bfd0bec2deafa893bcfe15c.html.gz", "[Engadget]", {"Engadget"}),
     ("gum-wikinews/text/GUM_news_questionnaire.txt", "Officials tell BBC News", {"BBC News"}),
     ("gum-wikinews/text/GUM_news_asylum.txt", "according to AFP", {"Agence France-Presse"}),
     ("gum-wikinews/text/GUM_news_warming.txt", "told The Huffington Post", {"HuffPost"}),

@@ -345,6 +345,11 @@ def _keep(blocks: list[_Block], tags: list[str]) -> list[tuple[str, tuple[tuple[
 _BRACKETED_END = re.compile(r"[\[(]\s*(?P<anchor>[^\[\]()]{2,80}?)\s*[\])]$")
 
 
+# a line that is only a bracketed name ("[The Verge]", "[PC World]"), not a bracketed headline ("[Roman treasures
+# of the museum]")
+_CREDIT_LINE = re.compile(r"\[\s*[A-Z0-9][\w.&'’!-]*(?:\s+[A-Z0-9][\w.&'’!-]*){0,4}\s*\]")
+
+
 def _credits_a_link(block: _Block) -> bool:
     """A line that ends by crediting a linked source, as digests close an item: "Why the Pier Closed
     [Reuters]" with "Reuters" a link to the story."""
@@ -360,6 +365,9 @@ def _inside_kind(block: _Block, page: PageRules, tags: list[str]) -> str:
         return "bad"
     if block.kind == "linked" and tags[block.owner] in ("p", "li", "blockquote") and _SENTENCE_END.search(block.text):
         return "short"
+    if block.kind == "linked" and tags[block.owner] in ("p", "li") and _credits_a_link(block) \
+            and _CREDIT_LINE.fullmatch(block.text):
+        return "short"  # a credit line of its own after a quoted excerpt: "[Engadget]", the name a link to the story
     return block.kind
 
 
