@@ -488,3 +488,20 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
 )
 def test_statements_given_court_papers_read_and_records_released(body, expected, gaz):
     assert _found(body, gaz) == expected
+
+
+_PORTUGUESE = ("A prefeitura da cidade anunciou ontem que as escolas municipais vão abrir mais cedo no próximo ano, e os "
+               "pais poderão fazer a matrícula pela internet. Segundo a secretaria de educação, cerca de dez mil alunos "
+               "serão atendidos nas novas turmas, que terão professores contratados por concurso público no início do "
+               "semestre.")
+
+
+def test_a_page_in_another_language_gets_no_documents_from_english_nouns(gaz):
+    """The nouns and cues are English: in a Portuguese page "Receba em seu email" ("get it in your email") names
+    no email. The same line in an English page is read as it always was."""
+    promo = "Assine agora e Receba em seu email a nossa newsletter semanal com as melhores dicas. "
+    assert _found(promo + _PORTUGUESE, gaz) == []
+    english = ("The harbour board voted on Tuesday to close the old pier for a year, and the ferry will stop at the new "
+               "quay instead. In a statement, the board said that the work would start in the spring and that the "
+               "fares would not change while the pier is closed, as it had promised the town in the summer. ")
+    assert _found(english + promo, gaz) == [("statement", "board", None), ("other", "Receba", None)]

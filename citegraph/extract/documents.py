@@ -165,6 +165,7 @@ class DocumentVocabulary:
     journal_words: tuple[str, ...]  # a sentence may hold a paper act only if it has one of these
     finding_act: re.Pattern[str]  # a body's finding named by its act: "the Congressional Budget Office estimated that"
     finding_heads: tuple[str, ...]  # a sentence may hold a finding act only if it has one of these
+    finding_verbs: tuple[str, ...]  # and one of these verbs
     writing_act: re.Pattern[str]  # an expert's writing named by the act: '"...," analyst Charlie Cook wrote this week'
     body_after: re.Pattern[str]  # one of them after a capitalised noun: the noun is a body's name ("Statistics Office")
     finding_not: frozenset[str]  # words of a body whose findings are no report ("Police")
@@ -279,6 +280,11 @@ def _writing_act(cues: dict[str, Any]) -> re.Pattern[str]:
     )
 
 
+def _minimal_tuple(words: Iterable[str]) -> tuple[str, ...]:
+    """``_minimal``, sorted: the words to search for, none inside another ("estimate" finds "estimated")."""
+    return tuple(sorted(_minimal(set(words))))
+
+
 def _minimal(words: set[str]) -> frozenset[str]:
     """Drop words that contain another word: a substring search for "suit" also finds "lawsuit"."""
     return frozenset(w for w in words if not any(o != w and o in w for o in words))
@@ -371,6 +377,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         journal_words=tuple(sorted({j.split()[0] for j in cues["journals"]} | {"journal"})),
         finding_act=_finding_act(cues),
         finding_heads=tuple(sorted(cues["finding_heads"])),
+        finding_verbs=_minimal_tuple(cues["finding_verbs"]),
         writing_act=_writing_act(cues),
         body_after=re.compile(rf"\s+(?:{alternation(cues['finding_heads'])})(?![\w-])"),
         finding_not=frozenset(cues["finding_not"]),
@@ -1681,6 +1688,8 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     ``sents`` is ``text.sentences(article.body)``; ``gazetteer`` names the
     outlets that may have obtained a document (``via``).
     """
+    if _not_english(article.body):
+        return []  # the nouns and cues are English: "Receba em seu email nosso ebook" names no email
     vocab = _vocab()
     sents = _bounded(sents)
     ctx = _Context(article, sents, gazetteer, vocab)
@@ -1688,10 +1697,10 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     candidates, platform = _candidates(article.body, sents, vocab)
     journals = [w for w in vocab.journal_words if w in article.body]
     papers = {i for i, sent in enumerate(sents) if any(w in sent.text for w in journals)} if journals else set()
-    heads = [w for w in vocab.finding_heads if w in article.body] if " that" in article.body else []
-    findings = {i for i, sent in enumerate(sents) if " that" in sent.text and any(w in sent.text for w in heads)} if heads else set()
-    written = ("wrote" in article.body or "writes" in article.body or "written" in article.body) and _QUOTED.search(article.body)
-    writings = {i for i, sent in enumerate(sents) if ("wr" in sent.text and _QUOTED.search(sent.text))} if written else set()
+    findings = {i for i in _sentences_with(vocab.finding_verbs, article.body, sents)
+                if " that" in sents[i].text and any(w in sents[i].text for w in vocab.finding_heads)}
+    writings = {i for i in _sentences_with(_WRITING_VERBS, article.body, sents)
+                if '"' in sents[i].text or "“" in sents[i].text}
     for i in sorted(papers.union(candidates, findings, writings)) if papers or findings or writings else candidates:
         sent = sents[i]
         matches = list(itertools.islice(vocab.noun_re.finditer(fold(sent.text)), _MAX_NOUNS))
@@ -1722,6 +1731,35 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     _distinct_labels(docs)
     log.debug("%s: %d document mention(s), %d document(s)", article.id, len(found), len(docs))
     return [_citation(article, doc) for doc in docs]
+
+
+_ENGLISH = (" the ", " of ", " and ", " to ", " in ", " is ", " that ", " for ", " was ")
+_ENGLISH_SHARE = 0.035  # of the spaces; English news prose has 0.15-0.25 (a results table 0.05), other languages under 0.03
+_MIN_SPACES = 60  # a shorter text (a caption, a list) says too little about its language
+
+
+_WRITING_VERBS = ("wrote", "writes", "written")
+
+
+def _sentences_with(words: Iterable[str], body: str, sents: list[Sentence]) -> set[int]:
+    """The sentences in which one of ``words`` occurs, as a substring (a plain search of the body per word)."""
+    starts: list[int] | None = None
+    found: set[int] = set()
+    for word in words:
+        pos = body.find(word)
+        while pos >= 0:
+            starts = starts or [s.start for s in sents]
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and pos < sents[i].end:
+                found.add(i)
+            pos = body.find(word, pos + len(word))
+    return found
+
+
+def _not_english(body: str) -> bool:
+    """Whether a body of some length is written in another language: few of English's commonest words."""
+    spaces = body.count(" ")
+    return spaces >= _MIN_SPACES and sum(body.count(w) for w in _ENGLISH) < _ENGLISH_SHARE * spaces
 
 
 def _acts(vocab: DocumentVocabulary, text: str) -> list[re.Match[str]]:
