@@ -481,6 +481,14 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ('"It is over for the mayor now," economist Carl Brandt wrote in a blog post.',
          [("social_post", "Carl Brandt", None)]),  # the document its noun names, not a second one
         ('"It is over for the mayor now," the analyst Carl Brandt wrote in the Pellona Gazette.', []),
+        # posts named by their authors' acts: one per author; an aside between the author and the verb
+        ("Ines Alder and Ruth Okafor tweeted their approval of the vote.",
+         [("social_post", "Ines Alder", None), ("social_post", "Ruth Okafor", None)]),
+        ("Sen. Ruth Okafor (D-Pel.), who is running for governor, tweeted a warning.",
+         [("social_post", "Sen. Ruth Okafor", None)]),
+        ('"Join us in speaking out," the ferry company tweeted. Mayoral contenders Ines Alder and Ivo Marsh, and '
+         'Gov. Ruth Okafor, tweeted their approval.', [("social_post", "ferry company", None), ("social_post", None, None)]),
+        ('"The pier is open," Ivo Marsh tweeted. He retweeted it an hour later.', [("social_post", "Ivo Marsh", None)]),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),

@@ -839,6 +839,18 @@ def _each_issuer(mention: _Mention) -> list[_Mention]:
     return [dataclasses.replace(mention, noun=noun, issuer=x, det="another", plural=False, mods="") for x in issuers]
 
 
+_AUTHORS = re.compile(r"(?P<first>(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)"
+                      r"(?:,\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)*,?\s+and\s+(?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+")
+
+
+def _each_author(post: _Mention) -> list[_Mention]:
+    """ "Hillary Clinton and Bernie Sanders tweeted": a post of each of them, not one of both."""
+    if not post.issuer or post.det == "embed" or not _AUTHORS.fullmatch(post.issuer):
+        return [post]
+    names = [x.strip() for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", post.issuer) if x.strip()]
+    return [dataclasses.replace(post, issuer=name, det="another") for name in names]
+
+
 def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
     """Read one document noun in sentence ``i``; None when it is no document."""
     r = _phrase(ctx, i, match)
@@ -1505,6 +1517,9 @@ _NO_AUTHOR = re.compile(r"\b(?:whoever|anyone|anybody|someone|somebody|nobody|ev
                         re.IGNORECASE)
 _TWEET_END = re.compile(r"</tweet>")
 _ADVERBS_BEFORE = re.compile(r"(?:\s+(?:later|also|then|again|first|once|soon|quickly|promptly|[a-z]+ly))+\s*$")
+# asides between a subject and its verb: "Sen. Ted Cruz (R-Tex.), who is running for president, tweeted"
+_ASIDES = re.compile(r"\s*\([^()]{1,40}\)|,\s*(?:who|which)\s[^,;:]{1,80},\s*$")
+_NAME_END = re.compile(r"\b(?P<word>[A-Z][\w'’-]*[a-z][\w'’-]*)\s*,?\s*$")  # a subject ending in a name: "and Gov. Jay Nixon,"
 _AGAIN = re.compile(r"\b(?:later|again|another|also|then|second|next|follow-up|separate|subsequent|earlier)\b", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\s*(?P<who>(?:[A-Z][\w.'’-]+\s+){0,6}[A-Z][\w.'’-]+)")
 
@@ -1547,9 +1562,14 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | No
     if issuer is None and _INVERTED.search(before) and not platform:
         after = _NAME_AFTER.match(sent.text, match.end())  # '"Debate recap," tweeted Rubio spokesman Alex Conant'
         issuer = after.group("who") if after else None
+    unnamed = False
     if issuer is None:
-        subject = _ADVERBS_BEFORE.sub("", before)
+        subject = _ADVERBS_BEFORE.sub("", _ASIDES.sub("", before))
         issuer = _name_before(subject) or _subject_of(subject)
+        # a subject that is no pronoun and gave no name ("contenders X and Y, and Gov. Z, tweeted"): someone's
+        # post of their own, never the post named before by someone else
+        end = _NAME_END.search(subject)
+        unnamed = issuer is None and end is not None and end.group("word").lower() not in _PRONOUNS
     if handle:
         issuer = f"{issuer} (@{handle})" if issuer else f"@{handle}"
     return _Mention(
@@ -1557,7 +1577,7 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | No
         noun="post" if platform or handle or match.group("verb") in ("posted", "shared") else "tweet",
         sent=i,
         evidence=evidence,
-        det="embed" if handle else "another" if _AGAIN.search(sent.text, max(0, match.start() - 40), match.end()) else "act",
+        det="embed" if handle else "another" if unnamed or _AGAIN.search(sent.text, max(0, match.start() - 40), match.end()) else "act",
         mods="",
         post=f"on {platform}" if platform else "",
         issuer=_ARTICLE.sub("", issuer) if issuer else None,
@@ -1711,7 +1731,8 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
         if not (matches or posts or published or acted or wrote) or not (posts or _is_article_text(_line_of(article.body, sent), vocab)):
             continue
         first = len(found)  # this sentence's mentions are found[first:]
-        acts = [(m.start(), act) for m in posts if (act := _platform_post(ctx, i, m)) is not None]
+        acts = [(m.start(), each) for m in posts if (act := _platform_post(ctx, i, m)) is not None
+                for each in _each_author(act)]
         taken = [(m.start(), m.end()) for m in posts]
         for match in matches:
             if any(s <= match.start() < e for s, e in taken):
