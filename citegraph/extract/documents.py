@@ -422,6 +422,7 @@ class _Mention:
     speaks: bool  # the document is the subject of a speech verb: "the statement said"
     named: bool  # a modifier makes it a document: "draft resolution", "diplomatic cable"
     plural: bool
+    speaker: str | None = None  # who spoke in it, when another issued it ("X said in a statement released by Y")
 
     @property
     def label(self) -> str:
@@ -460,7 +461,7 @@ class _Doc:
         return self.mentions[-1].sent
 
     def words(self) -> str:
-        return " ".join([self.label, self.issuer or ""] + [m.mods for m in self.mentions])
+        return " ".join([self.label, self.issuer or ""] + [m.mods for m in self.mentions] + [m.speaker or "" for m in self.mentions])
 
 
 def _is_plural_label(label: str, m: _Mention) -> bool:
@@ -793,6 +794,7 @@ class _Reading:
     obj: str = ""
     post: str = ""
     issuer: str | None = None
+    speaker: str | None = None  # "Pence said in a statement released by the campaign": the campaign issued it
     via: str | None = None
     cue: str = ""
     cued: bool = False
@@ -890,6 +892,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         speaks=r.speaks,
         named=r.named,
         plural=r.key in r.tv.plural,
+        speaker=r.speaker,
     )
 
 
@@ -1098,6 +1101,7 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
         r.cue_if_none(verb_cue[0])
         r.speaks = verb_cue[2]
         if verb_cue[1] and not ctx.outlet(verb_cue[1]):  # "The New York Times reviewed the letter": not its author
+            r.speaker = verb_cue[1] if r.issuer and verb_cue[1] != r.issuer else None
             r.issuer = r.issuer or verb_cue[1]
     if r.via:
         r.cue_if_none(via_verb)
