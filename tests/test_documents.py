@@ -490,8 +490,8 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
          'Gov. Ruth Okafor, tweeted their approval.', [("social_post", "ferry company", None), ("social_post", None, None)]),
         ('"The pier is open," Ivo Marsh tweeted. He retweeted it an hour later.', [("social_post", "Ivo Marsh", None)]),
         # the speaker of a statement another released, named again later: the same statement
-        ("Ivo Marsh said in a statement released by the ferry company that the pier was safe. Ivo Marsh said in "
-         "the statement that the fares would stay.", [("statement", "ferry company", None)]),
+        ("Ivo Marsh said in a statement released by the Pellona Ferry Company that the pier was safe. Ivo Marsh "
+         "said in the statement that the fares would stay.", [("statement", "Pellona Ferry Company", None)]),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),
