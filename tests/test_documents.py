@@ -492,6 +492,19 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         # the speaker of a statement another released, named again later: the same statement
         ("Ivo Marsh said in a statement released by the Pellona Ferry Company that the pier was safe. Ivo Marsh "
          "said in the statement that the fares would stay.", [("statement", "Pellona Ferry Company", None)]),
+        # "a recent report by X" is X's report, though "recent reports say" is hearsay
+        ("A recent report by the Pellona Energy Agency found that solar costs fell.",
+         [("report", "Pellona Energy Agency", None)]),
+        ("Recent reports say the pier is closed.", []),
+        ("Writing in the journal Nature Geoscience, the team said the fault had moved.", [("report", None, None)]),
+        # court papers by other names; a motion is not the court file it asks to open
+        ("Lawyers for the ferry line said in legal papers filed Monday that the claim was baseless.",
+         [("court_filing", None, None)]),
+        ("Ivo Marsh wrote in a court file that the loan was repaid.", [("court_filing", "Ivo Marsh", None)]),
+        ("He keeps his legal papers in a drawer.", []),
+        ("The judge sealed the court file on the harbour sale. Two papers filed a motion to unseal it.",
+         [("court_filing", None, None), ("court_filing", None, None)]),
+        ("The vote set in motion a new inquiry.", []),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),

@@ -124,6 +124,7 @@ class TypeVocabulary:
     self_cued: frozenset[str]
     cancel_before: frozenset[str]
     cancel_after: frozenset[str]
+    cancel_unless_named: frozenset[str]  # cancel_before words that a named issuer after the noun overrides
     weak: bool
     outlet_work: bool
     outlet_via: bool  # an outlet that made it (a poll, a study) is its via, not a reason to drop it
@@ -306,6 +307,7 @@ def _type_vocab(name: str, table: dict[str, Any]) -> TypeVocabulary:
         self_cued=_lower_set(table.get("self_cued", [])),
         cancel_before=_lower_set(table.get("cancel_before", [])),
         cancel_after=_lower_set(table.get("cancel_after", [])),
+        cancel_unless_named=_lower_set(table.get("cancel_unless_named", [])),
         weak=bool(table.get("weak", False)),
         outlet_work=bool(table.get("outlet_work", False)),
         outlet_via=bool(table.get("outlet_via", False)),
@@ -1191,12 +1193,17 @@ def _is_platform(ctx: _Context, text: str) -> bool:
     return bool(text) and bool(ctx.vocab.platform_re.search(text))
 
 
+_NAMED_ISSUER_AFTER = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?[A-Z]")
+
+
 def _cancelled(tv: TypeVocabulary, left: str, right: str) -> bool:
     prev = left.rsplit(None, 2)[-2:]  # its last two words (without splitting a long sentence whole)
     prev1 = prev[-1].lower().strip(",") if prev else ""
     prev2 = " ".join(prev).lower() if prev else ""
     nxt = right.split(None, 1)[:1]
     nxt1 = nxt[0].lower().strip(",.;:\"'“”‘’()") if nxt else ""
+    if prev1 in tv.cancel_before and prev1 in tv.cancel_unless_named and _NAMED_ISSUER_AFTER.match(right):
+        return False  # "a recent report by the International Energy Agency": that body's report, not hearsay
     if prev1 in tv.cancel_before or prev2 in tv.cancel_before or nxt1 in tv.cancel_after:
         return True
     if tv.cancel_phrases and right.lstrip().lower().startswith(tv.cancel_phrases):
@@ -1382,7 +1389,8 @@ def _can_start(m: _Mention) -> bool:
 
 
 _STRONG_PLURAL = frozenset(
-    "citing|according to|cited in|obtained|reviewed|leaked|released|published|filed|unsealed|show|shows|showed|revealed|reveal|found".split("|")
+    "citing|according to|cited in|obtained|reviewed|leaked|released|published|filed|unsealed|show|shows|showed|revealed|reveal|found"
+    "|said in|wrote in|stated in|argued in|alleged in|claimed in|saying in|writing in".split("|")
 )
 
 
@@ -1433,6 +1441,10 @@ def _antecedent(m: _Mention, same: list[_Doc]) -> _Doc | None:
         return None
     if m.cued and m.det == "indef" and m.vocab.doc_type in _SPOKEN:
         return None  # "X said in a statement", "Y said in a statement": each speaker's own
+    if m.vocab.doc_type is DocType.COURT_FILING:  # "the court file ... filed a motion": a motion is no court file
+        same = [d for d in same if any(x.noun.lower().rstrip("s") == m.noun.lower().rstrip("s") for x in d.mentions)]
+        if not same:
+            return None
     return _salient(m, same)
 
 
