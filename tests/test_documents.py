@@ -505,6 +505,19 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("The judge sealed the court file on the harbour sale. Two papers filed a motion to unseal it.",
          [("court_filing", None, None), ("court_filing", None, None)]),
         ("The vote set in motion a new inquiry.", []),
+        # a series of posts is one thread of them; "tweets" after "of" is no verb
+        ("In a series of tweets, the harbour master said the pier would close.",
+         [("social_post", "harbour master", None)]),
+        ("The harbour master posted a string of tweets on Monday.", [("social_post", "harbour master", None)]),
+        ("He wrote in a Tumblr post that the show was over.", [("social_post", None, None)]),
+        # a bare "release" is a press release only when someone speaks in it
+        ("Ivo Marsh said in a release that the pier would reopen.", [("statement", "Ivo Marsh", None)]),
+        ("The film is due for release on May 19.", []),
+        ("He has not been seen since his release from prison.", []),
+        # an assessment a body issued is a report; someone's judgement is not
+        ("According to the grid operator's 2019 resource assessment, demand will rise.",
+         [("report", "operator", None)]),
+        ("His assessment of the race was grim.", []),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),

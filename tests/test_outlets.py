@@ -300,6 +300,7 @@ def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
         ("The harbour master admitted to Reuters that the cranes had been idle for a month.", ["Reuters"]),
         ("Confiding to The Independent that the talks had stalled, the envoy left early.", ["The Independent"]),
         ("Viewers complained to the BBC about the programme.", []),
+        ("Sitting down with Sky News on Thursday, the minister said the talks were over.", ["Sky News"]),
         # what an outlet documented or uncovered
         ("The strike led to a string of fines documented by Reuters.", ["Reuters"]),
         ("The payments, uncovered by The Guardian last year, continued.", ["The Guardian"]),

@@ -221,7 +221,8 @@ def _post_acts(cues: dict[str, Any]) -> tuple[re.Pattern[str], ...]:
         # "took to Twitter", "turned to Twitter", "taking to her Instagram page"
         rf"\b(?P<verb>(?i:took|taking|take|takes|taken|turned|turning|turn|turns|went|going|goes|gone|returned|returning))\s+to\s+{owner}{platform}",
         # "Noem tweeted", "tweeted Rubio spokesman Alex Conant" (after a quotation), "in a later tweet"
-        r"\b(?P<verb>(?i:tweeted|retweeted|tweets(?=\s+(?:that|about|a|an|the|his|her|their|on|in)\b)))\b",
+        r"\b(?P<verb>(?i:tweeted|retweeted|(?<!of\s)(?<!the\s)(?<!his\s)(?<!her\s)(?<!its\s)(?<!their\s)"
+        r"tweets(?=\s+(?:that|about|a|an|the|his|her|their|on|in)\b)))\b",
         # "On Twitter, Dave Schukin explains", "Tuesday, on Twitter, she responded", "Writing on Facebook, X apologised"
         rf"(?:^|(?<=,\s))(?P<verb>[Oo]n|(?:[Ww]riting|[Pp]osting)\s+on)\s+{platform}\s*,\s*(?:(?:the|a|an)\s+[a-z]+\s+)?(?:{who}|(?P<pronoun>[Ss]he|[Hh]e|[Tt]hey))\s+[a-z]+",
         # "In an Instagram video Thursday, Trump speculated"
@@ -572,6 +573,7 @@ _PRONOUN_START = re.compile(r"(?i)^(his|her)\s")
 _STARTS_NUMBER = re.compile(r"(?i)^(?:the\s+)?\d")
 _TOPIC = re.compile(r"\s+(?:on|about|regarding|concerning|over)\s+")
 _POSTED = re.compile(r"\bposted\b", re.IGNORECASE)
+_SERIES = re.compile(r"(?i)\s+(?:a|an|the|his|her|their|its)\s+(?:series|string|thread|flurry|barrage|volley|pair)\s+of\s+$")
 # "In a statement, X said", "Discussing his concern in a public statement, X said": the opening words of the sentence
 _ONLY_IN = re.compile(r"(?i)^\W*(?:[a-z]+ing\s+[^,;:\"“”]{0,60}?\s+)?in\s+$")
 
@@ -893,7 +895,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         cued=r.cued,
         speaks=r.speaks,
         named=r.named,
-        plural=r.key in r.tv.plural,
+        plural=r.key in r.tv.plural and not _SERIES.search(r.left[: r.np_start]),  # "a series of tweets": one thread
         speaker=r.speaker,
     )
 
@@ -924,6 +926,8 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
     tv = ctx.vocab.by_noun[key]
     left, right = text[: match.start()], text[match.end() :]
     det, mods, possessor, np_start = _premods(left, ctx.vocab)
+    if det == "none" and not mods and _SERIES.search(left):
+        det = "indef"  # "a series of tweets": one thread of them
     if det == "neg" or det == "none" and not mods and key in _BARE_NOT_DOC:
         return None  # "any statement"; a verb or a bare word, not a document
     if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION and not tv.outlet_via:
@@ -1315,6 +1319,7 @@ def _as_written(mention: Any, outlet: Outlet) -> str:
 def _verb_cue(ctx: _Context, tv: TypeVocabulary, key: str, before: str, after: str, det: str) -> tuple[str, str | None, bool] | None:
     """A cue verb around the noun phrase, and the issuer it names: ``("filed", "CCR")``."""
     vocab = ctx.vocab
+    before = _SERIES.sub(" ", before)  # "In a series of tweets, X said": the cue is "In"
     cut = max(0, len(before) - 40)  # the cue words sit right before the phrase: search a short tail
     tail = before[cut:]
     m = vocab.said_in_before.search(tail)
