@@ -365,7 +365,7 @@ def test_statements_of_different_issuers_are_different_documents(gaz):
 
 def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
     assert _found("The senator told The Guardian in a written statement that he had resigned.", gaz) == [
-        ("statement", None, "The Guardian")]
+        ("statement", "senator", "The Guardian")]  # the speaker is its author, the outlet its via
     assert _found("According to a ProPublica review of federal court records, the company was sued 40 times.", gaz)[0][2] \
         == "ProPublica"
 
@@ -518,6 +518,17 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("According to the grid operator's 2019 resource assessment, demand will rise.",
          [("report", "operator", None)]),
         ("His assessment of the race was grim.", []),
+        # a speaker between the verb and "in", an object, a possessor's article
+        ('"Sales rose," said chief executive Ann Bell in the company\'s news release.',
+         [("statement", "company", None)]),
+        ('"We will reopen the pier," said Harbour Master Ivo Marsh in a statement.', [("statement", None, None)]),
+        ("The ferry line confirmed this in a statement on Monday.", [("statement", "ferry line", None)]),
+        ("The harbour board announced the closure on Friday. According to the release, the pier is unsafe.",
+         [("statement", None, None)]),
+        # a famous remark, figures who are people, data a device collects
+        ("The show takes its name from the famous statement by the poet that the medium is the message.", []),
+        ("The G40 figures are cabinet ministers who backed the vice president.", []),
+        ("The monitor collects data from devices connected to the patient.", []),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),

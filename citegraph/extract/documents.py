@@ -367,7 +367,10 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         according_before=re.compile(rf"\b(?P<cue>{alternation(cues['according'], lower=True)})\s+$", flags),
         said_in_before=re.compile(
             rf"\b(?P<verb>{alternation(cues['said_in_verbs'], lower=True)})"
-            r"\s+(?:(?:on\s+\w+\s+)|(?:late\s+\w+\s+))?(?:in|on|via|through)\s+$",
+            # "said Monday in", "said CEO Craig Menear in" (the speaker after the verb), "confirmed this in"
+            r"\s+(?:(?:on\s+\w+\s+)|(?:late\s+\w+\s+)|(?:this|that|it)\s+"
+            r"|(?-i:(?:(?:[A-Z][\w.'’-]*|chief|executive|officer|spokesman|spokeswoman|spokesperson|director|president)\s+){1,6}))?"
+            r"(?:in|on|via|through)\s+$",
             flags,
         ),
         another_before=re.compile(rf"\b(?:{alternation(cues['another'], lower=True)})\s+$", flags),
@@ -928,6 +931,8 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
     det, mods, possessor, np_start = _premods(left, ctx.vocab)
     if det == "none" and not mods and _SERIES.search(left):
         det = "indef"  # "a series of tweets": one thread of them
+    if key == "figures" and _PEOPLE_AFTER.match(right):
+        return None  # "The G40 figures are cabinet ministers": people, not statistics
     if det == "neg" or det == "none" and not mods and key in _BARE_NOT_DOC:
         return None  # "any statement"; a verb or a bare word, not a document
     if noun[:1].isupper() and mods[-1:].isalpha() and mods.split()[-1][:1].isupper() and tv.doc_type is not DocType.RESOLUTION and not tv.outlet_via:
@@ -954,6 +959,9 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
     return _Reading(i, text, (match.start(), match.end()), noun, key, tv, det, mods, possessor, np_start)
 
 
+_PEOPLE_AFTER = re.compile(r"\s+(?:who\b|whom\b|(?:are|were|include|included|including|such\s+as)\s+(?:[\w-]+\s+){0,3}?"
+                           r"(?:ministers?|officials?|members?|leaders?|politicians?|people|men|women|allies|loyalists|"
+                           r"supporters|lawmakers|activists|executives|aides)\b)")
 _TO_THE_LETTER = re.compile(r"\b(?:follow\w*|obey\w*|implement\w*|appl(?:y|ied|ies|ying)|observ\w*|execut\w*"
                             r"|carr(?:y|ied|ies|ying)\s+out|stuck|stick\w*|adher\w*)(?:\s+[\w'’-]+){0,4}?\s+to\s+the\s+$",
                             re.IGNORECASE)
@@ -1102,7 +1110,10 @@ def _read_cues(ctx: _Context, r: _Reading, via_verb: str) -> None:
     """What makes the noun a cited document: a verb, an outlet, an issuer, a telling modifier."""
     tv, key = r.tv, r.key
     after = r.right[r.post_end :]
-    verb_cue = _verb_cue(ctx, tv, key, r.left[: r.np_start][-120:], after, r.det)
+    before = r.left[: r.np_start][-120:]
+    if r.det == "poss":  # "said in the company's news release": the possessor's article is no part of the cue
+        before = _TRAILING_THE.sub("", before)
+    verb_cue = _verb_cue(ctx, tv, key, before, after, r.det)
     if verb_cue:
         r.cue_if_none(verb_cue[0])
         r.speaks = verb_cue[2]
@@ -1388,8 +1399,9 @@ def _can_start(m: _Mention) -> bool:
     if needs and not m.cued:
         return False
     speaks = m.speaks and not m.vocab.outlet_work  # "Axios reported ... The report said": the outlet's story
-    if m.det in ("def", "pron") and m.vocab.weak and not (m.informative or m.via or speaks or m.named):
-        return False
+    if m.det in ("def", "pron") and m.vocab.weak and not (m.informative or m.via or speaks or m.named) \
+            and not (m.cue == "according to" and m.vocab.doc_type is DocType.STATEMENT):
+        return False  # "the report" alone refers back; "according to the statement" names one
     return True
 
 
