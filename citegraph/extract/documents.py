@@ -163,10 +163,12 @@ class DocumentVocabulary:
     post_acts: tuple[re.Pattern[str], ...]  # a post named by what its author did: "wrote on X", "tweeted", "took to Instagram"
     platform_firsts: tuple[str, ...]  # the first word of each posting platform, as written: a post act that names one needs it
     paper_act: re.Pattern[str]  # a paper named by the act of publishing it in a journal: "reported in Science"
-    journal_words: tuple[str, ...]  # a sentence may hold a paper act only if it has one of these
+    journal_words: tuple[tuple[str, tuple[bytes, ...]], ...]  # a sentence may hold a paper act only if it has one
+    # of these words (with their ``word_parts``: the body's word set tells first whether one occurs at all)
     finding_act: re.Pattern[str]  # a body's finding named by its act: "the Congressional Budget Office estimated that"
     finding_heads: tuple[str, ...]  # a sentence may hold a finding act only if it has one of these
-    finding_verbs: tuple[str, ...]  # and one of these verbs
+    finding_verbs: tuple[str, ...]  # and one of these verbs' stems
+    finding_words: frozenset[bytes]  # the verbs as the body's word set holds them: none there, no act to find
     writing_act: re.Pattern[str]  # an expert's writing named by the act: '"...," analyst Charlie Cook wrote this week'
     body_after: re.Pattern[str]  # one of them after a capitalised noun: the noun is a body's name ("Statistics Office")
     finding_not: frozenset[str]  # words of a body whose findings are no report ("Police")
@@ -282,6 +284,11 @@ def _writing_act(cues: dict[str, Any]) -> re.Pattern[str]:
     )
 
 
+def _stem(verb: str) -> str:
+    """ "reported" and "reports" -> "report": one search of the body finds every form."""
+    return verb[:-2] if verb.endswith("ed") else verb[:-1] if verb.endswith("s") else verb
+
+
 def _minimal_tuple(words: Iterable[str]) -> tuple[str, ...]:
     """``_minimal``, sorted: the words to search for, none inside another ("estimate" finds "estimated")."""
     return tuple(sorted(_minimal(set(words))))
@@ -380,10 +387,11 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         post_acts=_post_acts(cues),
         platform_firsts=tuple(sorted({(p.split() or [""])[0] for p in cues["posting_platforms"]})),  # "" is in every text
         paper_act=_paper_act(cues),
-        journal_words=tuple(sorted({j.split()[0] for j in cues["journals"]} | {"journal"})),
+        journal_words=tuple((w, word_parts(w.lower().encode())) for w in sorted({j.split()[0] for j in cues["journals"]} | {"journal"})),
         finding_act=_finding_act(cues),
         finding_heads=tuple(sorted(cues["finding_heads"])),
-        finding_verbs=_minimal_tuple(cues["finding_verbs"]),
+        finding_verbs=_minimal_tuple(_stem(v) for v in cues["finding_verbs"]),
+        finding_words=frozenset(v.lower().encode() for v in cues["finding_verbs"]),
         writing_act=_writing_act(cues),
         body_after=re.compile(rf"\s+(?:{alternation(cues['finding_heads'])})(?![\w-])"),
         finding_not=frozenset(cues["finding_not"]),
@@ -898,7 +906,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         cued=r.cued,
         speaks=r.speaks,
         named=r.named,
-        plural=r.key in r.tv.plural and not _SERIES.search(r.left[: r.np_start]),  # "a series of tweets": one thread
+        plural=r.key in r.tv.plural and not (r.left.endswith("of ", 0, r.np_start) and _SERIES.search(r.left, 0, r.np_start)),
         speaker=r.speaker,
     )
 
@@ -929,7 +937,7 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
     tv = ctx.vocab.by_noun[key]
     left, right = text[: match.start()], text[match.end() :]
     det, mods, possessor, np_start = _premods(left, ctx.vocab)
-    if det == "none" and not mods and _SERIES.search(left):
+    if det == "none" and not mods and left.endswith("of ") and _SERIES.search(left):
         det = "indef"  # "a series of tweets": one thread of them
     if key == "figures" and _PEOPLE_AFTER.match(right):
         return None  # "The G40 figures are cabinet ministers": people, not statistics
@@ -1330,7 +1338,8 @@ def _as_written(mention: Any, outlet: Outlet) -> str:
 def _verb_cue(ctx: _Context, tv: TypeVocabulary, key: str, before: str, after: str, det: str) -> tuple[str, str | None, bool] | None:
     """A cue verb around the noun phrase, and the issuer it names: ``("filed", "CCR")``."""
     vocab = ctx.vocab
-    before = _SERIES.sub(" ", before)  # "In a series of tweets, X said": the cue is "In"
+    if before.endswith("of "):
+        before = _SERIES.sub(" ", before)  # "In a series of tweets, X said": the cue is "In"
     cut = max(0, len(before) - 40)  # the cue words sit right before the phrase: search a short tail
     tail = before[cut:]
     m = vocab.said_in_before.search(tail)
@@ -1748,12 +1757,14 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
     ctx = _Context(article, sents, gazetteer, vocab)
     found: list[tuple[int, int, _Mention]] = []
     candidates, platform = _candidates(article.body, sents, vocab)
-    journals = [w for w in vocab.journal_words if w in article.body]
+    words = ascii_words(article.body)
+    journals = [w for w, parts in vocab.journal_words if words.issuperset(parts) and w in article.body]
     papers = {i for i, sent in enumerate(sents) if any(w in sent.text for w in journals)} if journals else set()
     findings = {i for i in _sentences_with(vocab.finding_verbs, article.body, sents)
-                if " that" in sents[i].text and any(w in sents[i].text for w in vocab.finding_heads)}
+                if " that" in sents[i].text and any(w in sents[i].text for w in vocab.finding_heads)} \
+        if b"that" in words and not words.isdisjoint(vocab.finding_words) else set()
     writings = {i for i in _sentences_with(_WRITING_VERBS, article.body, sents)
-                if '"' in sents[i].text or "“" in sents[i].text}
+                if '"' in sents[i].text or "“" in sents[i].text} if not words.isdisjoint(_WRITING_WORDS) else set()
     for i in sorted(papers.union(candidates, findings, writings)) if papers or findings or writings else candidates:
         sent = sents[i]
         matches = list(itertools.islice(vocab.noun_re.finditer(fold(sent.text)), _MAX_NOUNS))
@@ -1793,6 +1804,7 @@ _MIN_SPACES = 60  # a shorter text (a caption, a list) says too little about its
 
 
 _WRITING_VERBS = ("wrote", "writes", "written")
+_WRITING_WORDS = frozenset(w.encode() for w in _WRITING_VERBS)
 
 
 def _sentences_with(words: Iterable[str], body: str, sents: list[Sentence]) -> set[int]:
@@ -1811,7 +1823,9 @@ def _sentences_with(words: Iterable[str], body: str, sents: list[Sentence]) -> s
 
 
 def _not_english(body: str) -> bool:
-    """Whether a body of some length is written in another language: few of English's commonest words."""
+    """Whether a body of some length is written in another language: few of English's commonest words (in
+    its first 2,000 characters: a page is written in one language)."""
+    body = body[:2000]
     spaces = body.count(" ")
     return spaces >= _MIN_SPACES and sum(body.count(w) for w in _ENGLISH) < _ENGLISH_SHARE * spaces
 
