@@ -529,6 +529,14 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("The show takes its name from the famous statement by the poet that the medium is the message.", []),
         ("The G40 figures are cabinet ministers who backed the vice president.", []),
         ("The monitor collects data from devices connected to the patient.", []),
+        # an outlet given the document: "provided to CNN a memo", "gave Reuters a copy of the memo"
+        ("A harbour board source provided to Reuters a memo laying out the repairs.", [("memo", None, "Reuters")]),
+        ("An aide gave The Guardian a copy of the letter on Monday.", [("letter", None, "The Guardian")]),
+        ("He gave Reuters an interview about the memo.", [("memo", None, None)]),
+        # records in the name of a request, a lawsuit or a law are no records cited
+        ("The group filed a public records request with the harbour board.", []),
+        ("Dozens of pending public records lawsuits await a ruling.", []),
+        ("Public records show the pier was sold in 2010.", [("other", None, None)]),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),

@@ -301,6 +301,11 @@ def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
         ("Confiding to The Independent that the talks had stalled, the envoy left early.", ["The Independent"]),
         ("Viewers complained to the BBC about the programme.", []),
         ("Sitting down with Sky News on Thursday, the minister said the talks were over.", ["Sky News"]),
+        # a news service no gazetteer knows, and its abbreviation after it: that service, not China News Service
+        ("The Coastal News Service reported that the ferry sank. CNS reported Monday that two people died.",
+         ["Coastal News Service"]),
+        ("CNS reported Monday that two people died.", ["China News Service"]),
+        ("The Pellona Courier Service reported that the parcel was late.", []),
         # what an outlet documented or uncovered
         ("The strike led to a string of fines documented by Reuters.", ["Reuters"]),
         ("The payments, uncovered by The Guardian last year, continued.", ["The Guardian"]),

@@ -349,7 +349,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         by_noun=by_noun,
         noun_re=re.compile(rf"(?<![\w-]){alternation(by_noun)}(?![\w-])"),
         via_stems=_minimal({max(re.findall(r"\w+", w.lower()), key=len) for w in cues["via_passive"] + cues["via_active"]}
-                           | {"told", "tells", "telling"}),
+                           | {"told", "tells", "telling", "gave", "handed", "supplied", "showed", "passed", "forwarded"}),
         via_after=re.compile(
             rf"^[^.;:]{{0,90}}?(?:,\s*)?(?:a\s+copy\s+of\s+which\s+)?{be}{adv}"
             rf"(?P<verb>{alternation(cues['via_passive'], lower=True)})\s+{adv}{when}(?:by|to|with)\s+$",
@@ -1266,6 +1266,10 @@ _TO_OUTLET = re.compile(
 )
 
 
+# "provided to CNN a memo", "gave Reuters a copy of the memo": the outlet got the document
+_GIVEN_TO = re.compile(r"\b(?P<verb>(?i:provided|gave|given|sent|leaked|shared|showed|shown|handed|passed|forwarded|supplied))"
+                       r"\s+(?:(?i:to)\s+)?(?:(?i:the)\s+)?$")
+_GIVEN_GAP = re.compile(r"^\s*(?:(?i:a|an|the)\s+)?(?:(?i:copy|copies)\s+of\s+(?:(?i:a|an|the|its|his|her|their)\s+)?)?$")
 _NEAR_TO = re.compile(r"\s*,?\s*(?:[a-z]+\s+){0,3}?(?:to|with)\s+(?:the\s+)?[A-Z]")
 _NAME_RUN = re.compile(r"(?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*")
 _DATE_WORDS = frozenset(_WEEKDAYS + _MONTHS + tuple(m[:3] for m in _MONTHS) + ("sept",))
@@ -1319,6 +1323,9 @@ def _via(ctx: _Context, i: int, np_start: int, np_end: int) -> tuple[str | None,
                 return named, m.group("verb").lower()
             if _TOLD_IN.match(gap) and _TOLD.search(text, max(0, start - 40), start):
                 return named, "told"  # "told the Washington Post in a written statement"
+            given = _GIVEN_TO.search(text, max(0, start - 40), start)
+            if given and _GIVEN_GAP.match(gap):
+                return named, given.group("verb").lower()  # "a source provided to CNN a memo", "gave Reuters a copy of"
     return None, ""
 
 

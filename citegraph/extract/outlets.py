@@ -226,6 +226,20 @@ class _Candidate:
     form: str = "name"
 
 
+def _initials(name: str) -> str:
+    """ "Christian News Service" -> "CNS"; "" for a name of fewer than two such words."""
+    words = [w for w in name.split() if w[:1].isupper() and w.lower() not in ("the", "of", "and", "for")]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _defined_by(cand: _Candidate, defined: dict[str, _Candidate]) -> _Candidate:
+    """The candidate, or the article's own outlet when it is that outlet's abbreviation."""
+    full = defined.get(cand.name) if cand.outlets and cand.name.isupper() and 2 <= len(cand.name) <= 6 else None
+    if full is None or full.start >= cand.start:
+        return cand
+    return _Candidate(cand.start, cand.end, (), False, full.name, cand.form)
+
+
 @dataclass(frozen=True)
 class _Hit:
     """A candidate that its context shows to be cited."""
@@ -285,6 +299,10 @@ class OutletFinder:
     def _body_hits(self, article: Article, sents: list[Sentence], mentions: list[Mention], in_play: dict[str, int]) -> Iterator[_Hit]:
         body = article.body
         candidates = sorted(self._candidates(body, mentions), key=lambda c: (c.start, -c.end))
+        # "Christian News Service reported ... CNS reported": an abbreviation of a name the article gives is that name
+        defined = {_initials(c.name): c for c in candidates if not c.outlets}
+        if defined:
+            candidates = [_defined_by(c, defined) for c in candidates]
         starts = [s.start for s in sents]
         for sent, group in _by_sentence(candidates, sents, starts):
             if self.cues.teaser.search(sent.text):
