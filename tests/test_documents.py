@@ -537,6 +537,16 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("The group filed a public records request with the harbour board.", []),
         ("Dozens of pending public records lawsuits await a ruling.", []),
         ("Public records show the pier was sold in 2010.", [("other", None, None)]),
+        # a date after "from" names no issuer; two outlets' poll written as a title
+        ("A Reuters/Ipsos poll from June showed the mayor ahead.", [("report", None, "Reuters")]),
+        ("An Ipsos/ Sky News Poll from June showed the mayor ahead.", [("report", None, "Sky News")]),
+        ("Referee Graham Poll sent him off.", []),
+        # a body that released reports; a body's summary of its work
+        ("The harbour board's inspector general released two highly critical reports on Monday.",
+         [("report", "harbour board's inspector general", None)]),
+        ("Reports say the pier is closed.", []),
+        ("According to an FBI summary of its investigation, the aide used one device.", [("report", "FBI", None)]),
+        ('"In summary, the pier is safe," the engineer said.', []),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),

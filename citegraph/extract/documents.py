@@ -947,8 +947,10 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # part of a name or a title: "Drudge Report", "Rules Report"
     if noun[:1].isupper() and ctx.vocab.body_after.match(right):
         return None  # a body's name: "the Pellona Statistics Office", "the Research Council"
-    if noun[:1].isupper() and tv.outlet_via and (mods and det == "none" or not mods and not _ISSUER_NEXT.match(right)):
+    if noun[:1].isupper() and tv.outlet_via and (mods and det == "none" or not mods and not _ISSUER_NEXT.match(right)) \
+            and not ("/" in mods and _an_outlet(ctx, mods.rsplit("/", 1)[-1].strip())):
         return None  # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word
+        # (but "an NBC News/ Wall Street Journal Poll" is the outlets' poll, written as a title)
     if tv.not_issuers and mods and not possessor and " ".join(mods.lower().split()) in tv.not_issuers:
         return None  # "Republican polls": a kind of poll, no pollster ("Gallup's latest poll" has one)
     if _cancelled(tv, left, right) and not _OF_OWN.match(right):
@@ -1180,6 +1182,8 @@ def _clean_issuer(ctx: _Context, r: _Reading) -> str | None:
     issuer = _ARTICLE.sub("", issuer.strip(" ,"))
     if issuer.lower() in _PRONOUNS:
         return None  # "In an early-October poll, she led": a pronoun names no one here
+    if _starts_date(issuer) and all(w.lower().rstrip(".,") in _TIME_WORDS or w[:1].isdigit() for w in issuer.split()):
+        return None  # "a poll from June": a date, no one's name
     return _TRAILING_DATE.sub("", issuer) or None
 
 
@@ -1221,7 +1225,7 @@ _NAMED_ISSUER_AFTER = re.compile(r"\s+(?:by|from)\s+(?:the\s+)?[A-Z]")
 
 def _cancelled(tv: TypeVocabulary, left: str, right: str) -> bool:
     prev = left.rsplit(None, 2)[-2:]  # its last two words (without splitting a long sentence whole)
-    prev1 = prev[-1].lower().strip(",") if prev else ""
+    prev1 = prev[-1].lower().strip(",\"“”‘’'(") if prev else ""
     prev2 = " ".join(prev).lower() if prev else ""
     nxt = right.split(None, 1)[:1]
     nxt1 = nxt[0].lower().strip(",.;:\"'“”‘’()") if nxt else ""
@@ -1407,8 +1411,8 @@ def _link(mentions: list[_Mention]) -> list[_Doc]:
 def _can_start(m: _Mention) -> bool:
     """Whether a mention with nothing to refer back to starts a document."""
     if m.plural:
-        if m.vocab.plural_needs_name and not (_leading_proper(m.mods) or m.via):
-            return False  # "credible reports", "reports say": hearsay, not a document
+        if m.vocab.plural_needs_name and not (_leading_proper(m.mods) or m.via or m.issuer and m.cue in _STRONG_PLURAL):
+            return False  # "credible reports", "reports say": hearsay, not a document ("X released two reports" is)
         strong = m.cue in _STRONG_PLURAL or m.cue.removesuffix(" by") in _STRONG_PLURAL or bool(_leading_proper(m.mods))
         return bool(m.via) or m.noun.lower() in m.vocab.self_cued or (m.cued and strong)
     needs = m.vocab.needs_cue or m.noun.lower() in m.vocab.needs_cue_nouns
