@@ -306,6 +306,10 @@ def test_a_journals_name_keeps_its_ambiguous_word_from_being_an_outlet():
          ["Coastal News Service"]),
         ("CNS reported Monday that two people died.", ["China News Service"]),
         ("The Pellona Courier Service reported that the parcel was late.", []),
+        # what was noted or argued in an outlet
+        ("It is an old scare tactic, as one critic noted in The Intercept.", ["The Intercept"]),
+        ("She argued in a Washington Post column that the toll would fail.", ["The Washington Post"]),
+        ("He noted in a statement that the ferry had been late.", []),
         # what an outlet documented or uncovered
         ("The strike led to a string of fines documented by Reuters.", ["Reuters"]),
         ("The payments, uncovered by The Guardian last year, continued.", ["The Guardian"]),
