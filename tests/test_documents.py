@@ -547,6 +547,12 @@ def test_via_from_told_in_a_statement_and_an_outlets_review(gaz):
         ("Reports say the pier is closed.", []),
         ("According to an FBI summary of its investigation, the aide used one device.", [("report", "FBI", None)]),
         ('"In summary, the pier is safe," the engineer said.', []),
+        # a paper named by the journal it appeared in, and its author after "by"
+        ("Together with a third paper in Nature by Ivo Marsh of the Pellona Institute, the studies show the same.",
+         [("report", "Ivo Marsh", None)]),
+        ("In a paper in the British Medical Journal last month, Ines Alder warned that the virus could spread.",
+         [("report", "Ines Alder", None)]),
+        ("He keeps a paper in his hand.", []),
         # "in a public statement" after an opening clause
         ("Discussing his concern in a public statement, the prime minister, Ana Ruiz, said the camps would close.",
          [("statement", None, None)]),

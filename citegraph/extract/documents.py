@@ -163,6 +163,7 @@ class DocumentVocabulary:
     post_acts: tuple[re.Pattern[str], ...]  # a post named by what its author did: "wrote on X", "tweeted", "took to Instagram"
     platform_firsts: tuple[str, ...]  # the first word of each posting platform, as written: a post act that names one needs it
     paper_act: re.Pattern[str]  # a paper named by the act of publishing it in a journal: "reported in Science"
+    journal_name: re.Pattern[str]  # a journal's name, as a post-modifier's object starts with it ("a paper in Nature")
     journal_words: tuple[tuple[str, tuple[bytes, ...]], ...]  # a sentence may hold a paper act only if it has one
     # of these words (with their ``word_parts``: the body's word set tells first whether one occurs at all)
     finding_act: re.Pattern[str]  # a body's finding named by its act: "the Congressional Budget Office estimated that"
@@ -387,6 +388,7 @@ def _compile(data: dict[str, Any]) -> DocumentVocabulary:
         post_acts=_post_acts(cues),
         platform_firsts=tuple(sorted({(p.split() or [""])[0] for p in cues["posting_platforms"]})),  # "" is in every text
         paper_act=_paper_act(cues),
+        journal_name=re.compile(rf"(?:[Tt]he\s+)?(?:journal\s+)?(?:{alternation(cues['journals'])})(?![\w-]|\s+[A-Z])"),
         journal_words=tuple((w, word_parts(w.lower().encode())) for w in sorted({j.split()[0] for j in cues["journals"]} | {"journal"})),
         finding_act=_finding_act(cues),
         finding_heads=tuple(sorted(cues["finding_heads"])),
@@ -1013,6 +1015,14 @@ def _read_post(ctx: _Context, r: _Reading) -> None:
     obj = _post_object(r.right[post_m.end() :], ctx.vocab.speech_words)
     r.post_end = post_m.end() + len(obj)  # the cue reader looks after the post-modifier
     court = r.tv.doc_type is DocType.COURT_FILING and ctx.vocab.court_re.match(obj.split(" ", 1)[-1] if obj else "")
+    if prep == "in" and not court and obj and r.tv.doc_type is DocType.REPORT:
+        journal = ctx.vocab.journal_name.match(obj)  # "a third paper in Nature by Philippe Jay": published there
+        if journal:
+            by = _BY_AFTER_JOURNAL.match(obj, journal.end())
+            r.post, r.prep, r.obj = f"in {journal.group(0)}", prep, obj
+            r.issuer = r.issuer or (by.group("who") if by else None)
+            r.cue_if_none("in " + journal.group(0))
+        return
     if prep == "in" and not court or not obj or not _object_ok(prep, obj):
         return
     if prep == "from" and _STARTS_NUMBER.match(obj):
@@ -1025,6 +1035,9 @@ def _read_post(ctx: _Context, r: _Reading) -> None:
     r.prep, r.obj = prep, obj
     if not (r.via and prep in ("by", "obtained by", "seen by")):
         r.post = f"{post_m.group('prep').strip()} {obj}"
+
+
+_BY_AFTER_JOURNAL = re.compile(r"\s+by\s+(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})")
 
 
 def _read_names(ctx: _Context, r: _Reading) -> None:
