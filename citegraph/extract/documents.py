@@ -908,6 +908,7 @@ def _read_mention(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | Non
         cued=r.cued,
         speaks=r.speaks,
         named=r.named,
+        # "a series of tweets" is one thread of posts
         plural=r.key in r.tv.plural and not (r.left.endswith("of ", 0, r.np_start) and _SERIES.search(r.left, 0, r.np_start)),
         speaker=r.speaker,
     )
@@ -951,8 +952,9 @@ def _phrase(ctx: _Context, i: int, match: re.Match[str]) -> _Reading | None:
         return None  # a body's name: "the Pellona Statistics Office", "the Research Council"
     if noun[:1].isupper() and tv.outlet_via and (mods and det == "none" or not mods and not _ISSUER_NEXT.match(right)) \
             and not ("/" in mods and _an_outlet(ctx, mods.rsplit("/", 1)[-1].strip())):
-        return None  # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word
-        # (but "an NBC News/ Wall Street Journal Poll" is the outlets' poll, written as a title)
+        # "Poll added:", "referee Graham Poll", "Jupiter Research": a name, or a headline's word (but "an NBC
+        # News/ Wall Street Journal Poll" is the two outlets' poll, written as a title)
+        return None
     if tv.not_issuers and mods and not possessor and " ".join(mods.lower().split()) in tv.not_issuers:
         return None  # "Republican polls": a kind of poll, no pollster ("Gallup's latest poll" has one)
     if _cancelled(tv, left, right) and not _OF_OWN.match(right):
