@@ -846,11 +846,19 @@ def _sentence_subject(before: str) -> str | None:
     return m.group("subject") if m else None
 
 
+_AND = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+def _names_in(coordination: str) -> list[str]:
+    """ "X, Y and Z" -> ["X", "Y", "Z"]."""
+    return [part.strip() for part in _AND.split(coordination) if part.strip()]
+
+
 def _each_issuer(mention: _Mention) -> list[_Mention]:
     """ "The ministry and the airline issued separate statements": one statement of each issuer."""
     if not (mention.plural and mention.issuer and _SEPARATE & set(mention.mods.lower().split())):
         return [mention]
-    issuers = [_ARTICLE.sub("", part).strip() for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", mention.issuer)]
+    issuers = [_ARTICLE.sub("", part) for part in _names_in(mention.issuer)]
     issuers = [x for x in issuers if x]
     if len(issuers) < 2:
         return [mention]
@@ -866,7 +874,7 @@ def _each_author(post: _Mention) -> list[_Mention]:
     """ "Hillary Clinton and Bernie Sanders tweeted": a post of each of them, not one of both."""
     if not post.issuer or post.det == "embed" or not _AUTHORS.fullmatch(post.issuer):
         return [post]
-    names = [x.strip() for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", post.issuer) if x.strip()]
+    names = _names_in(post.issuer)
     return [dataclasses.replace(post, issuer=name, det="another") for name in names]
 
 
@@ -1660,12 +1668,17 @@ def _platform_post(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | No
 
 def _paper(ctx: _Context, i: int, match: re.Match[str]) -> _Mention:
     """A paper named by the act of publishing it (``vocab.paper_act``): "researchers reported in Science"."""
-    sent = ctx.sents[i]
     written = match.group(0)[match.group(0).rfind(" in ") + 4 :].rstrip(".")  # "Science", "the journal Nature"
+    return _act_mention(ctx, i, "paper", "act", f"{match.group('verb').lower()} in", post=f"in {written}")
+
+
+def _act_mention(ctx: _Context, i: int, noun: str, det: str, cue: str, post: str = "", issuer: str | None = None) -> _Mention:
+    """A document named by an act in sentence ``i`` (publishing a paper, a body's finding, an expert's writing):
+    the whole sentence is its evidence, the act its cue."""
+    sent = ctx.sents[i]
     return _Mention(
-        vocab=ctx.vocab.by_noun["paper"], noun="paper", sent=i, evidence=Evidence(sent.text, sent.start, sent.end),
-        det="act", mods="", post=f"in {written}", issuer=None, via=None, cue=f"{match.group('verb').lower()} in",
-        cued=True, speaks=False, named=True, plural=False,
+        vocab=ctx.vocab.by_noun[noun], noun=noun, sent=i, evidence=Evidence(sent.text, sent.start, sent.end),
+        det=det, mods="", post=post, issuer=issuer, via=None, cue=cue, cued=True, speaks=False, named=True, plural=False,
     )
 
 
@@ -1686,26 +1699,17 @@ def _finding(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
     if ctx.vocab.finding_not.intersection(who.split()) or ctx.outlet(who) is not None \
             or _FINDING_OBJECT.search(before[-80:]) or before.count('"') % 2 or before.count("“") > before.count("”"):
         return None
-    return _Mention(
-        vocab=ctx.vocab.by_noun["report"], noun="report", sent=i, evidence=Evidence(sent.text, sent.start, sent.end),
-        det="finding", mods="", post="", issuer=who, via=None, cue=match.group("verb").lower(),
-        cued=True, speaks=False, named=True, plural=False,
-    )
+    return _act_mention(ctx, i, "report", "finding", match.group("verb").lower(), issuer=who)
 
 
 def _writing(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
     """An expert's writing named by the act of writing it (``vocab.writing_act``), quoted in the sentence."""
     if not (match.group("desc") or match.group("of") or match.group("appos")):
         return None
-    sent = ctx.sents[i]
     who = match.group("who")
     if ctx.outlet(who) is not None:
         return None
-    return _Mention(
-        vocab=ctx.vocab.by_noun["analysis"], noun="analysis", sent=i, evidence=Evidence(sent.text, sent.start, sent.end),
-        det="finding", mods="", post="", issuer=who, via=None, cue=match.group("verb"),
-        cued=True, speaks=False, named=True, plural=False,
-    )
+    return _act_mention(ctx, i, "analysis", "finding", match.group("verb"), issuer=who)
 
 
 _MAX_SENTENCE = 1500  # characters; longer "sentences" (lists, hostile input) are cut at spaces
@@ -1737,6 +1741,21 @@ def _split_heads(heads: frozenset[bytes]) -> tuple[frozenset[bytes], tuple[tuple
     return plain, tuple((w, word_parts(w)) for w in sorted(heads - plain))
 
 
+def _sentences_with(words: Iterable[str], body: str, sents: list[Sentence]) -> set[int]:
+    """The sentences in which one of ``words`` occurs, as a substring (a plain search of the body per word)."""
+    starts: list[int] | None = None
+    found: set[int] = set()
+    for word in words:
+        pos = body.find(word)
+        while pos >= 0:
+            starts = starts or [s.start for s in sents]
+            i = bisect.bisect_right(starts, pos) - 1
+            if i >= 0 and pos < sents[i].end:
+                found.add(i)
+            pos = body.find(word, pos + len(word))
+    return found
+
+
 def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> tuple[list[int], set[int]]:
     """Sentences that may hold a document noun, and those that name a platform ("wrote on X").
 
@@ -1752,18 +1771,9 @@ def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> 
     if not present:
         return [], set()
     body = folded(body)
-    starts = [s.start for s in sents]
-    found: set[int] = set()
-    platform: set[int] = set()
-    for word in present:
-        head = word.decode()
-        into = platform if word in vocab.platform_head_words or word in (b"(@", b"<tweet") else found
-        pos = body.find(head)
-        while pos >= 0:
-            i = bisect.bisect_right(starts, pos) - 1
-            if i >= 0 and pos < sents[i].end:
-                into.add(i)
-            pos = body.find(head, pos + len(head))
+    on_platform = [w.decode() for w in present if w in vocab.platform_head_words or w in (b"(@", b"<tweet")]
+    platform = _sentences_with(on_platform, body, sents)
+    found = _sentences_with([w.decode() for w in present if w.decode() not in on_platform], body, sents)
     return sorted(found | platform), platform
 
 
@@ -1831,21 +1841,6 @@ _MIN_SPACES = 60  # a shorter text (a caption, a list) says too little about its
 
 _WRITING_VERBS = ("wrote", "writes", "written")
 _WRITING_WORDS = frozenset(w.encode() for w in _WRITING_VERBS)
-
-
-def _sentences_with(words: Iterable[str], body: str, sents: list[Sentence]) -> set[int]:
-    """The sentences in which one of ``words`` occurs, as a substring (a plain search of the body per word)."""
-    starts: list[int] | None = None
-    found: set[int] = set()
-    for word in words:
-        pos = body.find(word)
-        while pos >= 0:
-            starts = starts or [s.start for s in sents]
-            i = bisect.bisect_right(starts, pos) - 1
-            if i >= 0 and pos < sents[i].end:
-                found.add(i)
-            pos = body.find(word, pos + len(word))
-    return found
 
 
 def _not_english(body: str) -> bool:
