@@ -6,7 +6,10 @@ This is the only module that writes to the terminal.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import sys
+import threading
 import webbrowser
 from contextlib import contextmanager
 from pathlib import Path
@@ -282,5 +285,31 @@ def _open_explorer(out: Path) -> None:
         typer.echo(f"No browser available; open this file in one: {path}")
 
 
+def main() -> None:
+    """The ``citegraph`` command: ``app``, then the process ends without tearing down its heap.
+
+    When a command is done, its files are written and closed and its output
+    is flushed; what is left in memory (the extractor's patterns, the loaded
+    libraries) the system takes back at once, while the interpreter's own
+    teardown frees it object by object: 0.2-0.3 s after a build of 10,000
+    articles (docs/SCALE.md). Library calls and tests run ``app`` and are not
+    affected.
+    """
+    try:
+        app()
+        code: object = 0
+    except SystemExit as end:
+        code = end.code
+    if (code is not None and not isinstance(code, int)) or threading.active_count() > 1 or multiprocessing.active_children():
+        raise SystemExit(code)  # a message to print, or threads or processes to wait for: Python's own exit
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: the exit status says so, as Python's does
+            code = code or 120
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    main()

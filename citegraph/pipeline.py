@@ -18,24 +18,27 @@ import errno
 import gc
 import json
 import logging
+import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import sqlite3
 import struct
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import BuildError, BusyError, OutputError
 from .version import __version__
 from .extract import Extractor, Gazetteer
 from .fsutil import checkpoint, exchange_folders, recover_folder
 from .graph import cache as graph_cache
-from .graph.memo import using
+from .graph.memo import Memo, using
 from .graph.metrics import compute_metrics
 from .graph.model import CitationGraph
 from .graph.stories import Stories, find_article
@@ -220,25 +223,108 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
     graph = graph_cache.graph_for(store, options.out, key, previous_digest, _gazetteer(options.outlets_file))
     result.patched = graph.change is not None
     G = graph.G
-    outputs = write_records(store, stage)
     memo = graph_cache.load_memo(options.out, key)  # the last build's results of steps whose inputs are the same
     with using(memo):
         metrics = compute_metrics(G)
         metrics["build"] = provenance_stamp(options, result, store)
-        outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
         command = rebuild_command([shown_path(p) for p in options.inputs],
                                   shown_path(options.outlets_file) if options.outlets_file else None,
                                   options.include, options.exclude)
         explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
         extras = {"coverage": metrics["coverage"], "stamp": metrics["build"]}
-        outputs.append(write_explorer(G, stage / "graph.html", explorer, metrics,
-                                      _gazetteer(options.outlets_file), extras))
+        gazetteer = _gazetteer(options.outlets_file)
+        with alongside(lambda: write_explorer(G, stage / "graph.html", explorer, metrics, gazetteer, extras),
+                       memo, _forks(G, options)) as page:
+            outputs = write_records(store, stage)
+            outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
+            graph_cache.save(graph, stage, key, digest)
+        outputs += page
     if options.exports:
         outputs += write_exports(G, stage)
-    graph_cache.save(graph, stage, key, digest)
     graph_cache.save_memo(memo, stage, key)
     G.clear()  # freed now, by reference counting (see _collector_paused)
     return outputs
+
+
+# The explorer is written by a forked child, alongside the records, metrics and report here, for graphs
+# of this many nodes (10,000 articles make about 22,000). Below, the outputs take a fraction of a second
+# either way; above, the child's copies of the graph's pages (a child writes the reference count of every
+# object it reads) would add to the build's peak memory what 100,000 articles cannot spare.
+FORK_EXPLORER_NODES = (5_000, 60_000)
+
+
+def _forks(G, options: BuildOptions) -> bool:
+    """Whether the explorer is written by a forked child (docs/SCALE.md: what it saves)."""
+    low, high = FORK_EXPLORER_NODES
+    return (options.jobs != 1 and low <= G.number_of_nodes() <= high
+            and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)  # forking a process with threads can copy a held lock
+
+
+@contextmanager
+def alongside(task: Callable[[], Path], memo: Memo, forked: bool) -> Iterator[list[Path]]:
+    """Run ``task`` while the ``with`` body runs; the list yielded gets its result when the block ends.
+
+    With ``forked``, ``task`` runs in a forked child, which shares this process's memory copy-on-write
+    and sends back its result and the memo entries it made (or its exception, raised here once the
+    body is done). Otherwise it runs here, after the body. Either way the files are the same bytes.
+    """
+    results: list[Path] = []
+    if not forked:
+        yield results
+        results.append(task())
+        return
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(task, memo, send), name="citegraph-explorer", daemon=True)
+    child.start()
+    send.close()
+    try:
+        yield results
+    except BaseException:
+        child.terminate()  # what it wrote is in the staging folder, which is discarded
+        child.join()
+        receive.close()
+        raise
+    try:
+        outcome = receive.recv()
+    except EOFError:  # killed, or crashed without a word
+        outcome = None
+    child.join()
+    receive.close()
+    if outcome is None:
+        raise BuildError(f"the process writing the explorer ended with exit code {child.exitcode} and no result; "
+                         "run the build again with --jobs 1 to see the error here")
+    ok, value = outcome
+    if not ok:
+        raise value
+    path, kept, hits, misses = value
+    for name, entry in kept.items():
+        memo.kept.setdefault(name, entry)
+    memo.hits += hits
+    memo.misses += misses
+    results.append(path)
+
+
+def _child(task: Callable[[], Path], memo: Memo, send) -> None:
+    """In the forked child: run ``task`` and send ``(True, (result, memo entries, hits, misses))``, or
+    ``(False, exception)``."""
+    before = (memo.hits, memo.misses)
+    try:
+        outcome = (True, (task(), memo.kept, memo.hits - before[0], memo.misses - before[1]))
+    except BaseException as err:  # everything goes back to the parent, which raises it
+        outcome = (False, _picklable(err))
+    send.send(outcome)
+    send.close()
+
+
+def _picklable(err: BaseException) -> BaseException:
+    """``err``, or a ``BuildError`` saying what it was when it cannot cross a pipe."""
+    try:
+        pickle.loads(pickle.dumps(err))
+        return err
+    except Exception:
+        return BuildError(f"writing the explorer failed: {type(err).__name__}: {err}")
 
 
 def shown_path(path: Path | str) -> Path:
