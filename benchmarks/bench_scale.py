@@ -144,7 +144,7 @@ def stage_times(corpus: Path, out: Path, jobs: int) -> dict[str, float]:
     from citegraph.graph import cache as graph_cache
 
     times: dict[str, float] = {}
-    names = ["_update", "write_records", "compute_metrics", "write_metrics", "write_report", "write_explorer"]
+    names = ["_update", "write_records", "metrics_in_two", "write_metrics", "write_report", "write_explorer"]
     originals = {n: getattr(pipeline, n) for n in names if hasattr(pipeline, n)}
     graph_for = graph_cache.graph_for
 

@@ -20,7 +20,6 @@ import json
 import logging
 import multiprocessing
 import os
-import pickle
 import re
 import shutil
 import sqlite3
@@ -31,6 +30,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from multiprocessing.reduction import ForkingPickler
 from typing import Callable, Iterable, Iterator
 
 from .errors import BuildError, BusyError, OutputError
@@ -39,7 +39,7 @@ from .extract import Extractor, Gazetteer
 from .fsutil import checkpoint, exchange_folders, recover_folder
 from .graph import cache as graph_cache
 from .graph.memo import Memo, using
-from .graph.metrics import compute_metrics
+from .graph.metrics import metrics_in_two
 from .graph.model import CitationGraph
 from .graph.stories import Stories, find_article
 from .outputs.explorer import ExplorerOptions, rebuild_command, write_explorer
@@ -225,16 +225,18 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
     G = graph.G
     memo = graph_cache.load_memo(options.out, key)  # the last build's results of steps whose inputs are the same
     with using(memo):
-        metrics = compute_metrics(G)
-        metrics["build"] = provenance_stamp(options, result, store)
+        shown, complete = metrics_in_two(G)  # the explorer needs only the first; the report all
+        stamp = provenance_stamp(options, result, store)
         command = rebuild_command([shown_path(p) for p in options.inputs],
                                   shown_path(options.outlets_file) if options.outlets_file else None,
                                   options.include, options.exclude)
         explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
-        extras = {"coverage": metrics["coverage"], "stamp": metrics["build"]}
+        extras = {"coverage": shown["coverage"], "stamp": stamp}
         gazetteer = _gazetteer(options.outlets_file)
-        with alongside(lambda: write_explorer(G, stage / "graph.html", explorer, metrics, gazetteer, extras),
+        with alongside(lambda: write_explorer(G, stage / "graph.html", explorer, {**shown, "build": stamp},
+                                              gazetteer, extras),
                        memo, _forks(G, options)) as page:
+            metrics = {**complete(), "build": stamp}
             outputs = write_records(store, stage)
             outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
             graph_cache.save(graph, stage, key, digest)
@@ -290,6 +292,9 @@ def alongside(task: Callable[[], Path], memo: Memo, forked: bool) -> Iterator[li
         outcome = receive.recv()
     except EOFError:  # killed, or crashed without a word
         outcome = None
+    except Exception as err:  # an exception sent that cannot be made again here
+        outcome = (False, BuildError(f"writing the explorer failed, and its error cannot be shown ({err}); "
+                                     "run the build again with --jobs 1 to see it"))
     child.join()
     receive.close()
     if outcome is None:
@@ -308,23 +313,18 @@ def alongside(task: Callable[[], Path], memo: Memo, forked: bool) -> Iterator[li
 
 def _child(task: Callable[[], Path], memo: Memo, send) -> None:
     """In the forked child: run ``task`` and send ``(True, (result, memo entries, hits, misses))``, or
-    ``(False, exception)``."""
+    ``(False, exception)``; an exception that cannot cross the pipe is sent as a ``BuildError`` naming it."""
     before = (memo.hits, memo.misses)
     try:
         outcome = (True, (task(), memo.kept, memo.hits - before[0], memo.misses - before[1]))
     except BaseException as err:  # everything goes back to the parent, which raises it
-        outcome = (False, _picklable(err))
+        try:
+            ForkingPickler.loads(ForkingPickler.dumps(err))  # what the pipe does to it
+        except Exception:
+            err = BuildError(f"writing the explorer failed: {type(err).__name__}: {err}")
+        outcome = (False, err)
     send.send(outcome)
     send.close()
-
-
-def _picklable(err: BaseException) -> BaseException:
-    """``err``, or a ``BuildError`` saying what it was when it cannot cross a pipe."""
-    try:
-        pickle.loads(pickle.dumps(err))
-        return err
-    except Exception:
-        return BuildError(f"writing the explorer failed: {type(err).__name__}: {err}")
 
 
 def shown_path(path: Path | str) -> Path:

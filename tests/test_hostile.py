@@ -398,6 +398,27 @@ def test_version_prints_the_version():
     assert (result.exit_code, result.output) == (0, f"{__version__}\n")
 
 
+def test_the_command_ends_with_its_exit_status_and_all_its_output(tmp_path):
+    """``cli.main`` ends the process without the interpreter's teardown: the status and every line
+    still come through, a pipe closed early by the reader is no crash, and a usage error is still 2."""
+    from citegraph import __version__
+
+    out = tmp_path / "out"
+    built = run_cli("build", str(REPO / "data"), "--out", str(out), "--no-progress")
+    assert built.returncode == 0 and built.stderr == ""
+    assert built.stdout.splitlines()[0].startswith("Read 5 article(s), found ")
+    assert built.stdout.splitlines()[1] == f"Wrote {out}/: explorer {out}/graph.html, report {out}/report.html"
+    assert (out / "graph.html").stat().st_size > 0 and (out / "report.html").stat().st_size > 0
+    assert run_cli("--version").stdout == f"{__version__}\n"
+    missing = run_cli("build", str(tmp_path / "nowhere"), "--out", str(out), "--no-progress")
+    assert missing.returncode == 1 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    assert run_cli("build", "--max-nodes", "0").returncode == 2
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    piped = subprocess.run(f"'{sys.executable}' -m citegraph.cli build '{REPO / 'data'}' --out '{out}' | head -c 1",
+                           shell=True, capture_output=True, text=True, timeout=120, env=env)
+    assert piped.stdout == "R" and "Traceback" not in piped.stderr
+
+
 # ---------------------------------------------------------------- time limit
 
 def test_a_file_over_the_time_limit_is_skipped_with_the_reason(tmp_path, monkeypatch):

@@ -236,6 +236,17 @@ def test_compute_metrics_on_the_real_pipeline_is_json_and_repeatable(seed_build,
         assert 0 <= share["share"] <= 1 and share["anonymous"] <= share["sources"]
 
 
+def test_metrics_in_two_give_the_explorer_its_part_first_and_then_all_in_order(seed_build, gazetteer):
+    articles, citations, _ = load_build(seed_build)
+    graph = build_graph(articles, citations, gazetteer)
+    whole = M.compute_metrics(graph)
+    shown, complete = M.metrics_in_two(graph)
+    assert list(shown) == list(M.SHOWN) and shown == {k: whole[k] for k in M.SHOWN}
+    assert whole["most_cited"]["outlet"] and whole["pagerank"]  # real content, not empty tables
+    completed = complete()
+    assert completed == whole and list(completed) == list(whole)  # metrics.json keeps its key order
+
+
 @pytest.mark.parametrize("wrong", [nx.Graph(), nx.MultiDiGraph(), nx.path_graph(3, create_using=nx.DiGraph)])
 def test_wrong_graph_kind_is_rejected(wrong):
     with pytest.raises(BuildError, match="build_graph"):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,7 @@ import pytest
 from citegraph.store import runners, update
 from citegraph.pipeline import BuildOptions, build
 from citegraph.store.progress import Progress
-from conftest import CORPORA, copy_seeds, need_shared, output_bytes
+from conftest import CORPORA, REPO, copy_seeds, need_shared, output_bytes
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +109,85 @@ def test_cli_progress_bar_only_on_request_or_a_terminal(corpus: Path, tmp_path: 
     assert result.stdout.startswith("Read 15 article(s), found ")
     assert ("skipped 2" in result.stderr) is shown  # the bar's counts: read, extracted, skipped
     assert ("read 15 · extracted 15" in result.stderr) is shown
+
+
+# ---------------------------------------------------------------- the explorer written alongside
+
+
+# A build in a fresh process: this one may hold threads (a Dask test's), and then no build forks.
+FORKED_BUILD = """
+import os, sys
+from pathlib import Path
+from citegraph import pipeline
+pipeline.FORK_EXPLORER_NODES = (0, 10**9)  # fork for this small graph too
+real = pipeline._child
+
+def spy(task, memo, send):
+    with open(sys.argv[3], "a") as fh:
+        fh.write(f"{os.getpid()} {os.getppid()}\\n")
+    real(task, memo, send)
+
+pipeline._child = spy
+%s
+try:
+    pipeline.build(pipeline.BuildOptions(inputs=(Path(sys.argv[1]),), out=Path(sys.argv[2]), jobs=2, max_nodes=%d))
+except Exception as err:
+    print(f"{type(err).__name__}: {err}")
+print(os.getpid())
+"""
+
+
+def forked_build(corpus: Path, out: Path, writers: Path, setup: str = "", max_nodes: int = 1500) -> tuple[str, list]:
+    """What the build printed (an error), and the (pid, parent pid) of each explorer child."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", FORKED_BUILD % (setup, max_nodes), str(corpus), str(out), str(writers)],
+                          capture_output=True, text=True, timeout=300, env=env, check=True)
+    *said, pid = done.stdout.splitlines()
+    children = [tuple(map(int, line.split())) for line in writers.read_text().splitlines()] if writers.exists() else []
+    assert all(parent == int(pid) != child for child, parent in children)
+    return "\n".join(said), children
+
+
+def test_explorer_written_by_a_forked_child_gives_the_same_bytes_and_memo(corpus: Path, tmp_path: Path) -> None:
+    build(BuildOptions(inputs=(corpus,), out=tmp_path / "here", jobs=1))
+    said, children = forked_build(corpus, tmp_path / "forked", tmp_path / "writers")
+    assert said == "" and len(children) == 1
+    assert output_bytes(tmp_path / "forked") == output_bytes(tmp_path / "here")
+    memo = {out: json.loads((tmp_path / out / ".citegraph" / "memo.json").read_bytes().partition(b"\n")[2])
+            for out in ("here", "forked")}
+    assert memo["forked"] == memo["here"]
+    assert any(k.startswith("explorer.") for k in memo["here"]) and any(k.startswith("metrics.") for k in memo["here"])
+
+
+BROKEN = {
+    "a full disk": ("def broken(*a, **k):\n    raise OSError(28, 'No space left on device')",
+                    "OutputError: no space left .* still holds the previous build"),
+    "an error pickle cannot carry": ("class Local(Exception):\n    def __init__(self, a, b):\n        super().__init__(a)\n"
+                                     "def broken(*a, **k):\n    raise Local('odd', 2)",
+                                     "BuildError: writing the explorer failed.*odd"),
+    "a child that dies": ("def broken(*a, **k):\n    os._exit(3)", "BuildError: .*exit code 3 and no result"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_an_error_in_the_explorer_child_fails_the_build_and_keeps_the_last_outputs(corpus: Path, tmp_path: Path,
+                                                                                     case: str) -> None:
+    out = tmp_path / "out"
+    build(BuildOptions(inputs=(corpus,), out=out, jobs=1))
+    before = output_bytes(out)
+    code, expected = BROKEN[case]
+    said, children = forked_build(corpus, out, tmp_path / "writers", f"{code}\npipeline.write_explorer = broken", 7)
+    assert re.match(expected, said, re.S) and len(children) == 1
+    assert output_bytes(out) == before
+
+
+def test_small_graphs_and_one_job_write_the_explorer_here(corpus: Path, tmp_path: Path) -> None:
+    from citegraph import pipeline
+    from citegraph.graph.model import CitationGraph
+
+    G = CitationGraph().G
+    G.add_nodes_from(f"n{i}" for i in range(pipeline.FORK_EXPLORER_NODES[0]))
+    assert pipeline._forks(G, BuildOptions(jobs=0)) is (threading.active_count() == 1)  # fork: Linux
+    assert not pipeline._forks(G, BuildOptions(jobs=1))
+    G.remove_node("n0")
+    assert not pipeline._forks(G, BuildOptions(jobs=0))

@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import Any, Callable
 
 from .. import lazy
 from .memo import remember
@@ -587,21 +587,46 @@ def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
     The graph is indexed once (``_Index``: each article's publisher and cited
     sources, each source's citing articles) and every metric reads the index.
     """
+    _, complete = metrics_in_two(G, options)
+    return complete()
+
+
+# What the explorer shows of the metrics; the others (PageRank, betweenness, chains, shares) only the report.
+SHOWN = ("summary", "coverage", "most_cited", "communities", "single_source", "unsourced", "over_time")
+
+
+def metrics_in_two(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()
+                   ) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
+    """The metrics the explorer shows (``SHOWN``), and a function that completes them: it returns what
+    ``compute_metrics`` returns. A build writes the explorer from the first while it computes the rest."""
     index = _Index.of(G)
     P = _outlet_projection(G, index)
     external = _external_by_article(index)  # single-source and unsourced articles share it
-    return {
+    shown = {
         "summary": _summary(G, index),
         "coverage": _coverage(G, index),
         "most_cited": {kind: _most_cited(G, index, kind) for kind in RANKED_KINDS},
-        "pagerank": _pagerank(P, options),
-        "betweenness": _betweenness(P, options),
-        "betweenness_sampled": P.number_of_nodes() > options.sample_above,
         "communities": _communities(index, P, options),
-        "chains": _citation_chains(index),
         "single_source": _single_source(external),
         "unsourced": _unsourced(external),
-        "anonymous_share": _anonymous_share(index, options),
-        "self_citation": _self_citation(index),
         "over_time": _over_time(G, index),
     }
+
+    def complete() -> dict[str, Any]:
+        return {
+            "summary": shown["summary"],
+            "coverage": shown["coverage"],
+            "most_cited": shown["most_cited"],
+            "pagerank": _pagerank(P, options),
+            "betweenness": _betweenness(P, options),
+            "betweenness_sampled": P.number_of_nodes() > options.sample_above,
+            "communities": shown["communities"],
+            "chains": _citation_chains(index),
+            "single_source": shown["single_source"],
+            "unsourced": shown["unsourced"],
+            "anonymous_share": _anonymous_share(index, options),
+            "self_citation": _self_citation(index),
+            "over_time": shown["over_time"],
+        }
+
+    return shown, complete
