@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from multiprocessing.reduction import ForkingPickler
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import BuildError, BusyError, OutputError
 from .version import __version__
@@ -42,7 +42,7 @@ from .graph.memo import Memo, using
 from .graph.metrics import metrics_in_two
 from .graph.model import CitationGraph
 from .graph.stories import Stories, find_article
-from .outputs.explorer import ExplorerOptions, rebuild_command, write_explorer
+from .outputs.explorer import ExplorerOptions, prepare_explorer, rebuild_command, write_explorer
 from .outputs.exports import EXPORT_FILES, FORMATS, write_exports
 from .outputs.recordfiles import write_records
 from .outputs.report import regenerate_report, write_metrics, write_report
@@ -224,23 +224,25 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
     result.patched = graph.change is not None
     G = graph.G
     memo = graph_cache.load_memo(options.out, key)  # the last build's results of steps whose inputs are the same
-    with using(memo):
+    command = rebuild_command([shown_path(p) for p in options.inputs],
+                              shown_path(options.outlets_file) if options.outlets_file else None,
+                              options.include, options.exclude)
+    explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
+    gazetteer = _gazetteer(options.outlets_file)
+
+    def page(shown: dict) -> Path:
+        extras = {"coverage": shown["coverage"], "stamp": shown["build"]}
+        return write_explorer(G, stage / "graph.html", explorer, shown, gazetteer, extras)
+
+    with using(memo), alongside(page, memo, _forks(G, options), warm=prepare_explorer) as side:
         shown, complete = metrics_in_two(G)  # the explorer needs only the first; the report all
         stamp = provenance_stamp(options, result, store)
-        command = rebuild_command([shown_path(p) for p in options.inputs],
-                                  shown_path(options.outlets_file) if options.outlets_file else None,
-                                  options.include, options.exclude)
-        explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
-        extras = {"coverage": shown["coverage"], "stamp": stamp}
-        gazetteer = _gazetteer(options.outlets_file)
-        with alongside(lambda: write_explorer(G, stage / "graph.html", explorer, {**shown, "build": stamp},
-                                              gazetteer, extras),
-                       memo, _forks(G, options)) as page:
-            metrics = {**complete(), "build": stamp}
-            outputs = write_records(store, stage)
-            outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
-            graph_cache.save(graph, stage, key, digest)
-        outputs += page
+        side.give({**shown, "build": stamp})
+        metrics = {**complete(), "build": stamp}
+        outputs = write_records(store, stage)
+        outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
+        graph_cache.save(graph, stage, key, digest)
+    outputs += side.results
     if options.exports:
         outputs += write_exports(G, stage)
     graph_cache.save_memo(memo, stage, key)
@@ -263,30 +265,54 @@ def _forks(G, options: BuildOptions) -> bool:
             and threading.active_count() == 1)  # forking a process with threads can copy a held lock
 
 
-@contextmanager
-def alongside(task: Callable[[], Path], memo: Memo, forked: bool) -> Iterator[list[Path]]:
-    """Run ``task`` while the ``with`` body runs; the list yielded gets its result when the block ends.
+class Side:
+    """The explorer's part of the output stage, as ``alongside`` yields it: ``give`` it its input (the
+    metrics it shows); ``results`` holds what it returned once the ``with`` block is over."""
 
-    With ``forked``, ``task`` runs in a forked child, which shares this process's memory copy-on-write
-    and sends back its result and the memo entries it made (or its exception, raised here once the
-    body is done). Otherwise it runs here, after the body. Either way the files are the same bytes.
+    def __init__(self, send: Any = None) -> None:
+        self.results: list[Path] = []
+        self.given: list[Any] = []
+        self._send = send
+
+    def give(self, value: Any) -> None:
+        self.given.append(value)
+        if self._send is not None:
+            self._send.send(value)
+            self._send.close()
+
+
+@contextmanager
+def alongside(task: Callable[[Any], Path], memo: Memo, forked: bool, warm: Callable[[], Any] = lambda: None
+              ) -> Iterator[Side]:
+    """Run ``task`` on what the ``with`` body gives the yielded ``Side``, while the body goes on.
+
+    With ``forked``, ``task`` runs in a child forked at once, which shares this process's memory
+    copy-on-write: it runs ``warm`` (what needs no input: importing pyvis), waits for the input,
+    runs ``task`` and sends back its result and the memo entries it made (or its exception, raised
+    here once the body is done). Otherwise ``task`` runs here, after the body. Either way the files
+    are the same bytes.
     """
-    results: list[Path] = []
     if not forked:
-        yield results
-        results.append(task())
+        side = Side()
+        yield side
+        side.results.append(task(*side.given))
         return
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(task, memo, send), name="citegraph-explorer", daemon=True)
+    given, give = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(task, warm, given, memo, send), name="citegraph-explorer",
+                            daemon=True)
     child.start()
     send.close()
+    given.close()
+    side = Side(give)
     try:
-        yield results
+        yield side
     except BaseException:
         child.terminate()  # what it wrote is in the staging folder, which is discarded
         child.join()
         receive.close()
+        give.close()
         raise
     try:
         outcome = receive.recv()
@@ -308,15 +334,19 @@ def alongside(task: Callable[[], Path], memo: Memo, forked: bool) -> Iterator[li
         memo.kept.setdefault(name, entry)
     memo.hits += hits
     memo.misses += misses
-    results.append(path)
+    side.results.append(path)
 
 
-def _child(task: Callable[[], Path], memo: Memo, send) -> None:
-    """In the forked child: run ``task`` and send ``(True, (result, memo entries, hits, misses))``, or
-    ``(False, exception)``; an exception that cannot cross the pipe is sent as a ``BuildError`` naming it."""
+def _child(task: Callable[[Any], Path], warm: Callable[[], Any], given: Any, memo: Memo, send: Any) -> None:
+    """In the forked child: ``warm()``, then ``task`` on the input received through ``given``; send
+    ``(True, (result, memo entries, hits, misses))``, or ``(False, exception)`` (an exception that
+    cannot cross the pipe as a ``BuildError`` naming it)."""
     before = (memo.hits, memo.misses)
     try:
-        outcome = (True, (task(), memo.kept, memo.hits - before[0], memo.misses - before[1]))
+        warm()
+        value = given.recv()
+        given.close()
+        outcome = (True, (task(value), memo.kept, memo.hits - before[0], memo.misses - before[1]))
     except BaseException as err:  # everything goes back to the parent, which raises it
         try:
             ForkingPickler.loads(ForkingPickler.dumps(err))  # what the pipe does to it

@@ -138,6 +138,13 @@ def write_explorer(G: nx.DiGraph, path: Path, options: ExplorerOptions | None = 
     return path
 
 
+def prepare_explorer() -> None:
+    """Import pyvis (about 0.3 s, most of it IPython, which ``pyvis.network`` imports) before the
+    explorer is asked for: a build does it in the process that will write the explorer while the
+    metrics it shows are computed (``pipeline.alongside``)."""
+    pyvis.network.Network  # noqa: B018  (reading the attribute is what loads the module)
+
+
 def render_explorer(G: nx.DiGraph, options: ExplorerOptions, metrics: Mapping[str, Any] | None = None,
                     gazetteer: Gazetteer | None = None, extras: Mapping[str, Any] | None = None) -> str:
     """The explorer page as a string: same graph and options, same bytes."""
