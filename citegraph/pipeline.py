@@ -39,7 +39,7 @@ from .extract import Extractor, Gazetteer
 from .fsutil import checkpoint, exchange_folders, recover_folder
 from .graph import cache as graph_cache
 from .graph.memo import Memo, using
-from .graph.metrics import metrics_in_two
+from .graph.metrics import graph_index, metrics_in_two
 from .graph.model import CitationGraph
 from .graph.stories import Stories, find_article
 from .outputs.explorer import ExplorerOptions, prepare_explorer, rebuild_command, write_explorer
@@ -235,12 +235,14 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
         return write_explorer(G, stage / "graph.html", explorer, shown, gazetteer, extras)
 
     with using(memo), alongside(page, memo, _forks(G, options), warm=prepare_explorer) as side:
-        shown, complete = metrics_in_two(G)  # the explorer needs only the first; the report all
+        index = graph_index(G)  # read once, for the metrics and the report's story cards
+        shown, complete = metrics_in_two(G, index=index)  # the explorer needs only the first; the report all
         stamp = provenance_stamp(options, result, store)
         side.give({**shown, "build": stamp})
         metrics = {**complete(), "build": stamp}
         outputs = write_records(store, stage)
-        outputs += [write_metrics(metrics, stage), *write_report(G, metrics, stage, result.skips)]
+        outputs.append(write_metrics(metrics, stage))
+        outputs += write_report(G, metrics, stage, result.skips, Stories(G, index))
         graph_cache.save(graph, stage, key, digest)
     outputs += side.results
     if options.exports:

@@ -124,6 +124,22 @@ def test_skipped_inputs_are_listed(tmp_path):
     assert len(rows) == 1 and cell_text(rows[0][0]).endswith("broken.txt.gz") and "gzip" in rows[0][1]
 
 
+def test_the_story_cards_of_the_metrics_index_are_those_of_a_fresh_one(seed_build):
+    """A build reads the graph's index once, for the metrics and the report's story cards."""
+    from citegraph.graph.metrics import graph_index, metrics_in_two
+    from citegraph.graph.stories import Stories
+
+    articles, citations, skips = load_build(seed_build)
+    G = build_graph(articles, citations, Gazetteer.load())
+    index = graph_index(G)
+    shown, complete = metrics_in_two(G, index=index)
+    metrics = complete()
+    assert metrics == compute_metrics(G)
+    shared = build_sections(G, metrics, skips, Stories(G, index))
+    assert shared == build_sections(G, metrics, skips)
+    assert render_markdown(shared).count("### ") >= 5  # a section per seed article, from the cards
+
+
 def test_hostile_article_text_is_escaped(seed_build):
     articles, citations, skips = load_build(seed_build)
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) | &amp;"

@@ -595,11 +595,18 @@ def compute_metrics(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()) -
 SHOWN = ("summary", "coverage", "most_cited", "communities", "single_source", "unsourced", "over_time")
 
 
-def metrics_in_two(G: nx.DiGraph, options: MetricsOptions = MetricsOptions()
+def graph_index(G: nx.DiGraph) -> _Index:
+    """What the metrics and the story cards (``graph.stories``) read off the graph, read once: a build
+    gives the same index to both (``metrics_in_two``, ``Stories``)."""
+    return _Index.of(G)
+
+
+def metrics_in_two(G: nx.DiGraph, options: MetricsOptions = MetricsOptions(), index: _Index | None = None
                    ) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
     """The metrics the explorer shows (``SHOWN``), and a function that completes them: it returns what
-    ``compute_metrics`` returns. A build writes the explorer from the first while it computes the rest."""
-    index = _Index.of(G)
+    ``compute_metrics`` returns. A build writes the explorer from the first while it computes the rest.
+    ``index``: ``graph_index(G)``, when the caller has it."""
+    index = _Index.of(G) if index is None else index
     P = _outlet_projection(G, index)
     external = _external_by_article(index)  # single-source and unsourced articles share it
     shown = {

@@ -36,9 +36,10 @@ FURTHER_SHOWN = 5  # sources listed per outlet one step back
 class Stories:
     """Story cards of the articles of one citation graph."""
 
-    def __init__(self, G: nx.DiGraph) -> None:
+    def __init__(self, G: nx.DiGraph, index: _Index | None = None) -> None:
+        """``index``: ``metrics.graph_index(G)``, when the caller has it (it is read once per graph)."""
         self.G = G
-        self.index = _Index.of(G)
+        self.index = _Index.of(G) if index is None else index
         self._further: dict[str, dict[str, Any]] = {}
 
     def card(self, article: str) -> dict[str, Any]:

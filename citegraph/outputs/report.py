@@ -421,7 +421,7 @@ def _stamp_value(value: Any) -> str:
     return str(value)
 
 
-def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[Section]:
+def _article_sections(G: nx.DiGraph, shown: list[str], total: int, stories: Stories | None = None) -> Iterator[Section]:
     """The "Articles" heading, then one section per article of ``shown``, made as they are asked for."""
     intro = "Every article with the sources it cites and the sentences that show each citation."
     if len(shown) < total:
@@ -429,7 +429,7 @@ def _article_sections(G: nx.DiGraph, shown: list[str], total: int) -> Iterator[S
                  "each cites and the sentences that show each citation; citations.jsonl and the explorer "
                  "(graph.html) hold every article's.")
     yield Section("Articles", "articles", paragraphs=(intro,))
-    stories = Stories(G)
+    stories = Stories(G) if stories is None else stories
     for article in shown:
         card = stories.card(article)
         rows = []
@@ -496,13 +496,15 @@ def _linked_articles(sections: Iterable[Section]) -> set[str]:
     return found
 
 
-def build_sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip] = ()) -> list[Section]:
-    """The report as data, in reading order."""
-    summary, articles = _sections(G, metrics, skips)
+def build_sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip] = (),
+                   stories: Stories | None = None) -> list[Section]:
+    """The report as data, in reading order (``stories``: the graph's story cards, when the caller has them)."""
+    summary, articles = _sections(G, metrics, skips, stories)
     return [*summary, *articles]
 
 
-def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]) -> tuple[list[Section], Iterator[Section]]:
+def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip], stories: Stories | None = None
+              ) -> tuple[list[Section], Iterator[Section]]:
     """The summary sections, and the article sections as they are made (one per article: the bulk)."""
     skips = sorted(skips)
     every = nodes_of_kind(G, "article")
@@ -520,7 +522,8 @@ def _sections(G: nx.DiGraph, metrics: dict[str, Any], skips: Iterable[Skip]) -> 
         _time_section(metrics),
         _skipped_section(skips),
     ]
-    articles = _article_sections(G, _articles_shown(every, summary), metrics["summary"]["nodes"].get("article", 0))
+    articles = _article_sections(G, _articles_shown(every, summary), metrics["summary"]["nodes"].get("article", 0),
+                                 stories)
     summary.append(next(articles))  # the "Articles" heading belongs in the page's navigation
     return summary, articles
 
@@ -723,13 +726,15 @@ def write_metrics(metrics: dict[str, Any], out_dir: Path) -> Path:
     return path
 
 
-def write_report(G: nx.DiGraph, metrics: dict[str, Any], out_dir: Path, skips: Iterable[Skip] = ()) -> list[Path]:
+def write_report(G: nx.DiGraph, metrics: dict[str, Any], out_dir: Path, skips: Iterable[Skip] = (),
+                 stories: Stories | None = None) -> list[Path]:
     """Write ``report.md``, ``report.html`` and the full tables (``tables/*.csv``) into ``out_dir``.
 
     Both pages are written in pieces, section by section, from one pass over
     the articles: a large corpus's report is never held in memory whole.
+    ``stories``: ``Stories(G)``, when the caller has it.
     """
-    summary, articles = _sections(G, metrics, skips)
+    summary, articles = _sections(G, metrics, skips, stories)
     articles = list(articles)
     md, page = Path(out_dir) / "report.md", Path(out_dir) / "report.html"
     atomic_write_pieces(md, _markdown_pieces(summary, articles))
