@@ -156,14 +156,15 @@ def build(options: BuildOptions, progress: ProgressHook | None = None) -> BuildR
 
 
 def _build(store: Store, out: Path, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
+    fresh: list = []  # what the update stores, for the graph (graph.cache.graph_for)
     try:
-        result = _update(store, options, progress)
+        result = _update(store, options, progress, fresh)
         digest = _outputs_digest(store, options.max_nodes)
         current = _current_outputs(store, out, digest)
     except sqlite3.DatabaseError as err:  # unreadable: damaged, unless the store was checked already
         if isinstance(err, sqlite3.OperationalError) or not store.verify():
             raise
-        result = _update(store, options, progress)
+        result = _update(store, options, progress, fresh)
         digest = _outputs_digest(store, options.max_nodes)
         current = None
     exports_missing = options.exports and not all((out / name).exists() for name in EXPORT_FILES)
@@ -172,7 +173,7 @@ def _build(store: Store, out: Path, options: BuildOptions, progress: ProgressHoo
         result.outputs = current
         return result
     if store.verify():  # the store had to be made anew: read everything again
-        result, current = _update(store, options, progress), None
+        result, current = _update(store, options, progress, fresh), None
         digest = _outputs_digest(store, options.max_nodes)
     if current is not None:  # only the exports were asked for
         result.regenerated = False
@@ -182,7 +183,7 @@ def _build(store: Store, out: Path, options: BuildOptions, progress: ProgressHoo
     previous_digest = store.get_meta("outputs_digest")
     store.set_meta("outputs_digest", None)  # outputs are about to change: not current until published
     with staged_output(out) as stage, _collector_paused():
-        outputs = _write_outputs(store, stage, options, result, previous_digest, digest)
+        outputs = _write_outputs(store, stage, options, result, previous_digest, digest, fresh)
         if not options.exports:
             result.removed = [out / name for name in EXPORT_FILES if (out / name).exists()]
     result.outputs = [out / p.relative_to(stage) for p in outputs]
@@ -191,15 +192,19 @@ def _build(store: Store, out: Path, options: BuildOptions, progress: ProgressHoo
     return result
 
 
-def _update(store: Store, options: BuildOptions, progress: ProgressHook | None) -> BuildResult:
-    """Bring the store up to date; the result has its skips and counts."""
+def _update(store: Store, options: BuildOptions, progress: ProgressHook | None, fresh: list | None = None
+            ) -> BuildResult:
+    """Bring the store up to date; the result has its skips and counts. ``fresh`` gets what this update
+    stored (``update_store``'s ``keep``)."""
     update = UpdateOptions(
         inputs=tuple(options.inputs), include=options.include, exclude=options.exclude,
         outlets_file=options.outlets_file, max_bytes=options.max_bytes, jobs=options.jobs,
         dask_scheduler=options.dask_scheduler, metadata=options.metadata(), file_timeout=options.file_timeout,
         skip_folders=(str(options.out),),
     )
-    summary = update_store(store, update, progress)
+    if fresh is not None:
+        fresh.clear()
+    summary = update_store(store, update, progress, keep=fresh)
     skips = store.skips()
     if options.strict and skips:
         first = skips[0]
@@ -217,10 +222,10 @@ def _outputs_digest(store: Store, max_nodes: int) -> str:
 
 
 def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: BuildResult,
-                   previous_digest: str | None, digest: str) -> list[Path]:
-    """Every output of a build, written into ``stage``."""
+                   previous_digest: str | None, digest: str, fresh: list | None = None) -> list[Path]:
+    """Every output of a build, written into ``stage`` (``fresh``: what the update stored)."""
     key = graph_cache.cache_key(store, code_digest())
-    graph = graph_cache.graph_for(store, options.out, key, previous_digest, _gazetteer(options.outlets_file))
+    graph = graph_cache.graph_for(store, options.out, key, previous_digest, _gazetteer(options.outlets_file), fresh)
     result.patched = graph.change is not None
     G = graph.G
     memo = graph_cache.load_memo(options.out, key)  # the last build's results of steps whose inputs are the same

@@ -178,3 +178,58 @@ def test_removing_an_unknown_article_is_refused(records, gazetteer):
     state = state_of({i: records[i] for i in ids[:5]}, gazetteer)
     with pytest.raises(ValueError, match="not in the graph"):
         state.patch({ids[6]}, [])
+
+
+# ---- a collection read whole: its graph built from what the update stored, not read back ----
+
+
+def _build_spying(monkeypatch, inputs, out, read_back: bool = False) -> int:
+    """Build ``inputs`` into ``out``; how many times the graph read the citations back from the store.
+    ``read_back``: the graph is made to read them back (the path every other build takes)."""
+    from citegraph import pipeline
+    from citegraph.store.db import Store
+
+    reads = []
+    real_citations, real_graph_for = Store.citations, cache.graph_for
+
+    def citations(self):
+        reads.append(1)
+        return real_citations(self)
+
+    def graph_for(*args):
+        return real_graph_for(*args[:5], None) if read_back else real_graph_for(*args)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "citations", citations)
+        patched.setattr(pipeline.graph_cache, "graph_for", graph_for)
+        pipeline.build(BuildOptions(inputs=tuple(inputs), out=out, jobs=1))
+    return len(reads)
+
+
+def test_a_collection_read_whole_gets_the_graph_of_its_stored_rows(tmp_path, monkeypatch):
+    from conftest import copy_seeds, output_bytes
+    import shutil
+
+    corpus = copy_seeds(tmp_path / "in")
+    for path in sorted(need_shared(CORPORA / "gum-wikinews" / "text").glob("*.txt"))[:12]:
+        shutil.copy2(path, corpus / path.name)
+    assert _build_spying(monkeypatch, [corpus], tmp_path / "kept") == 0
+    assert _build_spying(monkeypatch, [corpus], tmp_path / "stored", read_back=True) == 1
+    assert output_bytes(tmp_path / "kept") == output_bytes(tmp_path / "stored")
+    assert (tmp_path / "kept" / "graph.html").stat().st_size > 100_000
+
+    # Two folders of one name, one file in both: two articles (the second id is "in-2/..."), kept.
+    twin = tmp_path / "b" / "in"
+    twin.mkdir(parents=True)
+    shutil.copy2(next(corpus.glob("GUM_*.txt")), twin)
+    assert _build_spying(monkeypatch, [corpus, twin], tmp_path / "twins") == 0
+    assert _build_spying(monkeypatch, [corpus, twin], tmp_path / "twins-stored", read_back=True) == 1
+    assert output_bytes(tmp_path / "twins") == output_bytes(tmp_path / "twins-stored")
+
+    # A store that held articles before: the update stored only some of them; the rest are read back.
+    for path in sorted((CORPORA / "gum-wikinews" / "text").glob("*.txt"))[12:20]:
+        shutil.copy2(path, corpus / path.name)
+    shutil.rmtree(tmp_path / "kept" / cache.CACHE_DIR)  # no last graph to patch: built anew
+    assert _build_spying(monkeypatch, [corpus], tmp_path / "kept") == 1  # of 25 articles 8 new: read back
+    assert _build_spying(monkeypatch, [corpus], tmp_path / "fresh") == 0
+    assert output_bytes(tmp_path / "kept") == output_bytes(tmp_path / "fresh")

@@ -94,11 +94,15 @@ def cache_key(store, code: str) -> str:
     return f"{FORMAT}:{code}:{store.get_meta('read_key')}:{store.get_meta('extraction_key')}"
 
 
-def graph_for(store, out: Path, key: str, previous_digest: str | None, gazetteer: OutletLookup | None) -> Graph:
+def graph_for(store, out: Path, key: str, previous_digest: str | None, gazetteer: OutletLookup | None,
+              fresh: list | None = None) -> Graph:
     """The graph of the store's articles: the previous build's patched, when it can be, else built anew.
 
     ``previous_digest`` is the store digest of the last build that finished
-    publishing (None if the last one did not).
+    publishing (None if the last one did not). ``fresh``: the articles this
+    build stored, with their citations (``update_store``'s ``keep``); when
+    they are all the store holds, a graph built anew is built from them,
+    not read back. The list is emptied.
     """
     fingerprints = store.fingerprints()
     found = _load_previous(Path(out) / CACHE_DIR, key, previous_digest, gazetteer) if fingerprints else None
@@ -115,7 +119,13 @@ def graph_for(store, out: Path, key: str, previous_digest: str | None, gazetteer
             log.info("graph patched: %d article(s) removed, %d added", len(removed), len(added))
             return Graph(model, change, _next_journal(journal, base, model, records))
         log.info("%d of %d articles changed: building the graph anew", changed, len(fingerprints))
-    model = CitationGraph.build(store.article_heads(), store.citations(), gazetteer)
+    if fresh and fingerprints is not None and len(fresh) == len(fingerprints) \
+            and all(article.id in fingerprints for article, _ in fresh):  # this build stored every article
+        model = CitationGraph.build((a for a, _ in fresh), (c for _, cs in fresh for c in cs), gazetteer)
+    else:
+        model = CitationGraph.build(store.article_heads(), store.citations(), gazetteer)
+    if fresh is not None:
+        fresh.clear()  # the graph holds what it needs of them
     model.fingerprints = dict(fingerprints or {})
     return Graph(model)
 

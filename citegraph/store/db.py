@@ -153,6 +153,18 @@ class FileState(NamedTuple):
     sha256: str = ""  # known only when it had to be hashed
 
 
+def _head(aid: str, title: str, publisher: str | None, published: str | None, byline: str | None,
+          url: str | None, fmt: str, path: str) -> Article:
+    return Article(id=aid, title=title, body="", publisher=publisher, published=published, byline=byline, url=url,
+                   format=fmt, path=path)
+
+
+def article_head(article: Article, rel: str) -> Article:
+    """``article`` of the file ``rel`` as ``Store.article_heads`` gives it back once stored."""
+    return _head(article.id, article.title, article.publisher, article.published, article.byline, article.url,
+                 article.format, rel)
+
+
 @dataclass(frozen=True)
 class FileResult:
     """A file after reading and extraction, ready to be committed."""
@@ -408,11 +420,13 @@ class Store:
             self.db.executemany("DELETE FROM files WHERE path = ?", ((_key(p),) for p in paths))
 
     # -- writing ------------------------------------------------------------
-    def put_files(self, results: Iterable[FileResult], extracted_with: str) -> None:
-        """Replace each file's rows with its new articles, citations and skips, in one transaction.
+    def put_files(self, results: Iterable[FileResult], extracted_with: str) -> list[FileResult]:
+        """Replace each file's rows with its new articles, citations and skips, in one transaction;
+        return what was stored.
 
         A file whose rows SQLite refuses is stored as a skip with the reason, and the others go on.
         """
+        stored = []
         with self.transaction():
             for result in results:
                 self.db.execute("SAVEPOINT file")
@@ -421,9 +435,12 @@ class Store:
                 except (sqlite3.DataError, sqlite3.IntegrityError, sqlite3.InterfaceError, ValueError) as err:
                     self.db.execute("ROLLBACK TO file")
                     reason = f"cannot be stored ({type(err).__name__}: {err}); please report this file"
-                    self._put_file(FileResult(result.file, (), (Skip(result.file.rel, reason),)), extracted_with)
+                    result = FileResult(result.file, (), (Skip(result.file.rel, reason),))
+                    self._put_file(result, extracted_with)
                 self.db.execute("RELEASE file")
+                stored.append(result)
         checkpoint("stored a batch")
+        return stored
 
     def _put_file(self, result: FileResult, extracted_with: str) -> None:
         f = result.file
@@ -528,8 +545,7 @@ class Store:
         """
         columns = "a.id, a.title, a.publisher, a.published, a.byline, a.url, a.format, f.rel"
         for aid, title, publisher, published, byline, url, fmt, path in self._ordered_articles(columns):
-            yield Article(id=aid, title=title, body="", publisher=publisher, published=published, byline=byline,
-                          url=url, format=fmt, path=path)
+            yield _head(aid, title, publisher, published, byline, url, fmt, path)
 
     def fingerprints(self) -> dict[str, tuple[str, str, str | None]] | None:
         """``article id -> (file, file sha256, extraction key)``: an article whose fingerprint is unchanged

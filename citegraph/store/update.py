@@ -36,7 +36,7 @@ from ..extract import Extractor, Gazetteer
 from ..read import ReadOptions, discover, read_one
 from ..read.metadata import MetadataSpec
 from ..records import Article, Citation, Skip
-from .db import FileResult, FileState, ScanPlan, Store, sha256_file, stat_files
+from .db import FileResult, FileState, ScanPlan, Store, article_head, sha256_file, stat_files
 from .keys import extraction_key, extractor_version, read_key
 from .progress import Progress, ProgressHook
 from .runners import Runner, WorkContext, choose_runner
@@ -213,8 +213,13 @@ def scan(options: UpdateOptions) -> list[FileState]:
 
 
 def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | None = None,
-                 runner: Runner | None = None) -> UpdateSummary:
-    """Bring ``store`` up to date with the inputs; see the module docstring."""
+                 runner: Runner | None = None, keep: list | None = None) -> UpdateSummary:
+    """Bring ``store`` up to date with the inputs; see the module docstring.
+
+    ``keep``: a list that gets each article stored by this update, header only (as
+    ``Store.article_heads`` gives it), with its citations, so that the graph of a collection read
+    whole need not be read back from the store (``graph.cache.graph_for``).
+    """
     started = time.perf_counter()
     scan_ns = time.time_ns()
     found = scan(options)
@@ -241,7 +246,7 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
         runner = runner or choose_runner(options.jobs, len(plan.to_read) + stale // 4, options.dask_scheduler, _warm)
     tracker = _Tracker(progress, total=len(plan.to_read) + stale)
     if plan.to_read:
-        _read_new(store, plan.to_read, key, runner, ctx, tracker)
+        _read_new(store, plan.to_read, key, runner, ctx, tracker, keep)
     if stale:
         _reextract(store, key, runner, ctx, tracker)
     _note_versions(store, options, key)
@@ -249,10 +254,12 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
 
 
 def _read_new(store: Store, states: Sequence[FileState], key: str, runner: Runner, ctx: WorkContext,
-              tracker: _Tracker) -> None:
+              tracker: _Tracker, keep: list | None = None) -> None:
     batches = (states[i : i + FILES_PER_BATCH] for i in range(0, len(states), FILES_PER_BATCH))
     for results in runner.map(process_files, batches, ctx):
-        store.put_files(results, key)
+        stored = store.put_files(results, key)
+        if keep is not None:
+            keep.extend((article_head(a, r.file.rel), citations) for r in stored for a, citations in r.articles)
         for r in results:
             tracker.advance(read=len(r.articles), extracted=len(r.articles), skipped=len(r.skips))
 
