@@ -140,6 +140,23 @@ def test_the_story_cards_of_the_metrics_index_are_those_of_a_fresh_one(seed_buil
     assert render_markdown(shared).count("### ") >= 5  # a section per seed article, from the cards
 
 
+def test_markdown_escaping_is_one_pass_of_a_character_table(seed_build):
+    """``md_escape`` (one ``str.replace`` per character) gives what a table applied once gives."""
+    from citegraph.outputs.report import md_escape
+
+    table = {ord("&"): "&amp;", **{ord(c): "\\" + c for c in "\\`*_[]<>|#!{}~"}}
+
+    def once(text: str) -> str:
+        return re.sub(r"\s{2,}|[^\S ]", " ", text).translate(table)
+
+    articles, citations, _ = load_build(seed_build)
+    texts = [a.title for a in articles] + [e.text for c in citations for e in c.evidence] + [c.name for c in citations]
+    texts += ["a\u00a0b", "x\ty", "a  b", " ", "\\*_&amp;", "[x](javascript:1)", "<script>", "a\u2028b", "\x85",
+              "é\u3000ü", "a\x1fb", "\\\\", "&&", "", "#!{}~|`"]
+    assert [md_escape(t) for t in texts] == [once(t) for t in texts]
+    assert md_escape("a_b & [c]") == "a\\_b &amp; \\[c\\]"
+
+
 def test_hostile_article_text_is_escaped(seed_build):
     articles, citations, skips = load_build(seed_build)
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3)) | &amp;"
