@@ -307,8 +307,8 @@ def alongside(task: Callable[[Any], Path], memo: Memo, forked: bool, warm: Calla
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     given, give = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(task, warm, given, memo, send), name="citegraph-explorer",
-                            daemon=True)
+    child = context.Process(target=_child, args=(task, warm, (given, give, receive), memo, send),
+                            name="citegraph-explorer", daemon=True)
     child.start()
     send.close()
     given.close()
@@ -321,6 +321,7 @@ def alongside(task: Callable[[Any], Path], memo: Memo, forked: bool, warm: Calla
         receive.close()
         give.close()
         raise
+    give.close()  # given already, or never: then the child's wait ends (EOFError) instead of lasting
     try:
         outcome = receive.recv()
     except EOFError:  # killed, or crashed without a word
@@ -344,10 +345,19 @@ def alongside(task: Callable[[Any], Path], memo: Memo, forked: bool, warm: Calla
     side.results.append(path)
 
 
-def _child(task: Callable[[Any], Path], warm: Callable[[], Any], given: Any, memo: Memo, send: Any) -> None:
+def _child(task: Callable[[Any], Path], warm: Callable[[], Any], ends: tuple[Any, Any, Any], memo: Memo,
+           send: Any) -> None:
     """In the forked child: ``warm()``, then ``task`` on the input received through ``given``; send
     ``(True, (result, memo entries, hits, misses))``, or ``(False, exception)`` (an exception that
-    cannot cross the pipe as a ``BuildError`` naming it)."""
+    cannot cross the pipe as a ``BuildError`` naming it).
+
+    ``ends``: the input pipe's two ends and the result pipe's reading end, as the fork copied them. Only
+    the first is the child's: the others are closed, or the parent closing its end of the input pipe
+    would not end the child's wait.
+    """
+    given, give, receive = ends
+    give.close()
+    receive.close()
     before = (memo.hits, memo.misses)
     try:
         warm()

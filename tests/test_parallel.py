@@ -196,3 +196,12 @@ def test_small_graphs_and_one_job_write_the_explorer_here(corpus: Path, tmp_path
     assert not pipeline._forks(G, BuildOptions(jobs=1))
     G.remove_node("n0")
     assert not pipeline._forks(G, BuildOptions(jobs=0))
+
+
+def test_a_child_never_given_its_input_ends_with_an_error_not_a_hang(tmp_path: Path) -> None:
+    code = ("from citegraph import pipeline\nfrom citegraph.graph.memo import Memo\n"
+            "try:\n    with pipeline.alongside(lambda shown: shown, Memo(), True):\n        pass\n"
+            "except Exception as err:\n    print(type(err).__name__)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env, check=True)
+    assert done.stdout.strip() == "EOFError"
