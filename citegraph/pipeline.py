@@ -225,7 +225,8 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
                    previous_digest: str | None, digest: str, fresh: list | None = None) -> list[Path]:
     """Every output of a build, written into ``stage`` (``fresh``: what the update stored)."""
     key = graph_cache.cache_key(store, code_digest())
-    graph = graph_cache.graph_for(store, options.out, key, previous_digest, _gazetteer(options.outlets_file), fresh)
+    gazetteer = _gazetteer(options.outlets_file)
+    graph = graph_cache.graph_for(store, options.out, key, previous_digest, gazetteer, fresh)
     result.patched = graph.change is not None
     G = graph.G
     memo = graph_cache.load_memo(options.out, key)  # the last build's results of steps whose inputs are the same
@@ -233,7 +234,6 @@ def _write_outputs(store: Store, stage: Path, options: BuildOptions, result: Bui
                               shown_path(options.outlets_file) if options.outlets_file else None,
                               options.include, options.exclude)
     explorer = ExplorerOptions(max_nodes=options.max_nodes, command=command)
-    gazetteer = _gazetteer(options.outlets_file)
 
     def page(shown: dict) -> Path:
         extras = {"coverage": shown["coverage"], "stamp": shown["build"]}

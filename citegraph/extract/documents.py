@@ -1712,6 +1712,8 @@ def _writing(ctx: _Context, i: int, match: re.Match[str]) -> _Mention | None:
     return _act_mention(ctx, i, "analysis", "finding", match.group("verb"), issuer=who)
 
 
+_WRITING_VERBS = ("wrote", "writes", "written")  # the sentences that may hold an expert's writing (``_writing``)
+_WRITING_WORDS = frozenset(w.encode() for w in _WRITING_VERBS)  # as the body's word set holds them
 _MAX_SENTENCE = 1500  # characters; longer "sentences" (lists, hostile input) are cut at spaces
 _MAX_NOUNS = 12  # document nouns read per sentence
 
@@ -1837,10 +1839,6 @@ def find_documents(article: Article, sents: list[Sentence], gazetteer: _Gazettee
 _ENGLISH = (" the ", " of ", " and ", " to ", " in ", " is ", " that ", " for ", " was ")
 _ENGLISH_SHARE = 0.035  # of the spaces; English news prose has 0.15-0.25 (a results table 0.05), other languages under 0.03
 _MIN_SPACES = 60  # a shorter text (a caption, a list) says too little about its language
-
-
-_WRITING_VERBS = ("wrote", "writes", "written")
-_WRITING_WORDS = frozenset(w.encode() for w in _WRITING_VERBS)
 
 
 def _not_english(body: str) -> bool:

@@ -218,7 +218,9 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
 
     ``keep``: a list that gets each article stored by this update, header only (as
     ``Store.article_heads`` gives it), with its citations, so that the graph of a collection read
-    whole need not be read back from the store (``graph.cache.graph_for``).
+    whole need not be read back from the store (``graph.cache.graph_for``). It is filled only when
+    every file is read and no stored article is extracted again: otherwise the store holds
+    articles the list would not, and the graph reads them back all the same.
     """
     started = time.perf_counter()
     scan_ns = time.time_ns()
@@ -246,7 +248,7 @@ def update_store(store: Store, options: UpdateOptions, progress: ProgressHook | 
         runner = runner or choose_runner(options.jobs, len(plan.to_read) + stale // 4, options.dask_scheduler, _warm)
     tracker = _Tracker(progress, total=len(plan.to_read) + stale)
     if plan.to_read:
-        _read_new(store, plan.to_read, key, runner, ctx, tracker, keep)
+        _read_new(store, plan.to_read, key, runner, ctx, tracker, keep if not (plan.unchanged or stale) else None)
     if stale:
         _reextract(store, key, runner, ctx, tracker)
     _note_versions(store, options, key)
