@@ -122,3 +122,26 @@ def test_outlet_key_keeps_the_letters_of_every_script():
     assert normalise("الجزيرة") == "الجزيرة"
     assert normalise("The Asahi Shimbun (朝日新聞)") == "asahishimbun朝日新聞"
 
+
+
+def test_builtin_outlet_file_is_parsed_once_per_process(monkeypatch):
+    """The gazetteer and the HTML reader's domain table share one parse of ``data/outlets.toml``
+    (a worker that meets a page without a publisher parsed the file a second time)."""
+    from citegraph import rules
+    from citegraph.extract import gazetteer
+    from citegraph.read import htmlpage
+
+    parsed = []
+    real = rules.tomllib.loads
+    monkeypatch.setattr(rules.tomllib, "loads", lambda text: parsed.append(len(text)) or real(text))
+    caches = (rules.load, rules.package_text, gazetteer._builtin_outlets, htmlpage._outlet_domains)
+    for cache in caches:
+        cache.cache_clear()
+    try:
+        outlets = Gazetteer.load()
+        assert htmlpage.publisher_from_url("https://www.bbc.co.uk/news/x") == outlets.lookup("bbc.co.uk").name
+        assert htmlpage.publisher_from_url("https://edition.cnn.com/2024/x") == "CNN"
+        assert len(parsed) == 1 and parsed[0] == len(rules.package_text(gazetteer.BUILTIN_FILE))
+    finally:
+        for cache in caches:
+            cache.cache_clear()

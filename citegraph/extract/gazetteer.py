@@ -297,16 +297,19 @@ BUILTIN_FILE = "data/outlets.toml"
 
 @lru_cache(maxsize=1)
 def _builtin_outlets() -> tuple[Outlet, ...]:
-    """The built-in outlets, parsed once per process."""
-    return tuple(entry for entry, _ in _parse_text(rules.package_text(BUILTIN_FILE), f"citegraph/{BUILTIN_FILE}"))
+    """The built-in outlets, parsed once per process (``rules.load``'s parse, which the HTML reader's
+    domain table shares)."""
+    text, where = rules.package_text(BUILTIN_FILE), f"citegraph/{BUILTIN_FILE}"
+    return tuple(entry for entry, _ in _parse_data(rules.load(BUILTIN_FILE), text, where))
 
 
 def _parse_file(path: Path) -> list[tuple[Outlet, bool]]:
-    return _parse_text(rules.file_text(path, "--outlets"), str(path))
+    text = rules.file_text(path, "--outlets")
+    return _parse_data(rules.parse(text, str(path)), text, str(path))
 
 
-def _parse_text(text: str, where: str) -> list[tuple[Outlet, bool]]:
-    data = rules.parse(text, where)
+def _parse_data(data: dict[str, Any], text: str, where: str) -> list[tuple[Outlet, bool]]:
+    """The outlets of a parsed outlet file (``text``: its text, to name the line of an error)."""
     tables = data.get("outlet", [])
     extra = sorted(set(data) - {"outlet"})
     if extra or not isinstance(tables, list):
