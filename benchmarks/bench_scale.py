@@ -198,6 +198,10 @@ def _mib(peak: tuple[int, int]) -> str:
 
 def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]], memory: bool) -> dict[str, float]:
     corpus, out = work / f"corpus-{size}", work / f"out-{size}"
+    for leftover in (corpus, out, work / f"out-{size}-memory"):  # a --work folder used before: start cold
+        if leftover.exists():
+            print(f"[{size}] removing {leftover}, left by an earlier run", flush=True)
+            shutil.rmtree(leftover)
     t = time.perf_counter()
     make_corpus(corpus, size, pool)
     print(f"[{size}] corpus of {size} files made in {time.perf_counter() - t:.1f} s", flush=True)
