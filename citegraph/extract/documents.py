@@ -1773,9 +1773,12 @@ def _candidates(body: str, sents: list[Sentence], vocab: DocumentVocabulary) -> 
     if not present:
         return [], set()
     body = folded(body)
-    on_platform = [w.decode() for w in present if w in vocab.platform_head_words or w in (b"(@", b"<tweet")]
+    on_platform: list[str] = []
+    on_page: list[str] = []
+    for word in present:
+        (on_platform if word in vocab.platform_head_words or word in (b"(@", b"<tweet") else on_page).append(word.decode())
     platform = _sentences_with(on_platform, body, sents)
-    found = _sentences_with([w.decode() for w in present if w.decode() not in on_platform], body, sents)
+    found = _sentences_with(on_page, body, sents)
     return sorted(found | platform), platform
 
 
