@@ -6,7 +6,8 @@ into numbered folders until there are N articles with distinct ids, in a
 temporary folder outside the repo. For each size it runs ``citegraph build``
 as a subprocess and prints:
 
-* cold build time and articles per second,
+* cold build time and articles per second (the median of three cold builds
+  up to 20,000 articles, each into an empty output folder; one above),
 * no-op rebuild time (median of three runs),
 * rebuild time after changing one article (median of three runs, each
   changing another article: the first patches the base state, the next ones
@@ -23,7 +24,10 @@ and its workers slowed the build it measured: at 10,000 articles the same
 cold build took 33.9 s (51 CPU s) sampled and 24.5 s (41 CPU s) unsampled.
 So memory has its own build, whose time is printed only to show that cost.
 
-Usage: python benchmarks/bench_scale.py [--sizes 10000 100000] [--jobs 0] [--work DIR] [--keep] [--no-memory]
+The machine check (``benchmarks/machine.py``) is printed before the first
+size and after the last: this machine's speed drifts within the hour.
+
+Usage: python benchmarks/bench_scale.py [--sizes 10000 100000] [--jobs 0] [--cold-runs N] [--work DIR] [--keep] [--no-memory]
 """
 
 from __future__ import annotations
@@ -182,6 +186,7 @@ def change_one(corpus: Path, round_: int) -> Path:
 
 
 REPEATS = 3  # no-op and one-changed rebuilds are short: each is run this many times and the median reported
+COLD_REPEATS_UP_TO = 20_000  # cold builds are repeated as often up to this many articles (one above: 100,000 take minutes)
 
 
 def _median(runs: list[tuple]) -> tuple:
@@ -196,7 +201,15 @@ def _mib(peak: tuple[int, int]) -> str:
     return f"{pss / 2**20:.0f} MiB PSS ({rss / 2**20:.0f} MiB RSS)"
 
 
-def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]], memory: bool) -> dict[str, float]:
+def cold_runs(size: int, asked: int | None) -> int:
+    """How many cold builds to time: ``asked``, else ``REPEATS`` up to ``COLD_REPEATS_UP_TO`` articles and one above."""
+    if asked is not None:
+        return max(1, asked)
+    return REPEATS if size <= COLD_REPEATS_UP_TO else 1
+
+
+def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]], memory: bool,
+             colds: int | None = None) -> dict[str, float]:
     corpus, out = work / f"corpus-{size}", work / f"out-{size}"
     for leftover in (corpus, out, work / f"out-{size}-memory"):  # a --work folder used before: start cold
         if leftover.exists():
@@ -206,8 +219,15 @@ def run_size(size: int, work: Path, jobs: int, pool: list[tuple[Path, str]], mem
     make_corpus(corpus, size, pool)
     print(f"[{size}] corpus of {size} files made in {time.perf_counter() - t:.1f} s", flush=True)
     load = psutil.getloadavg()[0]
-    cold, _, summary, cold_cpu = timed_build(corpus, out, jobs)
-    print(f"[{size}] cold {cold:.1f} s ({cold_cpu:.1f} CPU s): {summary}", flush=True)
+    runs = []
+    for i in range(cold_runs(size, colds)):
+        if i:
+            shutil.rmtree(out)  # cold again: no store, no outputs
+        runs.append(timed_build(corpus, out, jobs))
+    cold, _, summary, cold_cpu = _median(runs)
+    print(f"[{size}] cold {cold:.1f} s ({cold_cpu:.1f} CPU s)"
+          + (", median of " + ", ".join(f"{r[0]:.1f} s ({r[3]:.1f} CPU s)" for r in runs) if len(runs) > 1 else "")
+          + f": {summary}", flush=True)
     noops = [timed_build(corpus, out, jobs) for _ in range(REPEATS)]
     noop, _, _, noop_cpu = _median(noops)
     print(f"[{size}] no-op {noop:.2f} s ({noop_cpu:.2f} CPU s), median of "
@@ -235,6 +255,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--jobs", type=int, default=0, help="--jobs for citegraph build (0: all cores)")
+    parser.add_argument("--cold-runs", type=int, default=None,
+                        help=f"cold builds per size, the median reported (default: {REPEATS} up to "
+                             f"{COLD_REPEATS_UP_TO:,} articles, 1 above)")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a new temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--no-memory", dest="memory", action="store_false",
@@ -250,10 +273,11 @@ def main() -> None:
     rows = []
     try:
         for size in args.sizes:
-            rows.append(run_size(size, work, args.jobs, pool, args.memory))
+            rows.append(run_size(size, work, args.jobs, pool, args.memory, args.cold_runs))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    print(machine.describe() + " (after the runs)", flush=True)
     print("\n| articles | cold build | articles/s | peak memory, PSS (RSS) | no-op rebuild | one changed | CPU s cold / no-op / one | load before |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

@@ -4,7 +4,7 @@ A shared virtual machine's speed changes with its neighbours' load, which
 neither CPU time nor wall time can see: the same code measured an hour apart
 differed by 2x here, and CPU seconds with it. Each benchmark prints this figure beside its own, so
 figures taken at different times can be compared: the seconds one CPU takes
-for a fixed pure-Python loop (0.47 s on this 2-core machine at its fastest,
+for a fixed pure-Python loop (0.23 s on this 2-core machine at its fastest,
 2.7 s when its host was busy).
 
     python3 benchmarks/machine.py
@@ -28,7 +28,7 @@ def loop_seconds(steps: int = 10_000_000, repeat: int = 3) -> float:
 
 
 def describe() -> str:
-    return f"machine check: a 10-million-step Python loop takes {loop_seconds():.2f} CPU s (0.47 at best here, 2.7 when the host was busy)"
+    return f"machine check: a 10-million-step Python loop takes {loop_seconds():.2f} CPU s (0.23 at best here, 2.7 when the host was busy)"
 
 
 if __name__ == "__main__":
