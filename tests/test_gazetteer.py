@@ -123,7 +123,6 @@ def test_outlet_key_keeps_the_letters_of_every_script():
     assert normalise("The Asahi Shimbun (朝日新聞)") == "asahishimbun朝日新聞"
 
 
-
 def test_builtin_outlet_file_is_parsed_once_per_process(monkeypatch):
     """The gazetteer and the HTML reader's domain table share one parse of ``data/outlets.toml``
     (a worker that meets a page without a publisher parsed the file a second time)."""
